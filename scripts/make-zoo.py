@@ -1,0 +1,667 @@
+#!/usr/bin/env python3
+"""Generate fathom's ONNX model zoo and the embedded default models.
+
+Dev-time tooling only: the Swift tests read the files this script writes and
+never run Python.  Regenerate with
+
+    python3 -m venv .venv-zoo
+    .venv-zoo/bin/pip install -r scripts/requirements-zoo.txt
+    .venv-zoo/bin/python scripts/make-zoo.py
+
+Every model is trained on a data set that scikit-learn ships (no downloads),
+with a fixed random_state, converted with skl2onnx and then run through
+onnxruntime (single-threaded, so tree ensembles sum in a fixed order).  The
+outputs are written to Tests/Fixtures/zoo/NAME.expected.json next to
+Tests/Fixtures/zoo/NAME.onnx.  See docs/ZOO.md for the formats.
+"""
+
+import json
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pandas as pd
+import skl2onnx
+import sklearn
+from skl2onnx import convert_sklearn
+from skl2onnx.common.data_types import (
+    DoubleTensorType,
+    FloatTensorType,
+    StringTensorType,
+)
+from sklearn.compose import ColumnTransformer
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import Lasso, LinearRegression, LogisticRegression, Ridge
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import MinMaxScaler, Normalizer, OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+warnings.filterwarnings("ignore")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ZOO_DIR = os.path.join(ROOT, "Tests", "Fixtures", "zoo")
+DEFAULT_DIR = os.path.join(ROOT, "Sources", "Model", "Resources", "DefaultModels")
+
+SEED = 0
+ML1 = {"": 9, "ai.onnx.ml": 1}  # the oldest opsets the zoo exercises
+
+# --------------------------------------------------------------------------
+# Data sets
+# --------------------------------------------------------------------------
+
+IRIS_NAMES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+IRIS_SPECIES = np.array(["setosa", "versicolor", "virginica"], dtype=object)
+DIABETES_NAMES = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+
+
+def snake(name):
+    out = []
+    for ch in name.strip().lower():
+        out.append(ch if ch.isalnum() else "_")
+    s = "".join(out)
+    while "__" in s:
+        s = s.replace("__", "_")
+    return s.strip("_")
+
+
+def split(X, y, test_size, stratify=True):
+    return train_test_split(
+        X, y, test_size=test_size, random_state=SEED, stratify=y if stratify else None
+    )
+
+
+def data_iris():
+    d = load_iris()
+    return split(d.data, d.target, 60) + [IRIS_NAMES]
+
+
+def data_wine():
+    d = load_wine()
+    return split(d.data, d.target, 54) + [[snake(n) for n in d.feature_names]]
+
+
+def data_breast_cancer():
+    d = load_breast_cancer()
+    return split(d.data, d.target, 60) + [[snake(n) for n in d.feature_names]]
+
+
+def data_diabetes():
+    d = load_diabetes()
+    return split(d.data, d.target, 60, stratify=False) + [list(DIABETES_NAMES)]
+
+
+def data_digits():
+    d = load_digits()
+    Xtr, Xte, ytr, yte = split(d.data, d.target, 0.25)
+    return [Xtr, Xte[:50], ytr, yte[:50], [snake(n) for n in d.feature_names]]
+
+
+def with_nans(X, frac, seed):
+    """Copy of X with a fixed fraction of cells replaced by NaN."""
+    rng = np.random.RandomState(seed)
+    X = np.array(X, dtype=np.float64, copy=True)
+    mask = rng.rand(*X.shape) < frac
+    X[mask] = np.nan
+    return X
+
+
+def data_customers():
+    """Small synthetic tabular data set with string categories.
+
+    Columns: region (north/south/east/west), plan (basic/pro/enterprise),
+    age (years), monthly_spend (currency units).  Target: churned (0/1).
+    """
+    rng = np.random.RandomState(SEED)
+    n = 400
+    regions = np.array(["north", "south", "east", "west"], dtype=object)
+    plans = np.array(["basic", "pro", "enterprise"], dtype=object)
+    region = regions[rng.randint(0, 4, n)]
+    plan = plans[rng.randint(0, 3, n)]
+    age = np.round(rng.uniform(18, 80, n)).astype(np.float64)
+    spend = np.round(rng.gamma(2.0, 30.0, n), 2)
+    logit = (
+        -1.0
+        + 0.9 * (region == "south")
+        - 0.6 * (region == "west")
+        + 0.8 * (plan == "basic")
+        - 0.9 * (plan == "enterprise")
+        - 0.02 * (age - 45)
+        + 0.01 * (spend - 60)
+    )
+    p = 1.0 / (1.0 + np.exp(-logit))
+    y = (rng.rand(n) < p).astype(np.int64)
+    df = pd.DataFrame({"region": region, "plan": plan, "age": age, "monthly_spend": spend})
+    Xtr, Xte, ytr, yte = train_test_split(df, y, test_size=60, random_state=SEED, stratify=y)
+    return Xtr, Xte.reset_index(drop=True), ytr, yte
+
+
+# --------------------------------------------------------------------------
+# Export helpers
+# --------------------------------------------------------------------------
+
+INDEX = []
+SUMMARY = []
+
+
+def jnum(x):
+    """A JSON-safe number: non-finite values become strings."""
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    return x
+
+
+def tensor_json(arr):
+    arr = np.asarray(arr)
+    shape = list(arr.shape)
+    flat = arr.reshape(-1)
+    if arr.dtype == np.float32:
+        return {"dtype": "float32", "shape": shape, "data": [jnum(v) for v in flat]}
+    if arr.dtype == np.float64:
+        return {"dtype": "float64", "shape": shape, "data": [jnum(v) for v in flat]}
+    if arr.dtype == np.int64:
+        return {"dtype": "int64", "shape": shape, "data": [int(v) for v in flat]}
+    if arr.dtype == np.int32:
+        return {"dtype": "int32", "shape": shape, "data": [int(v) for v in flat]}
+    if arr.dtype == np.bool_:
+        return {"dtype": "bool", "shape": shape, "data": [bool(v) for v in flat]}
+    if arr.dtype == object or arr.dtype.kind in ("U", "S"):
+        return {"dtype": "string", "shape": shape, "data": [str(v) for v in flat]}
+    raise TypeError("unsupported output dtype %s" % arr.dtype)
+
+
+def output_json(value):
+    if isinstance(value, list):  # ZipMap: sequence of maps
+        rows = []
+        for m in value:
+            rows.append({str(k): jnum(v) for k, v in m.items()})
+        return {"dtype": "seq_map", "data": rows}
+    return tensor_json(value)
+
+
+def elem_str(elem_type):
+    return onnx.TensorProto.DataType.Name(elem_type).lower()
+
+
+def type_str(t):
+    """Readable ONNX type for the summary, e.g. tensor(float)[N,4]."""
+    if t.HasField("tensor_type"):
+        tt = t.tensor_type
+        elem = elem_str(tt.elem_type)
+        dims = []
+        for d in tt.shape.dim:
+            dims.append(str(d.dim_value) if d.HasField("dim_value") else (d.dim_param or "N"))
+        return "tensor(%s)[%s]" % (elem, ",".join(dims))
+    if t.HasField("sequence_type"):
+        return "seq(%s)" % type_str(t.sequence_type.elem_type)
+    if t.HasField("map_type"):
+        k = elem_str(t.map_type.key_type)
+        return "map(%s,%s)" % (k, type_str(t.map_type.value_type))
+    return str(t)
+
+
+def convert(model, initial_types, target_opset, options=None):
+    onx = convert_sklearn(
+        model,
+        initial_types=initial_types,
+        target_opset=target_opset,
+        options=options,
+    )
+    return onx
+
+
+def add_metadata(onx, feature_names=None, description=None):
+    props = {p.key: p.value for p in onx.metadata_props}
+    if feature_names is not None:
+        props["feature_names"] = json.dumps(list(feature_names))
+    if description is not None:
+        props["description"] = description
+    del onx.metadata_props[:]
+    for k in sorted(props):
+        onx.metadata_props.add(key=k, value=props[k])
+    onnx.checker.check_model(onx)
+    return onx
+
+
+def run_ort(model_bytes, feeds):
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    sess = ort.InferenceSession(model_bytes, so, providers=["CPUExecutionProvider"])
+    names = [o.name for o in sess.get_outputs()]
+    results = sess.run(names, feeds)
+    return names, results
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=1, allow_nan=False)
+        f.write("\n")
+
+
+def export(
+    name,
+    model,
+    *,
+    dataset,
+    estimator,
+    task,
+    description,
+    X_test,
+    dtype=np.float32,
+    target_opset=None,
+    options=None,
+    feature_names=None,
+    input_name="X",
+    out_dir=ZOO_DIR,
+    onx=None,
+    graph_name=None,
+):
+    """Convert `model`, run onnxruntime on X_test, write NAME.onnx + NAME.expected.json.
+
+    X_test is a 2-D array (single input `input_name`) or a dict name -> 2-D array
+    (several named inputs).
+    """
+    if isinstance(X_test, dict):
+        feeds = {}
+        initial_types = []
+        for k, v in X_test.items():
+            v = np.asarray(v)
+            if v.dtype == object:
+                feeds[k] = v.astype(object)
+                initial_types.append((k, StringTensorType([None, v.shape[1]])))
+            else:
+                feeds[k] = v.astype(dtype)
+                tt = DoubleTensorType if dtype == np.float64 else FloatTensorType
+                initial_types.append((k, tt([None, v.shape[1]])))
+    else:
+        x = np.asarray(X_test, dtype=dtype)
+        feeds = {input_name: x}
+        tt = DoubleTensorType if dtype == np.float64 else FloatTensorType
+        initial_types = [(input_name, tt([None, x.shape[1]]))]
+
+    if onx is None:
+        onx = convert(model, initial_types, target_opset, options)
+    # skl2onnx names the graph with a random uuid: pin it so files are reproducible.
+    onx.graph.name = graph_name or name
+    # skl2onnx collects opsets in a set: order them so files are reproducible.
+    opset_import = sorted(((o.domain, o.version) for o in onx.opset_import))
+    del onx.opset_import[:]
+    for domain, version in opset_import:
+        onx.opset_import.add(domain=domain, version=version)
+    add_metadata(onx, feature_names=feature_names, description=description)
+    data = onx.SerializeToString()
+
+    names, results = run_ort(data, feeds)
+    expected = {
+        "model": name,
+        "producer": "%s %s" % (onx.producer_name, onx.producer_version),
+        "task": task,
+        "inputs": {k: tensor_json(v) for k, v in feeds.items()},
+        "outputs": {n: output_json(r) for n, r in zip(names, results)},
+    }
+
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, name + ".onnx"), "wb") as f:
+        f.write(data)
+    write_json(os.path.join(out_dir, name + ".expected.json"), expected)
+
+    opsets = {(o.domain or "ai.onnx"): o.version for o in onx.opset_import}
+    INDEX.append(
+        {
+            "name": name,
+            "file": name + ".onnx",
+            "task": task,
+            "description": description,
+        }
+    )
+    SUMMARY.append(
+        {
+            "name": name,
+            "dataset": dataset,
+            "estimator": estimator,
+            "ir_version": onx.ir_version,
+            "opsets": opsets,
+            "zipmap": any(o.type.HasField("sequence_type") for o in onx.graph.output),
+            "inputs": [(i.name, type_str(i.type)) for i in onx.graph.input],
+            "outputs": [(o.name, type_str(o.type)) for o in onx.graph.output],
+            "feature_names": feature_names is not None,
+            "rows": len(next(iter(feeds.values()))),
+        }
+    )
+    print("wrote %-32s opsets=%s rows=%d" % (name, opsets, SUMMARY[-1]["rows"]))
+    return onx, data
+
+
+# --------------------------------------------------------------------------
+# The zoo
+# --------------------------------------------------------------------------
+
+
+def zoo_linear():
+    Xtr, Xte, ytr, yte, names = data_iris()
+    m = LogisticRegression(max_iter=1000, random_state=SEED).fit(Xtr, ytr)
+    export("iris_logreg", m, dataset="iris", estimator="LogisticRegression",
+           task="classification", description="LogisticRegression on iris, int64 labels, ZipMap on",
+           X_test=Xte, feature_names=names)
+    export("iris_logreg_nozipmap", m, dataset="iris", estimator="LogisticRegression",
+           task="classification",
+           description="LogisticRegression on iris, int64 labels, ZipMap off (probabilities tensor)",
+           X_test=Xte, target_opset=13, options={id(m): {"zipmap": False}}, feature_names=names)
+
+    ys = IRIS_SPECIES[ytr]
+    m = LogisticRegression(max_iter=1000, random_state=SEED).fit(Xtr, ys)
+    export("iris_logreg_strlabels", m, dataset="iris", estimator="LogisticRegression",
+           task="classification",
+           description="LogisticRegression on iris with string labels setosa/versicolor/virginica, ZipMap on",
+           X_test=Xte, target_opset=15, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_breast_cancer()
+    m = LogisticRegression(max_iter=5000, random_state=SEED).fit(Xtr, ytr)
+    export("breast_cancer_logreg", m, dataset="breast_cancer", estimator="LogisticRegression",
+           task="classification", description="Binary LogisticRegression on breast_cancer, ZipMap on",
+           X_test=Xte, target_opset=ML1, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_diabetes()
+    m = LinearRegression().fit(Xtr, ytr)
+    export("diabetes_linreg_double", m, dataset="diabetes", estimator="LinearRegression",
+           task="regression", description="LinearRegression on diabetes with a double (float64) input",
+           X_test=Xte, dtype=np.float64, target_opset=ML1, feature_names=names)
+    m = Ridge(alpha=0.5).fit(Xtr, ytr)
+    export("diabetes_ridge", m, dataset="diabetes", estimator="Ridge",
+           task="regression", description="Ridge(alpha=0.5) on diabetes",
+           X_test=Xte, target_opset=17, feature_names=names)
+    m = Lasso(alpha=0.1, random_state=SEED).fit(Xtr, ytr)
+    export("diabetes_lasso", m, dataset="diabetes", estimator="Lasso",
+           task="regression", description="Lasso(alpha=0.1) on diabetes; no feature_names metadata",
+           X_test=Xte, target_opset=21)
+
+
+def zoo_trees():
+    Xtr, Xte, ytr, yte, names = data_iris()
+    m = DecisionTreeClassifier(max_depth=5, random_state=SEED).fit(Xtr, ytr)
+    export("iris_dtree", m, dataset="iris", estimator="DecisionTreeClassifier",
+           task="classification", description="DecisionTreeClassifier(max_depth=5) on iris",
+           X_test=Xte, target_opset=ML1, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_diabetes()
+    m = DecisionTreeRegressor(max_depth=6, random_state=SEED).fit(Xtr, ytr)
+    export("diabetes_dtree", m, dataset="diabetes", estimator="DecisionTreeRegressor",
+           task="regression", description="DecisionTreeRegressor(max_depth=6) on diabetes",
+           X_test=Xte, target_opset=18, feature_names=names)
+    m = RandomForestRegressor(n_estimators=30, max_depth=6, random_state=SEED).fit(Xtr, ytr)
+    export("diabetes_rf", m, dataset="diabetes", estimator="RandomForestRegressor",
+           task="regression", description="RandomForestRegressor(30 trees, depth 6) on diabetes",
+           X_test=Xte, target_opset=21, feature_names=names)
+    m = ExtraTreesRegressor(n_estimators=30, max_depth=6, random_state=SEED).fit(Xtr, ytr)
+    export("diabetes_extratrees", m, dataset="diabetes", estimator="ExtraTreesRegressor",
+           task="regression", description="ExtraTreesRegressor(30 trees, depth 6) on diabetes, skl2onnx default opset",
+           X_test=Xte, feature_names=names)
+    m = GradientBoostingRegressor(n_estimators=50, max_depth=3, random_state=SEED).fit(Xtr, ytr)
+    export("diabetes_gb", m, dataset="diabetes", estimator="GradientBoostingRegressor",
+           task="regression", description="GradientBoostingRegressor(50 trees, depth 3) on diabetes",
+           X_test=Xte, target_opset=19, feature_names=names)
+    m = HistGradientBoostingRegressor(max_iter=30, max_depth=5, random_state=SEED).fit(Xtr, ytr)
+    export("diabetes_hgb", m, dataset="diabetes", estimator="HistGradientBoostingRegressor",
+           task="regression", description="HistGradientBoostingRegressor(30 iterations, depth 5) on diabetes, default opset",
+           X_test=Xte, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_breast_cancer()
+    m = RandomForestClassifier(n_estimators=50, max_depth=6, random_state=SEED).fit(Xtr, ytr)
+    export("breast_cancer_rf", m, dataset="breast_cancer", estimator="RandomForestClassifier",
+           task="classification", description="RandomForestClassifier(50 trees, depth 6) on breast_cancer",
+           X_test=Xte, target_opset=15, feature_names=names)
+    m = GradientBoostingClassifier(n_estimators=40, max_depth=3, random_state=SEED).fit(Xtr, ytr)
+    export("breast_cancer_gb", m, dataset="breast_cancer", estimator="GradientBoostingClassifier",
+           task="classification", description="Binary GradientBoostingClassifier(40 trees, depth 3) on breast_cancer",
+           X_test=Xte, target_opset=11, feature_names=names)
+    m = HistGradientBoostingClassifier(max_iter=30, max_depth=5, random_state=SEED).fit(Xtr, ytr)
+    export("breast_cancer_hgb", m, dataset="breast_cancer", estimator="HistGradientBoostingClassifier",
+           task="classification", description="Binary HistGradientBoostingClassifier(30 iterations, depth 5) on breast_cancer",
+           X_test=Xte, target_opset=18, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_wine()
+    m = ExtraTreesClassifier(n_estimators=30, max_depth=6, random_state=SEED).fit(Xtr, ytr)
+    export("wine_extratrees", m, dataset="wine", estimator="ExtraTreesClassifier",
+           task="classification", description="ExtraTreesClassifier(30 trees, depth 6) on wine; no feature_names metadata",
+           X_test=Xte, target_opset=13)
+    m = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=SEED).fit(Xtr, ytr)
+    export("wine_gb", m, dataset="wine", estimator="GradientBoostingClassifier",
+           task="classification", description="Multiclass GradientBoostingClassifier(20 rounds x 3 classes, depth 3) on wine",
+           X_test=Xte, target_opset=17, feature_names=names)
+    m = HistGradientBoostingClassifier(max_iter=20, max_depth=4, random_state=SEED).fit(Xtr, ytr)
+    export("wine_hgb", m, dataset="wine", estimator="HistGradientBoostingClassifier",
+           task="classification", description="Multiclass HistGradientBoostingClassifier(20 iterations, depth 4) on wine",
+           X_test=Xte, target_opset=21, feature_names=names)
+
+
+def zoo_mlp():
+    Xtr, Xte, ytr, yte, names = data_digits()
+    m = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(32,), max_iter=300, random_state=SEED))
+    m.fit(Xtr, ytr)
+    export("digits_mlp", m, dataset="digits", estimator="StandardScaler+MLPClassifier",
+           task="classification", description="StandardScaler + MLPClassifier(32) on digits; no feature_names metadata",
+           X_test=Xte, target_opset=13)
+
+    Xtr, Xte, ytr, yte, names = data_iris()
+    m = make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(16,), max_iter=2000, random_state=SEED))
+    m.fit(Xtr, ytr)
+    export("iris_mlp", m, dataset="iris", estimator="StandardScaler+MLPClassifier",
+           task="classification", description="StandardScaler + MLPClassifier(16) on iris",
+           X_test=Xte, target_opset=15, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_diabetes()
+    m = make_pipeline(StandardScaler(), MLPRegressor(hidden_layer_sizes=(32, 16), max_iter=2000, random_state=SEED))
+    m.fit(Xtr, ytr)
+    export("diabetes_mlp", m, dataset="diabetes", estimator="StandardScaler+MLPRegressor",
+           task="regression", description="StandardScaler + MLPRegressor(32,16) on diabetes",
+           X_test=Xte, target_opset=17, feature_names=names)
+
+
+def zoo_pipelines():
+    Xtr, Xte, ytr, yte, names = data_iris()
+    m = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, random_state=SEED)).fit(Xtr, ytr)
+    export("iris_scaler_logreg_double", m, dataset="iris", estimator="StandardScaler+LogisticRegression",
+           task="classification",
+           description="StandardScaler + LogisticRegression on iris with a double (float64) input; "
+                       "ZipMap off (ZipMap takes float only)",
+           X_test=Xte, dtype=np.float64, target_opset=11, options={id(m): {"zipmap": False}},
+           feature_names=names)
+    m = make_pipeline(Normalizer(), LogisticRegression(max_iter=1000, random_state=SEED)).fit(Xtr, ytr)
+    export("iris_normalizer_logreg", m, dataset="iris", estimator="Normalizer+LogisticRegression",
+           task="classification", description="Normalizer(l2) + LogisticRegression on iris",
+           X_test=Xte, target_opset=19, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_diabetes()
+    m = make_pipeline(MinMaxScaler(), Ridge(alpha=0.1)).fit(Xtr, ytr)
+    export("diabetes_minmax_ridge", m, dataset="diabetes", estimator="MinMaxScaler+Ridge",
+           task="regression", description="MinMaxScaler + Ridge(alpha=0.1) on diabetes",
+           X_test=Xte, target_opset=18, feature_names=names)
+    Xtr_n, Xte_n = with_nans(Xtr, 0.1, 1), with_nans(Xte, 0.15, 2)
+    m = make_pipeline(SimpleImputer(strategy="median"),
+                      RandomForestRegressor(n_estimators=20, max_depth=6, random_state=SEED)).fit(Xtr_n, ytr)
+    export("diabetes_imputer_rf", m, dataset="diabetes (with NaN)", estimator="SimpleImputer(median)+RandomForestRegressor",
+           task="regression",
+           description="SimpleImputer(median) + RandomForestRegressor(20 trees) on diabetes; test rows contain NaN",
+           X_test=Xte_n, target_opset=21, feature_names=names)
+
+    Xtr, Xte, ytr, yte, names = data_breast_cancer()
+    Xtr_n, Xte_n = with_nans(Xtr, 0.1, 3), with_nans(Xte, 0.15, 4)
+    m = make_pipeline(SimpleImputer(strategy="mean"),
+                      RandomForestClassifier(n_estimators=20, max_depth=6, random_state=SEED)).fit(Xtr_n, ytr)
+    export("breast_cancer_imputer_rf", m, dataset="breast_cancer (with NaN)",
+           estimator="SimpleImputer(mean)+RandomForestClassifier", task="classification",
+           description="SimpleImputer(mean) + RandomForestClassifier(20 trees) on breast_cancer; test rows contain NaN",
+           X_test=Xte_n, target_opset=17, feature_names=names)
+
+    Xtr, Xte, ytr, yte = data_customers()
+    ct = ColumnTransformer(
+        [
+            ("cat", OneHotEncoder(handle_unknown="ignore"), ["region", "plan"]),
+            ("num", StandardScaler(), ["age", "monthly_spend"]),
+        ]
+    )
+    m = Pipeline([("prep", ct), ("clf", LogisticRegression(max_iter=1000, random_state=SEED))]).fit(Xtr, ytr)
+    feeds = {
+        "region": Xte[["region"]].to_numpy(dtype=object),
+        "plan": Xte[["plan"]].to_numpy(dtype=object),
+        "age": Xte[["age"]].to_numpy(dtype=np.float64),
+        "monthly_spend": Xte[["monthly_spend"]].to_numpy(dtype=np.float64),
+    }
+    export("customers_columntransformer", m, dataset="customers (synthetic)",
+           estimator="ColumnTransformer(OneHotEncoder+StandardScaler)+LogisticRegression",
+           task="classification",
+           description="ColumnTransformer: OneHotEncoder on string columns region/plan + StandardScaler on "
+                       "age/monthly_spend, then LogisticRegression; four named [N,1] inputs",
+           X_test=feeds, target_opset=18)
+
+
+# --------------------------------------------------------------------------
+# Default models embedded in fathom
+# --------------------------------------------------------------------------
+
+DEFAULT_OPSET = {"": 17, "ai.onnx.ml": 3}
+
+IRIS_FEATURES = [
+    ("sepal_length", "Sepal length"),
+    ("sepal_width", "Sepal width"),
+    ("petal_length", "Petal length"),
+    ("petal_width", "Petal width"),
+]
+
+DIABETES_FEATURES = [
+    ("age", "integer", "years", "Age"),
+    ("sex", "integer", None, "Sex (coded 1 or 2)"),
+    ("bmi", "number", "kg/m²", "Body mass index"),
+    ("bp", "number", "mm Hg", "Average blood pressure"),
+    ("s1", "number", "mg/dL", "tc: total serum cholesterol"),
+    ("s2", "number", "mg/dL", "ldl: low-density lipoproteins"),
+    ("s3", "number", "mg/dL", "hdl: high-density lipoproteins"),
+    ("s4", "number", None, "tch: total cholesterol / HDL ratio"),
+    ("s5", "number", None, "ltg: log of serum triglycerides level"),
+    ("s6", "number", "mg/dL", "glu: blood sugar level"),
+]
+
+
+def num(x, integer=False):
+    """A data-derived number as a short JSON value (int for integer features)."""
+    r = round(float(x), 6)
+    return int(r) if integer else r
+
+
+def write_default(name, onx, schema, X_eval, task, description, dataset, estimator):
+    # The embedded file and the zoo copy are byte-identical.
+    _, data = export("default_" + name, None, dataset=dataset, estimator=estimator,
+                     task=task, description=description, X_test=X_eval,
+                     feature_names=[f["name"] for f in schema["features"]], onx=onx,
+                     graph_name=name)
+    os.makedirs(DEFAULT_DIR, exist_ok=True)
+    with open(os.path.join(DEFAULT_DIR, name + ".onnx"), "wb") as f:
+        f.write(data)
+    write_json(os.path.join(DEFAULT_DIR, name + ".schema.json"), schema)
+    keep = os.path.join(DEFAULT_DIR, ".keep")
+    if os.path.exists(keep):
+        os.remove(keep)
+
+
+def default_iris():
+    d = load_iris()
+    X, y = d.data, IRIS_SPECIES[d.target]
+    m = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, random_state=SEED)).fit(X, y)
+    onx = convert(m, [("X", FloatTensorType([None, 4]))], DEFAULT_OPSET, {id(m): {"zipmap": False}})
+    description = "Iris species from flower measurements"
+    schema = {
+        "description": description,
+        "features": [
+            {
+                "name": n,
+                "type": "number",
+                "unit": "cm",
+                "description": desc,
+                "min": num(X[:, i].min()),
+                "max": num(X[:, i].max()),
+                "default": num(np.median(X[:, i])),
+            }
+            for i, (n, desc) in enumerate(IRIS_FEATURES)
+        ],
+    }
+    write_default("iris", onx, schema, X, "classification", description, "iris (all 150 rows)",
+                  "StandardScaler+LogisticRegression (string labels)")
+
+
+def default_diabetes():
+    d = load_diabetes(scaled=False)
+    X, y = d.data, d.target
+    m = GradientBoostingRegressor(n_estimators=100, max_depth=3, random_state=SEED).fit(X, y)
+    onx = convert(m, [("X", FloatTensorType([None, 10]))], DEFAULT_OPSET)
+    description = "Diabetes disease progression one year after baseline, from raw clinical measurements"
+    features = []
+    for i, (n, typ, unit, desc) in enumerate(DIABETES_FEATURES):
+        f = {"name": n, "type": typ}
+        if unit:
+            f["unit"] = unit
+        f["description"] = desc
+        integer = typ == "integer"
+        f["min"] = num(X[:, i].min(), integer)
+        f["max"] = num(X[:, i].max(), integer)
+        f["default"] = num(np.median(X[:, i]), integer)
+        features.append(f)
+    schema = {"description": description, "features": features}
+    write_default("diabetes", onx, schema, X[:100], "regression", description,
+                  "diabetes raw units (first 100 rows)", "GradientBoostingRegressor(100 trees, depth 3)")
+
+
+# --------------------------------------------------------------------------
+
+
+def main():
+    os.makedirs(ZOO_DIR, exist_ok=True)
+    only = set(sys.argv[1:])
+    steps = [zoo_linear, zoo_trees, zoo_mlp, zoo_pipelines, default_iris, default_diabetes]
+    for step in steps:
+        if only and step.__name__ not in only:
+            continue
+        step()
+    if not only:
+        write_json(os.path.join(ZOO_DIR, "index.json"), INDEX)
+    print("sklearn %s, skl2onnx %s, onnx %s, onnxruntime %s, numpy %s"
+          % (sklearn.__version__, skl2onnx.__version__, onnx.__version__, ort.__version__, np.__version__))
+    print("\n| name | data set | estimator | opsets | ZipMap | inputs | outputs | feature_names |")
+    print("|---|---|---|---|---|---|---|---|")
+    for s in SUMMARY:
+        ops = ", ".join("%s %d" % (k, v) for k, v in sorted(s["opsets"].items()))
+        ins = ", ".join("`%s` %s" % i for i in s["inputs"])
+        outs = ", ".join("`%s` %s" % o for o in s["outputs"])
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            s["name"], s["dataset"], s["estimator"], ops, "on" if s["zipmap"] else "off",
+            ins, outs, "yes" if s["feature_names"] else "no"))
+
+
+if __name__ == "__main__":
+    main()
