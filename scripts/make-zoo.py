@@ -259,6 +259,27 @@ def run_ort(model_bytes, feeds):
     return names, results
 
 
+def compare_sklearn(model, X_test, dtype, results):
+    """How far onnxruntime is from scikit-learn (informational only)."""
+    if model is None:
+        return ""
+    if isinstance(X_test, dict):
+        X = pd.DataFrame({k: np.asarray(v).ravel() for k, v in X_test.items()})
+    else:
+        X = np.asarray(X_test, dtype=dtype).astype(np.float64)
+    pred = np.asarray(model.predict(X))
+    label = np.asarray(results[0]).ravel()
+    if hasattr(model, "predict_proba"):
+        agree = int((pred.astype(str) == label.astype(str)).sum())
+        proba = model.predict_proba(X)
+        ort_p = results[1]
+        if isinstance(ort_p, list):
+            ort_p = np.array([[m[k] for k in sorted(m)] for m in ort_p])
+        return "labels agree %d/%d, max |dproba| %.2e" % (
+            agree, len(pred), float(np.abs(proba - np.asarray(ort_p)).max()))
+    return "max |dpred| %.2e" % float(np.abs(pred.ravel() - label.astype(np.float64)).max())
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=1, allow_nan=False)
@@ -347,6 +368,9 @@ def export(
             "dataset": dataset,
             "estimator": estimator,
             "ir_version": onx.ir_version,
+            "target_opset": "default" if target_opset is None else (
+                str(target_opset) if isinstance(target_opset, int) else
+                ", ".join("%s %s" % (k or "ai.onnx", v) for k, v in target_opset.items())),
             "opsets": opsets,
             "zipmap": any(o.type.HasField("sequence_type") for o in onx.graph.output),
             "inputs": [(i.name, type_str(i.type)) for i in onx.graph.input],
@@ -355,7 +379,8 @@ def export(
             "rows": len(next(iter(feeds.values()))),
         }
     )
-    print("wrote %-32s opsets=%s rows=%d" % (name, opsets, SUMMARY[-1]["rows"]))
+    print("wrote %-32s opsets=%s rows=%d  %s" % (
+        name, opsets, SUMMARY[-1]["rows"], compare_sklearn(model, X_test, dtype, results)))
     return onx, data
 
 
@@ -575,12 +600,12 @@ def num(x, integer=False):
     return int(r) if integer else r
 
 
-def write_default(name, onx, schema, X_eval, task, description, dataset, estimator):
+def write_default(name, model, onx, schema, X_eval, task, description, dataset, estimator):
     # The embedded file and the zoo copy are byte-identical.
-    _, data = export("default_" + name, None, dataset=dataset, estimator=estimator,
+    _, data = export("default_" + name, model, dataset=dataset, estimator=estimator,
                      task=task, description=description, X_test=X_eval,
                      feature_names=[f["name"] for f in schema["features"]], onx=onx,
-                     graph_name=name)
+                     graph_name=name, target_opset=DEFAULT_OPSET)
     os.makedirs(DEFAULT_DIR, exist_ok=True)
     with open(os.path.join(DEFAULT_DIR, name + ".onnx"), "wb") as f:
         f.write(data)
@@ -611,7 +636,7 @@ def default_iris():
             for i, (n, desc) in enumerate(IRIS_FEATURES)
         ],
     }
-    write_default("iris", onx, schema, X, "classification", description, "iris (all 150 rows)",
+    write_default("iris", m, onx, schema, X, "classification", description, "iris (all 150 rows)",
                   "StandardScaler+LogisticRegression (string labels)")
 
 
@@ -633,14 +658,85 @@ def default_diabetes():
         f["default"] = num(np.median(X[:, i]), integer)
         features.append(f)
     schema = {"description": description, "features": features}
-    write_default("diabetes", onx, schema, X[:100], "regression", description,
+    write_default("diabetes", m, onx, schema, X[:100], "regression", description,
                   "diabetes raw units (first 100 rows)", "GradientBoostingRegressor(100 trees, depth 3)")
 
 
 # --------------------------------------------------------------------------
+# Self-check: the JSON alone must reproduce onnxruntime's outputs exactly
+# --------------------------------------------------------------------------
+
+NP_DTYPES = {"float32": np.float32, "float64": np.float64, "int64": np.int64,
+             "int32": np.int32, "bool": np.bool_, "string": object}
+
+
+def from_jnum(v):
+    return float(v) if isinstance(v, str) else v
+
+
+def verify(name):
+    with open(os.path.join(ZOO_DIR, name + ".expected.json")) as f:
+        exp = json.load(f)
+    feeds = {}
+    for k, t in exp["inputs"].items():
+        vals = t["data"] if t["dtype"] == "string" else [from_jnum(v) for v in t["data"]]
+        feeds[k] = np.array(vals, dtype=NP_DTYPES[t["dtype"]]).reshape(t["shape"])
+    with open(os.path.join(ZOO_DIR, name + ".onnx"), "rb") as f:
+        model = onnx.load_model_from_string(f.read())
+    graph_outputs = [o.name for o in model.graph.output]
+    assert list(exp["outputs"]) == graph_outputs, (name, list(exp["outputs"]), graph_outputs)
+    names, results = run_ort(model.SerializeToString(), feeds)
+    again = {n: output_json(r) for n, r in zip(names, results)}
+    assert json.dumps(again, sort_keys=True) == json.dumps(exp["outputs"], sort_keys=True), name
+
+
+def inventory():
+    """Print every (domain, op_type) in the zoo with the attributes it uses."""
+    ops, irs, opsets = {}, {}, {}
+    for fn in sorted(os.listdir(ZOO_DIR)):
+        if not fn.endswith(".onnx"):
+            continue
+        m = onnx.load(os.path.join(ZOO_DIR, fn))
+        irs.setdefault(m.ir_version, []).append(fn[:-5])
+        for o in m.opset_import:
+            names = opsets.setdefault((o.domain or "ai.onnx", o.version), [])
+            if fn[:-5] not in names:
+                names.append(fn[:-5])
+        for node in m.graph.node:
+            key = (node.domain or "ai.onnx", node.op_type)
+            entry = ops.setdefault(key, {"attrs": {}, "models": set()})
+            entry["models"].add(fn[:-5])
+            for a in node.attribute:
+                kind = onnx.AttributeProto.AttributeType.Name(a.type)
+                info = entry["attrs"].setdefault(a.name, {"types": set(), "values": set()})
+                info["types"].add(kind)
+                value = onnx.helper.get_attribute_value(a)
+                if kind == "STRING":
+                    info["values"].add(value.decode())
+                elif kind == "INT":
+                    info["values"].add(str(value))
+                elif kind == "STRINGS" and a.name in ("nodes_modes",):
+                    info["values"].update(v.decode() for v in value)
+    print("IR versions:")
+    for v in sorted(irs):
+        print("  %d: %s" % (v, ", ".join(sorted(irs[v]))))
+    print("opsets:")
+    for (d, v) in sorted(opsets):
+        print("  %s %d: %s" % (d, v, ", ".join(sorted(opsets[(d, v)]))))
+    print("ops:")
+    for (d, t) in sorted(ops):
+        e = ops[(d, t)]
+        attrs = ", ".join(
+            "%s:%s%s" % (k, "/".join(sorted(v["types"])),
+                         "=" + "|".join(sorted(v["values"])) if v["values"] else "")
+            for k, v in sorted(e["attrs"].items()))
+        print("  %s %s [%d models] attrs: %s" % (d, t, len(e["models"]), attrs or "-"))
 
 
 def main():
+    if sys.argv[1:] == ["--inventory"]:
+        inventory()
+        return
     os.makedirs(ZOO_DIR, exist_ok=True)
     only = set(sys.argv[1:])
     steps = [zoo_linear, zoo_trees, zoo_mlp, zoo_pipelines, default_iris, default_diabetes]
@@ -650,16 +746,20 @@ def main():
         step()
     if not only:
         write_json(os.path.join(ZOO_DIR, "index.json"), INDEX)
+    for entry in INDEX:
+        verify(entry["name"])
+    print("verified %d models against their expected.json" % len(INDEX))
     print("sklearn %s, skl2onnx %s, onnx %s, onnxruntime %s, numpy %s"
           % (sklearn.__version__, skl2onnx.__version__, onnx.__version__, ort.__version__, np.__version__))
-    print("\n| name | data set | estimator | opsets | ZipMap | inputs | outputs | feature_names |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| name | data set | estimator | target_opset | opset_import | IR | ZipMap | inputs | outputs | feature_names |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for s in SUMMARY:
         ops = ", ".join("%s %d" % (k, v) for k, v in sorted(s["opsets"].items()))
         ins = ", ".join("`%s` %s" % i for i in s["inputs"])
         outs = ", ".join("`%s` %s" % o for o in s["outputs"])
-        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            s["name"], s["dataset"], s["estimator"], ops, "on" if s["zipmap"] else "off",
+        print("| %s | %s | %s | %s | %s | %d | %s | %s | %s | %s |" % (
+            s["name"], s["dataset"], s["estimator"], s["target_opset"], ops, s["ir_version"],
+            "on" if s["zipmap"] else "off",
             ins, outs, "yes" if s["feature_names"] else "no"))
 
 
