@@ -1,0 +1,283 @@
+import Foundation
+
+extension Model {
+  /// How strictly `validate` and `predict` treat a row.
+  public struct ValidationPolicy: Sendable, Hashable {
+    /// Reject numbers outside the schema's min and max.
+    public var enforceRanges: Bool
+    /// Fill features the row lacks from the schema's defaults.
+    public var useDefaults: Bool
+
+    /// Creates a policy.
+    public init(enforceRanges: Bool = true, useDefaults: Bool = true) {
+      self.enforceRanges = enforceRanges
+      self.useDefaults = useDefaults
+    }
+
+    /// Ranges enforced, defaults used: what the server applies.
+    public static let strict = ValidationPolicy()
+  }
+
+  /// Whether the model can take a missing number (null or NaN): it imputes them.
+  public var acceptsMissingNumbers: Bool {
+    info.operatorCounts[OperatorKey(domain: OperatorRegistry.mlDomain, opType: "Imputer")] != nil
+  }
+
+  /// Every problem with one row of features; empty when the row is valid.
+  public func validate(
+    _ row: [String: FeatureValue], row index: Int? = nil, policy: ValidationPolicy = .strict
+  ) -> [ValidationIssue] {
+    var issues: [ValidationIssue] = []
+    _ = resolve(row, index: index, policy: policy, issues: &issues)
+    return issues
+  }
+
+  /// Predicts one row.
+  /// - Parameters:
+  ///   - row: feature values by name.
+  ///   - policy: how strictly to validate.
+  /// - Returns: the label and probabilities, or the regressed value.
+  /// - Throws: `ModelError` with code `.invalidInput` listing every problem in `issues`.
+  public func predict(_ row: [String: FeatureValue], policy: ValidationPolicy = .strict) throws(ModelError)
+    -> Prediction
+  {
+    let results = try predict(rows: [row], policy: policy, numberRows: false)
+    guard let first = results.first else { throw ModelError(.runtime, "the model returned no rows") }
+    return first
+  }
+
+  /// Predicts a batch of rows in one run of the graph.
+  /// - Throws: `ModelError` with code `.invalidInput` listing every problem of every row.
+  public func predict(rows: [[String: FeatureValue]], policy: ValidationPolicy = .strict) throws(ModelError)
+    -> [Prediction]
+  {
+    try predict(rows: rows, policy: policy, numberRows: true)
+  }
+
+  private func predict(rows: [[String: FeatureValue]], policy: ValidationPolicy, numberRows: Bool)
+    throws(ModelError) -> [Prediction]
+  {
+    var issues: [ValidationIssue] = []
+    var resolved: [[FeatureValue]] = []
+    var defaults: [[String]] = []
+    resolved.reserveCapacity(rows.count)
+    for (index, row) in rows.enumerated() {
+      let r = resolve(row, index: numberRows ? index : nil, policy: policy, issues: &issues)
+      resolved.append(r.values)
+      defaults.append(r.defaultsUsed)
+    }
+    guard issues.isEmpty else {
+      let lines = issues.map(\.description)
+      throw ModelError(
+        .invalidInput,
+        "\(issues.count == 1 ? "1 problem" : "\(issues.count) problems") with the input:\n  "
+          + lines.joined(separator: "\n  "),
+        issues: issues)
+    }
+    if rows.isEmpty { return [] }
+    let outputs = try plan.run(try inputTensors(resolved).map(Value.tensor))
+    var predictions = try interpret(outputs, rowCount: rows.count)
+    for i in predictions.indices { predictions[i].defaultsUsed = defaults[i] }
+    return predictions
+  }
+
+  /// Runs the graph on named tensors and returns every output by name: the low-level
+  /// API the Open Inference Protocol uses.
+  /// - Throws: `ModelError` when an input is missing, unknown or of the wrong type or shape.
+  public func run(_ inputs: [String: Tensor]) throws(ModelError) -> [String: Value] {
+    var ordered: [Value] = []
+    var issues: [String] = []
+    for info in signature.inputs {
+      guard let tensor = inputs[info.name] else {
+        issues.append("input \(info.name) is missing")
+        continue
+      }
+      if let expected = info.elementType, tensor.elementType != expected {
+        issues.append("input \(info.name) should be \(expected), got \(tensor.elementType)")
+      }
+      if let shape = info.shape, !shape.isEmpty {
+        if shape.count != tensor.rank {
+          issues.append("input \(info.name) should have \(shape.count) dimensions [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)")
+        } else {
+          for (d, n) in zip(shape, tensor.shape) {
+            if case .fixed(let want) = d, want != n {
+              issues.append("input \(info.name) should have shape [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)")
+              break
+            }
+          }
+        }
+      }
+      ordered.append(.tensor(tensor))
+    }
+    let known = Set(signature.inputs.map(\.name))
+    for name in inputs.keys.sorted() where !known.contains(name) {
+      issues.append(
+        "\(name) is not an input of this model; the inputs are "
+          + signature.inputs.map(\.name).joined(separator: ", "))
+    }
+    guard issues.isEmpty else {
+      throw ModelError(.invalidInput, issues.joined(separator: "; "))
+    }
+    let values = try plan.run(ordered)
+    var result: [String: Value] = [:]
+    for (info, value) in zip(signature.outputs, values) { result[info.name] = value }
+    return result
+  }
+
+  // MARK: Rows to tensors
+
+  private func resolve(
+    _ row: [String: FeatureValue], index: Int?, policy: ValidationPolicy, issues: inout [ValidationIssue]
+  ) -> (values: [FeatureValue], defaultsUsed: [String]) {
+    let features = signature.features
+    if row.count > 0 {
+      for name in row.keys where signature.feature(named: name) == nil {
+        issues.append(
+          ValidationIssue(row: index, feature: name, kind: .unknown(known: signature.featureNames), input: row[name]))
+      }
+    }
+    var values: [FeatureValue] = []
+    values.reserveCapacity(features.count)
+    var defaultsUsed: [String] = []
+    let missingAllowed = acceptsMissingNumbers
+    for feature in features {
+      var value = row[feature.name]
+      if value == nil, policy.useDefaults, let d = feature.defaultValue {
+        value = d
+        defaultsUsed.append(feature.name)
+      }
+      guard let given = value else {
+        issues.append(ValidationIssue(row: index, feature: feature.name, kind: .missing))
+        values.append(.null)
+        continue
+      }
+      let checked = check(given, against: feature, policy: policy, missingAllowed: missingAllowed)
+      if let kind = checked.issue {
+        issues.append(ValidationIssue(row: index, feature: feature.name, kind: kind, input: given))
+      }
+      values.append(checked.value)
+    }
+    return (values, defaultsUsed)
+  }
+
+  private func check(_ value: FeatureValue, against feature: Feature, policy: ValidationPolicy, missingAllowed: Bool)
+    -> (value: FeatureValue, issue: ValidationIssue.Kind?)
+  {
+    switch feature.type {
+    case .number, .integer:
+      var number: Double
+      switch value {
+      case .number(let d): number = d
+      case .string(let s):
+        // Numeric strings are accepted, as Pydantic's lax mode does.
+        guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+          return (value, .wrongType(expected: feature.type))
+        }
+        number = d
+      case .null where missingAllowed:
+        return (.number(.nan), nil)
+      default:
+        return (value, .wrongType(expected: feature.type))
+      }
+      if number.isNaN, missingAllowed { return (.number(number), nil) }
+      guard number.isFinite else { return (.number(number), .notFinite) }
+      if case .integer = feature.type, number != number.rounded() { return (value, .notInteger) }
+      if policy.enforceRanges {
+        if let lo = feature.minimum, number < lo { return (.number(number), .belowMinimum(lo)) }
+        if let hi = feature.maximum, number > hi { return (.number(number), .aboveMaximum(hi)) }
+      }
+      return (.number(number), nil)
+    case .boolean:
+      if case .bool = value { return (value, nil) }
+      return (value, .wrongType(expected: feature.type))
+    case .string:
+      if case .string = value { return (value, nil) }
+      return (value, .wrongType(expected: feature.type))
+    case .category(let categories):
+      guard case .string(let s) = value else { return (value, .wrongType(expected: feature.type)) }
+      if !categories.isEmpty, !categories.contains(s) { return (value, .notAllowed(categories: categories)) }
+      return (value, nil)
+    }
+  }
+
+  private func inputTensors(_ rows: [[FeatureValue]]) throws(ModelError) -> [Tensor] {
+    let n = rows.count
+    var tensors: [Tensor] = []
+    for (inputIndex, input) in signature.inputs.enumerated() {
+      let columns = signature.features.enumerated().filter { $0.element.binding.input == inputIndex }
+      let width = (columns.map { $0.element.binding.column }.max() ?? -1) + 1
+      let rank = input.shape?.count ?? 2
+      let shape = rank == 1 ? [n * width] : [n, width]
+      let type = input.elementType ?? .float
+      func numbers() -> [Double] {
+        var out = [Double](repeating: 0, count: n * width)
+        for (r, row) in rows.enumerated() {
+          for (featureIndex, feature) in columns {
+            if case .number(let d) = row[featureIndex] { out[r * width + feature.binding.column] = d }
+            if case .bool(let b) = row[featureIndex] { out[r * width + feature.binding.column] = b ? 1 : 0 }
+          }
+        }
+        return out
+      }
+      let storage: Tensor.Storage
+      switch type {
+      case .float: storage = .float(numbers().map { Float($0) })
+      case .double: storage = .double(numbers())
+      case .int64: storage = .int64(numbers().map { Int64($0) })
+      case .int32: storage = .int32(numbers().map { Int32(clamping: Int64($0)) })
+      case .bool: storage = .bool(numbers().map { $0 != 0 })
+      case .string:
+        var out = [String](repeating: "", count: n * width)
+        for (r, row) in rows.enumerated() {
+          for (featureIndex, feature) in columns {
+            if case .string(let s) = row[featureIndex] { out[r * width + feature.binding.column] = s }
+          }
+        }
+        storage = .string(out)
+      }
+      tensors.append(Tensor(unchecked: shape, storage))
+    }
+    return tensors
+  }
+
+  // MARK: Tensors to predictions
+
+  private func interpret(_ outputs: [Value], rowCount n: Int) throws(ModelError) -> [Prediction] {
+    var predictions = [Prediction](repeating: Prediction(), count: n)
+    if let li = roles.label, case .tensor(let labels) = outputs[li] {
+      guard labels.count >= n else { throw ModelError(.runtime, "the label output has \(labels.count) rows for \(n) inputs") }
+      for r in 0..<n {
+        switch labels.storage {
+        case .string(let s): predictions[r].label = .string(s[r])
+        case .int64(let v): predictions[r].label = .int(v[r])
+        case .int32(let v): predictions[r].label = .int(Int64(v[r]))
+        default: predictions[r].label = .string(labels.storage.strings[r])
+        }
+      }
+    }
+    if let pi = roles.probabilities {
+      switch outputs[pi] {
+      case .sequenceOfMaps(let maps):
+        let keys = maps.keys.labels
+        for r in 0..<min(n, maps.rows.count) {
+          predictions[r].probabilities = zip(keys, maps.rows[r]).map {
+            ClassProbability(label: $0, probability: Double($1))
+          }
+        }
+      case .tensor(let t):
+        let values = t.storage.doubles ?? []
+        let c = n > 0 ? values.count / n : 0
+        let labels = signature.classLabels.count == c ? signature.classLabels : (0..<c).map { .int(Int64($0)) }
+        for r in 0..<n {
+          predictions[r].probabilities = (0..<c).map { ClassProbability(label: labels[$0], probability: values[r * c + $0]) }
+        }
+      }
+    }
+    if let vi = roles.value, case .tensor(let t) = outputs[vi] {
+      let values = t.storage.doubles ?? []
+      let k = n > 0 ? values.count / n : 0
+      for r in 0..<n { predictions[r].values = Array(values[(r * k)..<(r * k + k)]) }
+    }
+    return predictions
+  }
+}

@@ -1,0 +1,95 @@
+public import Foundation
+
+/// A loaded ONNX model: immutable, `Sendable`, safe to predict with from many tasks at once.
+public struct Model: Sendable {
+  /// A short name: the file name without extension, or the built-in model's name.
+  public let name: String
+  /// What the model needs and gives.
+  public let signature: Signature
+  /// Facts about the file: producer, opsets, operators, size.
+  public let info: ModelInfo
+
+  let plan: ExecutionPlan
+  let roles: OutputRoles
+
+  /// Loads a model file, and its sidecar `NAME.schema.json` when one lies beside it.
+  /// - Parameters:
+  ///   - url: the `.onnx` file.
+  ///   - schema: a schema to use instead of the sidecar.
+  /// - Throws: `ModelError` saying what is wrong with the file.
+  public init(contentsOf url: URL, schema: FeatureSchema? = nil) throws(ModelError) {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw ModelError(.unreadableFile, "cannot read \(url.path): \(readableReason(error))")
+    }
+    var sidecar = schema
+    if sidecar == nil {
+      let schemaURL = url.deletingPathExtension().appendingPathExtension("schema.json")
+      if let json = try? Data(contentsOf: schemaURL) {
+        sidecar = try FeatureSchema(json: json, source: schemaURL.lastPathComponent)
+      }
+    }
+    try self.init(
+      data: data, name: url.deletingPathExtension().lastPathComponent, schema: sidecar,
+      source: url.path)
+  }
+
+  /// Loads a model from bytes.
+  /// - Parameters:
+  ///   - data: the serialized ONNX `ModelProto`.
+  ///   - name: the name to give the model.
+  ///   - schema: what the file cannot say about its features.
+  /// - Throws: `ModelError` saying what is wrong with the bytes.
+  public init(data: Data, name: String, schema: FeatureSchema? = nil) throws(ModelError) {
+    try self.init(data: data, name: name, schema: schema, source: name)
+  }
+
+  private init(data: Data, name: String, schema: FeatureSchema?, source: String) throws(ModelError) {
+    let loaded = try ModelLoader.load(data: data, source: source, schema: schema)
+    self.name = name
+    self.signature = loaded.signature
+    self.info = loaded.info
+    self.plan = loaded.plan
+    self.roles = loaded.roles
+  }
+}
+
+/// Facts about a model file.
+public struct ModelInfo: Sendable {
+  /// The ONNX IR version.
+  public var irVersion: Int
+  /// The opset version imported for each domain ("ai.onnx" for the default).
+  public var opsets: [String: Int]
+  /// The tool that wrote the file, such as "skl2onnx 1.20.0".
+  public var producer: String
+  /// The graph's name.
+  public var graphName: String
+  /// The model's metadata entries.
+  public var metadata: [String: String]
+  /// How many nodes use each operator.
+  public var operatorCounts: [OperatorKey: Int]
+  /// The file's size.
+  public var byteCount: Int
+  /// The SHA-256 of the file's bytes, in lowercase hex.
+  public var sha256: String
+}
+
+/// Which graph outputs carry the label, the probabilities and regressed values.
+struct OutputRoles: Sendable {
+  var label: Int?
+  var probabilities: Int?
+  var value: Int?
+}
+
+private func readableReason(_ error: any Error) -> String {
+  let ns = error as NSError
+  if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+    underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+  {
+    return String(cString: strerror(code.rawValue))
+  }
+  if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "no such file" }
+  return ns.localizedDescription
+}

@@ -1,0 +1,174 @@
+/// Turns an ONNX graph into an `ExecutionPlan`: resolves names to slots, orders
+/// nodes, decodes initializers and builds every kernel, failing on anything it
+/// cannot run.
+struct GraphCompiler {
+  /// The opset version in force for each domain.
+  let opsets: [String: Int]
+
+  struct Result {
+    let plan: ExecutionPlan
+    /// The runtime inputs (initializers excluded), in graph order.
+    let inputs: [Onnx_ValueInfoProto]
+    /// Every initializer and Constant by name, for signature discovery.
+    let constants: [String: Tensor]
+    /// The nodes in execution order.
+    let nodes: [Onnx_NodeProto]
+  }
+
+  func compile(_ graph: Onnx_GraphProto) throws(ModelError) -> Result {
+    var slotOf: [String: Int] = [:]
+    func slot(_ name: String) -> Int {
+      if let s = slotOf[name] { return s }
+      let s = slotOf.count
+      slotOf[name] = s
+      return s
+    }
+
+    // Initializers first: some exporters also list them as graph inputs.
+    var constantsByName: [String: Tensor] = [:]
+    var constants: [(slot: Int, value: Value)] = []
+    for proto in graph.initializer {
+      guard !proto.name.isEmpty else { throw ModelError(.invalidGraph, "an initializer has no name") }
+      let tensor = try Tensor(proto: proto, context: "initializer \(proto.name)")
+      constantsByName[proto.name] = tensor
+      constants.append((slot(proto.name), .tensor(tensor)))
+    }
+    if !graph.sparseInitializer.isEmpty {
+      throw ModelError(.unsupported, "the graph has sparse initializers, which fathom does not load")
+    }
+
+    var inputs: [Onnx_ValueInfoProto] = []
+    var defined = Set(constantsByName.keys)
+    for input in graph.input where constantsByName[input.name] == nil {
+      guard !input.name.isEmpty else { throw ModelError(.invalidGraph, "a graph input has no name") }
+      guard !defined.contains(input.name) else {
+        throw ModelError(.invalidGraph, "the graph input \(input.name) is declared twice")
+      }
+      defined.insert(input.name)
+      inputs.append(input)
+      _ = slot(input.name)
+    }
+
+    let ordered = try topologicalOrder(graph.node, defined: defined)
+
+    var steps: [ExecutionPlan.Step] = []
+    for node in ordered {
+      let key = OperatorKey(domain: node.domain == "ai.onnx" ? "" : node.domain, opType: node.opType)
+      guard let version = opsets[key.domain] else {
+        throw ModelError(
+          .unsupported,
+          "\(describeNode(node)) uses domain \(key.domainName), which the model does not import")
+      }
+      guard let definition = OperatorRegistry.definitions[key] else {
+        throw ModelError(
+          .unsupported,
+          "\(describeNode(node)): operator \(key.opType) of domain \(key.domainName) is not supported by fathom"
+            + " (supported in that domain: "
+            + OperatorRegistry.supportedOperators.filter { $0.domain == key.domain }.map(\.opType)
+            .joined(separator: ", ") + ")")
+      }
+      guard definition.opsets.contains(version) else {
+        throw ModelError(
+          .unsupported,
+          "\(describeNode(node)): \(key.opType) at opset \(version) is not supported "
+            + "(fathom runs opsets \(definition.opsets.lowerBound) to \(definition.opsets.upperBound))")
+      }
+      let context = NodeContext(
+        node: node, opset: version,
+        constantInputs: node.input.map { $0.isEmpty ? nil : constantsByName[$0] })
+      let kernel = try definition.make(context)
+      if key == OperatorKey(domain: "", opType: "Constant"), node.output.count == 1,
+        let value = try? kernel.run([]).first?.tensor
+      {
+        // Constants are values, not work: fold them into the plan's constants.
+        constantsByName[node.output[0]] = value
+        constants.append((slot(node.output[0]), .tensor(value)))
+        continue
+      }
+      steps.append(
+        ExecutionPlan.Step(
+          kernel: kernel,
+          inputs: node.input.map { $0.isEmpty ? -1 : slot($0) },
+          outputs: node.output.map { $0.isEmpty ? -1 : slot($0) },
+          lastUses: [],
+          label: describeNode(node)))
+    }
+
+    var outputSlots: [Int] = []
+    for output in graph.output {
+      guard let s = slotOf[output.name] else {
+        throw ModelError(.invalidGraph, "the graph output \(output.name) is computed by no node")
+      }
+      outputSlots.append(s)
+    }
+
+    // Free each intermediate after its last reader; never a graph output.
+    let keep = Set(outputSlots)
+    var lastReader: [Int: Int] = [:]
+    for (index, step) in steps.enumerated() {
+      for s in step.inputs where s >= 0 { lastReader[s] = index }
+    }
+    var lastUses = [[Int]](repeating: [], count: steps.count)
+    for (s, index) in lastReader where !keep.contains(s) { lastUses[index].append(s) }
+    let finalSteps = steps.enumerated().map { index, step in
+      ExecutionPlan.Step(
+        kernel: step.kernel, inputs: step.inputs, outputs: step.outputs, lastUses: lastUses[index],
+        label: step.label)
+    }
+
+    let plan = ExecutionPlan(
+      slotCount: slotOf.count, constants: constants,
+      inputSlots: inputs.compactMap { slotOf[$0.name] }, outputSlots: outputSlots, steps: finalSteps)
+    return Result(plan: plan, inputs: inputs, constants: constantsByName, nodes: ordered)
+  }
+
+  /// Orders nodes so that every value is computed before it is read (Kahn's algorithm,
+  /// stable in file order); names the culprit on an undefined value or a cycle.
+  private func topologicalOrder(_ nodes: [Onnx_NodeProto], defined: Set<String>) throws(ModelError)
+    -> [Onnx_NodeProto]
+  {
+    var producer: [String: Int] = [:]
+    for (index, node) in nodes.enumerated() {
+      for output in node.output where !output.isEmpty {
+        if defined.contains(output) || producer[output] != nil {
+          throw ModelError(
+            .invalidGraph, "\(describeNode(node)) writes \(output), which is already defined")
+        }
+        producer[output] = index
+      }
+    }
+    var pending = [Int](repeating: 0, count: nodes.count)
+    var readers: [Int: [Int]] = [:]
+    for (index, node) in nodes.enumerated() {
+      for input in Set(node.input) where !input.isEmpty && !defined.contains(input) {
+        guard let p = producer[input] else {
+          throw ModelError(
+            .invalidGraph,
+            "\(describeNode(node)) reads \(input), which is neither a graph input, an initializer "
+              + "nor the output of any node")
+        }
+        pending[index] += 1
+        readers[p, default: []].append(index)
+      }
+    }
+    var ready = (0..<nodes.count).filter { pending[$0] == 0 }
+    var order: [Onnx_NodeProto] = []
+    order.reserveCapacity(nodes.count)
+    var cursor = 0
+    while cursor < ready.count {
+      let index = ready[cursor]
+      cursor += 1
+      order.append(nodes[index])
+      for reader in readers[index] ?? [] {
+        pending[reader] -= 1
+        if pending[reader] == 0 { ready.append(reader) }
+      }
+    }
+    if order.count < nodes.count {
+      let stuck = (0..<nodes.count).filter { pending[$0] > 0 }.map { describeNode(nodes[$0]) }
+      throw ModelError(
+        .invalidGraph, "the graph has a cycle through " + stuck.prefix(3).joined(separator: ", "))
+    }
+    return order
+  }
+}

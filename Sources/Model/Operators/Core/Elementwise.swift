@@ -1,0 +1,182 @@
+import Foundation
+
+/// Unary and binary element-wise operators of the default domain.
+enum Elementwise {
+  /// A unary math function over floats and doubles.
+  static func unary(
+    _ name: String, float f: @escaping @Sendable (Float) -> Float,
+    double d: @escaping @Sendable (Double) -> Double
+  ) -> OperatorDefinition {
+    OperatorRegistry.define("", name) { _ throws(ModelError) in
+      tensorKernel { (inputs) throws(ModelError) in
+        let x = try inputs.tensor(0)
+        switch x.storage {
+        case .float(let v): return Tensor(unchecked: x.shape, .float(v.map(f)))
+        case .double(let v): return Tensor(unchecked: x.shape, .double(v.map(d)))
+        case .int64(let v) where name == "Abs" || name == "Neg" || name == "Sign":
+          return Tensor(unchecked: x.shape, .int64(v.map { Int64(d(Double($0))) }))
+        case .int32(let v) where name == "Abs" || name == "Neg" || name == "Sign":
+          return Tensor(unchecked: x.shape, .int32(v.map { Int32(d(Double($0))) }))
+        default: throw kernelError("\(name) does not take \(x.elementType) tensors")
+        }
+      }
+    }
+  }
+
+  /// An arithmetic binary operator with broadcasting.
+  static func arithmetic(
+    _ name: String, float f: @escaping @Sendable (Float, Float) -> Float,
+    double d: @escaping @Sendable (Double, Double) -> Double,
+    int i: @escaping @Sendable (Int64, Int64) -> Int64
+  ) -> OperatorDefinition {
+    OperatorRegistry.define("", name) { _ throws(ModelError) in
+      tensorKernel { (inputs) throws(ModelError) in
+        let a = try inputs.tensor(0)
+        let b = try inputs.tensor(1)
+        switch (a.storage, b.storage) {
+        case (.float(let x), .float(let y)):
+          let r = try broadcastBinary(x, a.shape, y, b.shape, f)
+          return Tensor(unchecked: r.shape, .float(r.values))
+        case (.double(let x), .double(let y)):
+          let r = try broadcastBinary(x, a.shape, y, b.shape, d)
+          return Tensor(unchecked: r.shape, .double(r.values))
+        case (.int64(let x), .int64(let y)):
+          if name == "Div", y.contains(0) { throw kernelError("integer division by zero") }
+          let r = try broadcastBinary(x, a.shape, y, b.shape, i)
+          return Tensor(unchecked: r.shape, .int64(r.values))
+        case (.int32(let x), .int32(let y)):
+          if name == "Div", y.contains(0) { throw kernelError("integer division by zero") }
+          let r = try broadcastBinary(x, a.shape, y, b.shape) { Int32(truncatingIfNeeded: i(Int64($0), Int64($1))) }
+          return Tensor(unchecked: r.shape, .int32(r.values))
+        case (.float(let x), _) where name == "Pow":
+          let y = (b.storage.doubles ?? []).map { Float($0) }
+          let r = try broadcastBinary(x, a.shape, y, b.shape, f)
+          return Tensor(unchecked: r.shape, .float(r.values))
+        case (.double(let x), _) where name == "Pow":
+          let y = b.storage.doubles ?? []
+          let r = try broadcastBinary(x, a.shape, y, b.shape, d)
+          return Tensor(unchecked: r.shape, .double(r.values))
+        default:
+          throw kernelError("\(name) needs two tensors of one numeric type, got \(a.elementType) and \(b.elementType)")
+        }
+      }
+    }
+  }
+
+  /// A comparison with broadcasting, giving booleans.
+  static func comparison(_ name: String, _ compare: @escaping @Sendable (Double, Double) -> Bool)
+    -> OperatorDefinition
+  {
+    OperatorRegistry.define("", name) { _ throws(ModelError) in
+      tensorKernel { (inputs) throws(ModelError) in
+        let a = try inputs.tensor(0)
+        let b = try inputs.tensor(1)
+        if case .string(let x) = a.storage, case .string(let y) = b.storage, name == "Equal" {
+          let r = try broadcastBinary(x, a.shape, y, b.shape, ==)
+          return Tensor(unchecked: r.shape, .bool(r.values))
+        }
+        if case .float(let x) = a.storage, case .float(let y) = b.storage {
+          let r = try broadcastBinary(x, a.shape, y, b.shape) { compare(Double($0), Double($1)) }
+          return Tensor(unchecked: r.shape, .bool(r.values))
+        }
+        guard let x = a.storage.doubles, let y = b.storage.doubles else {
+          throw kernelError("\(name) cannot compare \(a.elementType) with \(b.elementType)")
+        }
+        let r = try broadcastBinary(x, a.shape, y, b.shape, compare)
+        return Tensor(unchecked: r.shape, .bool(r.values))
+      }
+    }
+  }
+
+  /// A logical operator over booleans.
+  static func logical(_ name: String, _ op: @escaping @Sendable (Bool, Bool) -> Bool) -> OperatorDefinition {
+    OperatorRegistry.define("", name) { _ throws(ModelError) in
+      tensorKernel { (inputs) throws(ModelError) in
+        let a = try inputs.tensor(0)
+        let b = try inputs.tensor(1)
+        guard case .bool(let x) = a.storage, case .bool(let y) = b.storage else {
+          throw kernelError("\(name) needs boolean tensors")
+        }
+        let r = try broadcastBinary(x, a.shape, y, b.shape, op)
+        return Tensor(unchecked: r.shape, .bool(r.values))
+      }
+    }
+  }
+
+  /// A variadic operator (Max, Min, Sum, Mean) folding its inputs with broadcasting.
+  static func variadic(_ name: String, _ op: @escaping @Sendable (Double, Double) -> Double, mean: Bool = false)
+    -> OperatorDefinition
+  {
+    OperatorRegistry.define("", name) { _ throws(ModelError) in
+      tensorKernel { (inputs) throws(ModelError) in
+        var acc = try inputs.tensor(0)
+        let type = acc.elementType
+        guard var values = acc.storage.doubles else { throw kernelError("\(name) needs numbers") }
+        var shape = acc.shape
+        for i in 1..<inputs.count {
+          acc = try inputs.tensor(i)
+          guard let next = acc.storage.doubles else { throw kernelError("\(name) needs numbers") }
+          let r = try broadcastBinary(values, shape, next, acc.shape, op)
+          values = r.values
+          shape = r.shape
+        }
+        if mean { values = values.map { $0 / Double(inputs.count) } }
+        return Tensor(unchecked: shape, storageOf(type, values))
+      }
+    }
+  }
+
+  static var definitions: [OperatorDefinition] {
+    [
+      arithmetic("Add", float: { $0 + $1 }, double: { $0 + $1 }, int: { $0 &+ $1 }),
+      arithmetic("Sub", float: { $0 - $1 }, double: { $0 - $1 }, int: { $0 &- $1 }),
+      arithmetic("Mul", float: { $0 * $1 }, double: { $0 * $1 }, int: { $0 &* $1 }),
+      arithmetic("Div", float: { $0 / $1 }, double: { $0 / $1 }, int: { $0 / $1 }),
+      arithmetic("Pow", float: { powf($0, $1) }, double: { pow($0, $1) }, int: { Int64(pow(Double($0), Double($1))) }),
+      unary("Neg", float: { -$0 }, double: { -$0 }),
+      unary("Abs", float: { abs($0) }, double: { abs($0) }),
+      unary("Exp", float: { expf($0) }, double: { exp($0) }),
+      unary("Log", float: { logf($0) }, double: { log($0) }),
+      unary("Sqrt", float: { sqrtf($0) }, double: { sqrt($0) }),
+      unary("Reciprocal", float: { 1 / $0 }, double: { 1 / $0 }),
+      unary("Floor", float: { floorf($0) }, double: { floor($0) }),
+      unary("Ceil", float: { ceilf($0) }, double: { ceil($0) }),
+      unary("Round", float: { $0.rounded(.toNearestOrEven) }, double: { $0.rounded(.toNearestOrEven) }),
+      unary("Sign", float: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }, double: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }),
+      unary("Relu", float: { max($0, 0) }, double: { max($0, 0) }),
+      unary("Sigmoid", float: sigmoid, double: sigmoid),
+      unary("Tanh", float: { tanhf($0) }, double: { tanh($0) }),
+      unary("Erf", float: { erff($0) }, double: { erf($0) }),
+      unary("Softplus", float: { logf(1 + expf($0)) }, double: { log(1 + exp($0)) }),
+      unary("Sin", float: { sinf($0) }, double: { sin($0) }),
+      unary("Cos", float: { cosf($0) }, double: { cos($0) }),
+      comparison("Equal") { $0 == $1 },
+      comparison("Less") { $0 < $1 },
+      comparison("Greater") { $0 > $1 },
+      comparison("LessOrEqual") { $0 <= $1 },
+      comparison("GreaterOrEqual") { $0 >= $1 },
+      logical("And") { $0 && $1 },
+      logical("Or") { $0 || $1 },
+      logical("Xor") { $0 != $1 },
+      variadic("Max") { Swift.max($0, $1) },
+      variadic("Min") { Swift.min($0, $1) },
+      variadic("Sum") { $0 + $1 },
+      variadic("Mean", { $0 + $1 }, mean: true),
+    ]
+  }
+}
+
+@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+@inline(__always) func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+/// Storage of `type` holding `values` converted from doubles.
+func storageOf(_ type: ElementType, _ values: [Double]) -> Tensor.Storage {
+  switch type {
+  case .float: .float(values.map { Float($0) })
+  case .double: .double(values)
+  case .int64: .int64(values.map { Int64(exactly: $0.rounded(.towardZero)) ?? 0 })
+  case .int32: .int32(values.map { Int32(exactly: $0.rounded(.towardZero)) ?? 0 })
+  case .bool: .bool(values.map { $0 != 0 })
+  case .string: .string(values.map { "\($0)" })
+  }
+}

@@ -1,0 +1,135 @@
+/// Matrix products: MatMul and Gemm.
+enum MatrixOperators {
+  static var definitions: [OperatorDefinition] {
+    [
+      OperatorRegistry.define("", "MatMul") { _ throws(ModelError) in
+        tensorKernel { (inputs) throws(ModelError) in try matmul(try inputs.tensor(0), try inputs.tensor(1)) }
+      },
+      OperatorRegistry.define("", "Gemm") { (ctx) throws(ModelError) in
+        let alpha = try ctx.float("alpha", default: 1)
+        let beta = try ctx.float("beta", default: 1)
+        let transA = try ctx.int("transA", default: 0) != 0
+        let transB = try ctx.int("transB", default: 0) != 0
+        return tensorKernel { (inputs) throws(ModelError) in
+          var a = try inputs.tensor(0)
+          var b = try inputs.tensor(1)
+          guard a.rank == 2, b.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
+          if transA { a = try transpose(a, perm: [1, 0]) }
+          if transB { b = try transpose(b, perm: [1, 0]) }
+          var y = try matmul(a, b)
+          if alpha != 1 { y = scale(y, by: Double(alpha)) }
+          if let c = try inputs.optionalTensor(2) {
+            let cc = beta == 1 ? c : scale(c, by: Double(beta))
+            switch (y.storage, cc.storage) {
+            case (.float(let p), .float(let q)):
+              let r = try broadcastBinary(p, y.shape, q, cc.shape, +)
+              y = Tensor(unchecked: r.shape, .float(r.values))
+            case (.double(let p), .double(let q)):
+              let r = try broadcastBinary(p, y.shape, q, cc.shape, +)
+              y = Tensor(unchecked: r.shape, .double(r.values))
+            default: throw kernelError("Gemm's C must have A's element type")
+            }
+          }
+          return y
+        }
+      },
+    ]
+  }
+}
+
+private func scale(_ t: Tensor, by s: Double) -> Tensor {
+  switch t.storage {
+  case .float(let v):
+    let f = Float(s)
+    return Tensor(unchecked: t.shape, .float(v.map { $0 * f }))
+  case .double(let v): return Tensor(unchecked: t.shape, .double(v.map { $0 * s }))
+  default: return t
+  }
+}
+
+/// Matrix product with NumPy's rules for 1-D and batched operands.
+func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
+  var sa = a.shape
+  var sb = b.shape
+  if sa.count == 1 { sa = [1, sa[0]] }
+  if sb.count == 1 { sb = [sb[0], 1] }
+  guard sa.count >= 2, sb.count >= 2 else { throw kernelError("MatMul needs tensors, got scalars") }
+  let m = sa[sa.count - 2]
+  let k = sa[sa.count - 1]
+  let n = sb[sb.count - 1]
+  guard sb[sb.count - 2] == k else {
+    throw kernelError("cannot multiply shapes \(a.shape) and \(b.shape): inner dimensions \(k) and \(sb[sb.count - 2]) differ")
+  }
+  let batchA = Array(sa.dropLast(2))
+  let batchB = Array(sb.dropLast(2))
+  guard let batch = broadcastShape(batchA, batchB) else {
+    throw kernelError("cannot broadcast the batch dimensions of \(a.shape) and \(b.shape)")
+  }
+  let batches = batch.reduce(1, *)
+  let ia = broadcastIndices(from: batchA, to: batch)
+  let ib = broadcastIndices(from: batchB, to: batch)
+  var shape = batch + [m, n]
+  if a.rank == 1 { shape.remove(at: shape.count - 2) }
+  if b.rank == 1 { shape.removeLast() }
+  if batches * m * n == 0 || k == 0 {
+    let zeros = [Double](repeating: 0, count: batches * m * n)
+    return Tensor(unchecked: shape, storageOf(a.elementType, zeros))
+  }
+  // From here every buffer is non-empty, so the base addresses below exist.
+  switch (a.storage, b.storage) {
+  case (.float(let x), .float(let y)):
+    var out = [Float](repeating: 0, count: batches * m * n)
+    out.withUnsafeMutableBufferPointer { o in
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+          for bt in 0..<batches {
+            gemmKernel(xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
+          }
+        }
+      }
+    }
+    return Tensor(unchecked: shape, .float(out))
+  case (.double(let x), .double(let y)):
+    var out = [Double](repeating: 0, count: batches * m * n)
+    out.withUnsafeMutableBufferPointer { o in
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+          for bt in 0..<batches {
+            gemmKernel(xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
+          }
+        }
+      }
+    }
+    return Tensor(unchecked: shape, .double(out))
+  default:
+    guard let x = a.storage.doubles, let y = b.storage.doubles, a.elementType == b.elementType else {
+      throw kernelError("MatMul needs two tensors of one numeric type, got \(a.elementType) and \(b.elementType)")
+    }
+    var out = [Double](repeating: 0, count: batches * m * n)
+    for bt in 0..<batches {
+      for i in 0..<m {
+        for p in 0..<k {
+          let av = x[ia[bt] * m * k + i * k + p]
+          for j in 0..<n { out[bt * m * n + i * n + j] += av * y[ib[bt] * k * n + p * n + j] }
+        }
+      }
+    }
+    return Tensor(unchecked: shape, storageOf(a.elementType, out))
+  }
+}
+
+/// C[m×n] = A[m×k] · B[k×n], row-major. The i-p-j loop order streams rows of B and C,
+/// which the compiler vectorises; the pointers are valid for the sizes the caller checked.
+@inline(__always)
+private func gemmKernel<T: FloatingPoint>(
+  _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ m: Int, _ k: Int, _ n: Int
+) {
+  for i in 0..<m {
+    let row = c + i * n
+    for p in 0..<k {
+      let av = a[i * k + p]
+      let brow = b + p * n
+      for j in 0..<n { row[j] += av * brow[j] }
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import Foundation
+
+/// The ai.onnx.ml preprocessing operators: Scaler, Normalizer, Imputer, OneHotEncoder,
+/// Binarizer, FeatureVectorizer, ArrayFeatureExtractor, LabelEncoder and ZipMap.
+enum Preprocessing {
+  static var definitions: [OperatorDefinition] {
+    let ml = OperatorRegistry.mlDomain
+    return [
+      OperatorRegistry.define(ml, "Scaler", opsets: 1...5) { (ctx) throws(ModelError) in
+        let scale = ctx.floats("scale")
+        let offset = ctx.floats("offset")
+        guard !scale.isEmpty, scale.count == offset.count else {
+          throw ctx.error("scale and offset must be non-empty and of one length")
+        }
+        return tensorKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          let stride = x.rank == 1 ? x.shape[0] : (x.rank >= 2 ? x.shape[1] : 1)
+          guard scale.count == stride || scale.count == 1 else {
+            throw kernelError("the scaler has \(scale.count) columns; the input has \(stride)")
+          }
+          let k = scale.count
+          switch x.storage {
+          case .double(let v):
+            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
+              Float((v[i] - Double(offset[k == 1 ? 0 : i % k])) * Double(scale[k == 1 ? 0 : i % k]))
+            }))
+          default:
+            let v = try floatRows(x).values
+            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
+              (v[i] - offset[k == 1 ? 0 : i % k]) * scale[k == 1 ? 0 : i % k]
+            }))
+          }
+        }
+      },
+      OperatorRegistry.define(ml, "Normalizer", opsets: 1...5) { (ctx) throws(ModelError) in
+        let norm = try ctx.string("norm", default: "MAX")
+        guard ["MAX", "L1", "L2"].contains(norm) else { throw ctx.unsupported("norm \(norm)") }
+        return tensorKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          guard let d = x.storage.doubles else { throw kernelError("Normalizer needs numbers") }
+          let n = x.rank <= 1 ? 1 : x.shape[0]
+          let c = x.rank <= 1 ? x.count : x.shape[1]
+          let inner = x.rank <= 2 ? 1 : x.shape[2...].reduce(1, *)
+          var y = [Float](repeating: 0, count: x.count)
+          for o in 0..<n {
+            for i in 0..<inner {
+              func at(_ j: Int) -> Int { (o * c + j) * inner + i }
+              switch norm {
+              case "MAX":
+                var m = -Float.greatestFiniteMagnitude
+                for j in 0..<c { m = max(m, Float(d[at(j)])) }
+                for j in 0..<c { y[at(j)] = m != 0 ? Float(d[at(j)]) / m : Float(d[at(j)]) }
+              case "L1":
+                var s: Float = 0
+                for j in 0..<c { s += abs(Float(d[at(j)])) }
+                for j in 0..<c { y[at(j)] = s != 0 ? Float(d[at(j)]) / s : Float(d[at(j)]) }
+              default:
+                var s: Float = 0
+                var squares = [Float](repeating: 0, count: c)
+                for j in 0..<c {
+                  let v = x.elementType == .float ? Double(Float(d[at(j)]) * Float(d[at(j)])) : d[at(j)] * d[at(j)]
+                  squares[j] = Float(v)
+                  s += squares[j]
+                }
+                for j in 0..<c {
+                  y[at(j)] = s != 0 ? (squares[j] / s).squareRoot() * (d[at(j)] < 0 ? -1 : 1) : Float(d[at(j)])
+                }
+              }
+            }
+          }
+          return Tensor(unchecked: x.shape, .float(y))
+        }
+      },
+      OperatorRegistry.define(ml, "Imputer", opsets: 1...5) { (ctx) throws(ModelError) in
+        let floats = ctx.floats("imputed_value_floats")
+        let ints = ctx.ints("imputed_value_int64s")
+        let replacedFloat = try ctx.float("replaced_value_float", default: 0)
+        let replacedInt = Int64(try ctx.int("replaced_value_int64", default: 0))
+        guard floats.isEmpty != ints.isEmpty else {
+          throw ctx.error("exactly one of imputed_value_floats and imputed_value_int64s must be set")
+        }
+        return tensorKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          let stride = x.rank == 1 ? x.shape[0] : (x.rank >= 2 ? x.shape[1] : 1)
+          switch x.storage {
+          case .float(let v):
+            guard !floats.isEmpty else { throw kernelError("the imputer has integer values for a float input") }
+            let perColumn = floats.count == stride
+            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
+              let missing = (v[i].isNaN && replacedFloat.isNaN) || v[i] == replacedFloat
+              return missing ? floats[perColumn ? i % stride : 0] : v[i]
+            }))
+          case .int64(let v):
+            guard !ints.isEmpty else { throw kernelError("the imputer has float values for an integer input") }
+            let perColumn = ints.count == stride
+            return Tensor(unchecked: x.shape, .int64(v.indices.map { i in
+              v[i] == replacedInt ? ints[perColumn ? i % stride : 0] : v[i]
+            }))
+          default:
+            throw kernelError("Imputer takes float or int64 input, got \(x.elementType)")
+          }
+        }
+      },
+      OperatorRegistry.define(ml, "OneHotEncoder", opsets: 1...5) { (ctx) throws(ModelError) in
+        let strings = ctx.strings("cats_strings")
+        let ints = ctx.ints("cats_int64s")
+        let zeros = try ctx.int("zeros", default: 1) != 0
+        guard strings.isEmpty != ints.isEmpty else {
+          throw ctx.error("exactly one of cats_strings and cats_int64s must be set")
+        }
+        // Later duplicates win, as in onnxruntime.
+        let stringIndex = Dictionary(strings.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 })
+        let intIndex = Dictionary(ints.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 })
+        let k = max(strings.count, ints.count)
+        return tensorKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          var y = [Float](repeating: 0, count: x.count * k)
+          func place(_ i: Int, _ position: Int?, _ shown: String) throws(ModelError) {
+            if let p = position {
+              y[i * k + p] = 1
+            } else if !zeros {
+              throw kernelError("unknown category \(shown)")
+            }
+          }
+          switch x.storage {
+          case .string(let v):
+            guard !strings.isEmpty else { throw kernelError("the encoder has integer categories for a string input") }
+            for (i, s) in v.enumerated() { try place(i, stringIndex[s], "\"\(s)\"") }
+          default:
+            guard let d = x.storage.doubles else { throw kernelError("OneHotEncoder needs strings or numbers") }
+            guard !ints.isEmpty else { throw kernelError("the encoder has string categories for a numeric input") }
+            for (i, value) in d.enumerated() { try place(i, intIndex[Int64(saturating: value)], formatNumber(value)) }
+          }
+          return Tensor(unchecked: x.shape + [k], .float(y))
+        }
+      },
+      OperatorRegistry.define(ml, "Binarizer", opsets: 1...5) { (ctx) throws(ModelError) in
+        let threshold = try ctx.float("threshold", default: 0)
+        return tensorKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          guard case .float(let v) = x.storage else { throw kernelError("Binarizer takes float input") }
+          guard !v.contains(where: \.isNaN) else { throw kernelError("Binarizer got NaN") }
+          return Tensor(unchecked: x.shape, .float(v.map { $0 > threshold ? 1 : 0 }))
+        }
+      },
+      OperatorRegistry.define(ml, "FeatureVectorizer", opsets: 1...5) { (ctx) throws(ModelError) in
+        let dims = ctx.ints("inputdimensions").map(Int.init)
+        let total = dims.reduce(0, +)
+        return tensorKernel { (inputs) throws(ModelError) in
+          guard inputs.count == dims.count else {
+            throw kernelError("\(inputs.count) inputs for \(dims.count) inputdimensions")
+          }
+          let first = try inputs.tensor(0)
+          let n = first.rank == 1 ? 1 : first.shape[0]
+          var y = [Float](repeating: 0, count: n * total)
+          var offset = 0
+          for (k, width) in dims.enumerated() {
+            let t = try inputs.tensor(k)
+            guard let d = t.storage.doubles else { throw kernelError("FeatureVectorizer needs numbers") }
+            let size = t.rank == 1 ? t.shape[0] : t.shape[1...].reduce(1, *)
+            let rows = t.rank == 1 ? 1 : t.shape[0]
+            guard rows == n else { throw kernelError("inputs have \(rows) and \(n) rows") }
+            for r in 0..<n {
+              for j in 0..<min(size, width) { y[r * total + offset + j] = Float(d[r * size + j]) }
+            }
+            offset += width
+          }
+          return Tensor(unchecked: [n, total], .float(y))
+        }
+      },
+      OperatorRegistry.define(ml, "ArrayFeatureExtractor", opsets: 1...5) { _ throws(ModelError) in
+        tensorKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          guard let raw = try inputs.tensor(1).storage.doubles, !raw.isEmpty else {
+            throw kernelError("ArrayFeatureExtractor needs non-empty integer indices")
+          }
+          let stride = x.shape.last ?? 1
+          let indices = try raw.map { (v) throws(ModelError) -> Int in
+            let i = Int(v)
+            guard i >= 0, i < stride else { throw kernelError("index \(i) is out of range for \(stride) columns") }
+            return i
+          }
+          let outer = x.count / max(stride, 1)
+          var order: [Int] = []
+          order.reserveCapacity(outer * indices.count)
+          for o in 0..<outer { for i in indices { order.append(o * stride + i) } }
+          let shape = x.rank == 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
+          return Tensor(unchecked: shape, x.storage.picking(order))
+        }
+      },
+      OperatorRegistry.define(ml, "ZipMap", opsets: 1...5) { (ctx) throws(ModelError) in
+        let strings = ctx.strings("classlabels_strings")
+        let ints = ctx.ints("classlabels_int64s")
+        guard strings.isEmpty != ints.isEmpty else {
+          throw ctx.error("exactly one of classlabels_strings and classlabels_int64s must be set")
+        }
+        let keys: MapKeys = strings.isEmpty ? .int64(ints) : .string(strings)
+        return ClosureKernel { (inputs) throws(ModelError) in
+          let x = try inputs.tensor(0)
+          guard x.rank == 1 || x.rank == 2 else { throw kernelError("ZipMap takes a 1-D or 2-D input, got \(x.shape)") }
+          let c = x.shape.last ?? 0
+          guard c == keys.count else { throw kernelError("\(c) columns for \(keys.count) class labels") }
+          let v = try floatRows(x).values
+          let n = x.rank == 2 ? x.shape[0] : 1
+          let rows = (0..<n).map { Array(v[($0 * c)..<($0 * c + c)]) }
+          return [.sequenceOfMaps(SequenceOfMaps(keys: keys, rows: rows))]
+        }
+      },
+      OperatorRegistry.define(ml, "LabelEncoder", opsets: 1...4) { (ctx) throws(ModelError) in
+        try LabelEncoderKernel(ctx)
+      },
+    ]
+  }
+}

@@ -1,0 +1,205 @@
+/// How a tree node compares a feature with its threshold.
+enum BranchMode: UInt8, Sendable {
+  case leq, lt, gte, gt, eq, neq, member, leaf
+
+  /// The mode for an opset-1/3 `nodes_modes` string; onnxruntime reads any unknown string as NEQ.
+  init(name: String) {
+    switch name {
+    case "BRANCH_LEQ": self = .leq
+    case "BRANCH_LT": self = .lt
+    case "BRANCH_GTE": self = .gte
+    case "BRANCH_GT": self = .gt
+    case "BRANCH_EQ": self = .eq
+    case "LEAF": self = .leaf
+    default: self = .neq
+    }
+  }
+}
+
+/// A tree ensemble in flat arrays: node i's fields live at index i of each array,
+/// so evaluating a row touches a few cache lines and allocates nothing.
+struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
+  var feature: [Int32] = []
+  var threshold: [T] = []
+  var mode: [BranchMode] = []
+  var trueChild: [Int32] = []
+  var falseChild: [Int32] = []
+  var missingTracksTrue: [Bool] = []
+  /// For a leaf: the range of its weights in `weightTarget`/`weightValue`.
+  var leafStart: [Int32] = []
+  var leafCount: [Int32] = []
+  var weightTarget: [Int32] = []
+  var weightValue: [T] = []
+  /// For BRANCH_MEMBER nodes: the index of their set in `memberSets`.
+  var memberSet: [Int32] = []
+  var memberSets: [Set<T>] = []
+  var roots: [Int32] = []
+  var hasMissingTracks = false
+  var maxFeature: Int = -1
+
+  /// The index of the leaf that row `x` reaches in the tree rooted at `root`.
+  @inline(__always)
+  func leaf(from root: Int32, _ x: UnsafePointer<T>) -> Int {
+    var i = Int(root)
+    while true {
+      let m = mode[i]
+      if m == .leaf { return i }
+      let v = x[Int(feature[i])]
+      let t = threshold[i]
+      var cond: Bool
+      switch m {
+      case .leq: cond = v <= t
+      case .lt: cond = v < t
+      case .gte: cond = v >= t
+      case .gt: cond = v > t
+      case .eq: cond = v == t
+      case .neq: cond = v != t
+      case .member: cond = memberSets[Int(memberSet[i])].contains(v)
+      case .leaf: cond = false
+      }
+      if hasMissingTracks, !cond, missingTracksTrue[i], v.isNaN { cond = true }
+      i = Int(cond ? trueChild[i] : falseChild[i])
+    }
+  }
+
+  /// Checks that every child index is inside the forest and the trees cannot loop,
+  /// so `leaf(from:_:)` always ends.
+  func validate(label: String) throws(ModelError) {
+    let n = mode.count
+    var depthOK = [Bool](repeating: false, count: n)
+    // Children must come from the same flat array; a walk longer than n nodes is a cycle.
+    for root in roots {
+      var stack: [(Int, Int)] = [(Int(root), 0)]
+      while let (i, depth) = stack.popLast() {
+        guard i >= 0, i < n else { throw ModelError(.invalidGraph, "\(label): a tree refers to node index \(i), outside the tree") }
+        guard depth <= n else { throw ModelError(.invalidGraph, "\(label): a tree has a cycle") }
+        if depthOK[i] { continue }
+        depthOK[i] = true
+        if mode[i] != .leaf {
+          stack.append((Int(trueChild[i]), depth + 1))
+          stack.append((Int(falseChild[i]), depth + 1))
+        }
+      }
+    }
+  }
+}
+
+/// A node's identity in the opset-1/3 layout.
+private struct Key: Hashable {
+  let tree: Int64
+  let node: Int64
+}
+
+/// Builds a forest from the opset-1/3 attribute layout (tuples of node and weight attributes).
+struct TreeAttributes {
+  var treeIDs: [Int64]
+  var nodeIDs: [Int64]
+  var featureIDs: [Int64]
+  var modes: [String]
+  var values: [Double]
+  var trueIDs: [Int64]
+  var falseIDs: [Int64]
+  var missingTracksTrue: [Int64]
+  var weightTreeIDs: [Int64]
+  var weightNodeIDs: [Int64]
+  var weightTargets: [Int64]
+  var weightValues: [Double]
+
+  init(_ ctx: NodeContext, weightPrefix: String, targetKey: String) throws(ModelError) {
+    treeIDs = ctx.ints("nodes_treeids")
+    nodeIDs = ctx.ints("nodes_nodeids")
+    featureIDs = ctx.ints("nodes_featureids")
+    modes = ctx.strings("nodes_modes")
+    values = try ctx.floatsOrTensor("nodes_values")
+    trueIDs = ctx.ints("nodes_truenodeids")
+    falseIDs = ctx.ints("nodes_falsenodeids")
+    missingTracksTrue = ctx.ints("nodes_missing_value_tracks_true")
+    weightTreeIDs = ctx.ints("\(weightPrefix)_treeids")
+    weightNodeIDs = ctx.ints("\(weightPrefix)_nodeids")
+    weightTargets = ctx.ints("\(weightPrefix)_\(targetKey)")
+    weightValues = try ctx.floatsOrTensor("\(weightPrefix)_weights")
+    let n = treeIDs.count
+    guard n > 0 else { throw ctx.error("the tree ensemble has no nodes") }
+    for (name, count) in [
+      ("nodes_nodeids", nodeIDs.count), ("nodes_featureids", featureIDs.count), ("nodes_modes", modes.count),
+      ("nodes_values", values.count), ("nodes_truenodeids", trueIDs.count), ("nodes_falsenodeids", falseIDs.count),
+    ] where count != n {
+      throw ctx.error("\(name) has \(count) entries; nodes_treeids has \(n)")
+    }
+    let w = weightTreeIDs.count
+    guard weightNodeIDs.count == w, weightTargets.count == w, weightValues.count == w else {
+      throw ctx.error("the \(weightPrefix)_* attributes have different lengths")
+    }
+  }
+
+  func forest<T: BinaryFloatingPoint & Sendable>(_: T.Type, label: String) throws(ModelError) -> TreeForest<T> {
+    var f = TreeForest<T>()
+    let n = treeIDs.count
+    var index: [Key: Int] = [:]
+    index.reserveCapacity(n)
+    for i in 0..<n {
+      let key = Key(tree: treeIDs[i], node: nodeIDs[i])
+      guard index[key] == nil else {
+        throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) is defined twice")
+      }
+      index[key] = i
+    }
+    f.feature.reserveCapacity(n)
+    for i in 0..<n {
+      let mode = BranchMode(name: modes[i])
+      f.mode.append(mode)
+      f.threshold.append(T(values[i]))
+      f.missingTracksTrue.append(i < missingTracksTrue.count && missingTracksTrue[i] == 1)
+      f.memberSet.append(-1)
+      if mode == .leaf {
+        f.feature.append(0)
+        f.trueChild.append(Int32(i))
+        f.falseChild.append(Int32(i))
+      } else {
+        guard featureIDs[i] >= 0, featureIDs[i] < Int64(Int32.max) else {
+          throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) reads feature \(featureIDs[i])")
+        }
+        f.feature.append(Int32(featureIDs[i]))
+        f.maxFeature = max(f.maxFeature, Int(featureIDs[i]))
+        guard let t = index[Key(tree: treeIDs[i], node: trueIDs[i])],
+          let e = index[Key(tree: treeIDs[i], node: falseIDs[i])]
+        else {
+          throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) has a child that does not exist")
+        }
+        guard t != i, e != i else {
+          throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) is its own child")
+        }
+        f.trueChild.append(Int32(t))
+        f.falseChild.append(Int32(e))
+      }
+      if i == 0 || treeIDs[i] != treeIDs[i - 1] { f.roots.append(Int32(i)) }
+    }
+    f.hasMissingTracks = f.missingTracksTrue.contains(true)
+
+    // Attach weights to leaves, ordered by (tree, node) and then by their original order.
+    var perNode = [[Int]](repeating: [], count: n)
+    for w in 0..<weightTreeIDs.count {
+      guard let i = index[Key(tree: weightTreeIDs[w], node: weightNodeIDs[w])] else {
+        throw ModelError(.invalidGraph, "\(label): a weight refers to node \(weightNodeIDs[w]) of tree \(weightTreeIDs[w]), which does not exist")
+      }
+      guard f.mode[i] == .leaf else { continue }
+      perNode[i].append(w)
+    }
+    for i in 0..<n {
+      f.leafStart.append(Int32(f.weightTarget.count))
+      f.leafCount.append(Int32(perNode[i].count))
+      if f.mode[i] == .leaf, perNode[i].isEmpty {
+        throw ModelError(.invalidGraph, "\(label): leaf \(nodeIDs[i]) of tree \(treeIDs[i]) has no weight")
+      }
+      for w in perNode[i] {
+        guard weightTargets[w] >= 0, weightTargets[w] < Int64(Int32.max) else {
+          throw ModelError(.invalidGraph, "\(label): a weight has target \(weightTargets[w])")
+        }
+        f.weightTarget.append(Int32(weightTargets[w]))
+        f.weightValue.append(T(weightValues[w]))
+      }
+    }
+    try f.validate(label: label)
+    return f
+  }
+}

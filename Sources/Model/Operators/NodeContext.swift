@@ -1,0 +1,85 @@
+import Foundation
+
+/// What an operator's factory sees of its node at load time.
+struct NodeContext {
+  let node: Onnx_NodeProto
+  /// The opset version in force for the node's domain.
+  let opset: Int
+  /// The value of each input when it is known at load time (an initializer or a Constant).
+  let constantInputs: [Tensor?]
+
+  /// The node as messages name it.
+  var label: String { describeNode(node) }
+
+  /// A load-time error about this node.
+  func error(_ message: String) -> ModelError {
+    ModelError(.invalidGraph, "\(label): \(message)")
+  }
+
+  /// A load-time error about an unsupported use of this node.
+  func unsupported(_ message: String) -> ModelError {
+    ModelError(.unsupported, "\(label): \(message)")
+  }
+
+  private func attribute(_ name: String) -> Onnx_AttributeProto? {
+    node.attribute.first { $0.name == name }
+  }
+
+  /// Whether the node sets the attribute.
+  func has(_ name: String) -> Bool { attribute(name) != nil }
+
+  func int(_ name: String) throws(ModelError) -> Int? {
+    guard let a = attribute(name) else { return nil }
+    guard a.hasI || a.type == .int else { throw error("attribute \(name) should be an integer") }
+    guard let v = Int(exactly: a.i) else { throw error("attribute \(name) is out of range") }
+    return v
+  }
+
+  func int(_ name: String, default value: Int) throws(ModelError) -> Int {
+    try int(name) ?? value
+  }
+
+  func float(_ name: String) throws(ModelError) -> Float? {
+    guard let a = attribute(name) else { return nil }
+    guard a.hasF || a.type == .float else { throw error("attribute \(name) should be a float") }
+    return a.f
+  }
+
+  func float(_ name: String, default value: Float) throws(ModelError) -> Float {
+    try float(name) ?? value
+  }
+
+  func string(_ name: String) throws(ModelError) -> String? {
+    guard let a = attribute(name) else { return nil }
+    guard a.hasS || a.type == .string else { throw error("attribute \(name) should be a string") }
+    return String(decoding: a.s, as: UTF8.self)
+  }
+
+  func string(_ name: String, default value: String) throws(ModelError) -> String {
+    try string(name) ?? value
+  }
+
+  func ints(_ name: String) -> [Int64] { attribute(name)?.ints ?? [] }
+  func floats(_ name: String) -> [Float] { attribute(name)?.floats ?? [] }
+  func strings(_ name: String) -> [String] {
+    (attribute(name)?.strings ?? []).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  func tensor(_ name: String) throws(ModelError) -> Tensor? {
+    guard let a = attribute(name), a.hasT else { return nil }
+    return try Tensor(proto: a.t, context: "\(label) attribute \(name)")
+  }
+
+  /// A float list that may be given as `name` or as a double tensor `name_as_tensor`.
+  func floatsOrTensor(_ name: String) throws(ModelError) -> [Double] {
+    if let t = try tensor(name + "_as_tensor"), let d = t.storage.doubles { return d }
+    return floats(name).map(Double.init)
+  }
+}
+
+/// A node as error messages name it: its name, operator and domain.
+func describeNode(_ node: Onnx_NodeProto) -> String {
+  let domain = node.domain.isEmpty ? "ai.onnx" : node.domain
+  let name = node.name.isEmpty ? "(unnamed, output \(node.output.first ?? "?"))" : "'\(node.name)'"
+  return "node \(name) (\(node.opType), domain \(domain))"
+}

@@ -1,0 +1,88 @@
+/// NumPy-style broadcasting of two shapes, or nil when they are incompatible.
+func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+  let rank = max(a.count, b.count)
+  var out = [Int](repeating: 1, count: rank)
+  for i in 0..<rank {
+    let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+    let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+    if da == db || db == 1 {
+      out[i] = da
+    } else if da == 1 {
+      out[i] = db
+    } else {
+      return nil
+    }
+  }
+  return out
+}
+
+/// For each element of a tensor of shape `out`, the index into a tensor of shape
+/// `shape` that broadcasts to it.
+func broadcastIndices(from shape: [Int], to out: [Int]) -> [Int] {
+  let total = out.reduce(1, *)
+  let rank = out.count
+  let padded = [Int](repeating: 1, count: rank - shape.count) + shape
+  var strides = [Int](repeating: 0, count: rank)
+  var s = 1
+  for i in stride(from: rank - 1, through: 0, by: -1) {
+    strides[i] = padded[i] == 1 ? 0 : s
+    s *= padded[i]
+  }
+  var indices = [Int](repeating: 0, count: total)
+  var counter = [Int](repeating: 0, count: rank)
+  var offset = 0
+  for e in 0..<total {
+    indices[e] = offset
+    var d = rank - 1
+    while d >= 0 {
+      counter[d] += 1
+      offset += strides[d]
+      if counter[d] < out[d] { break }
+      offset -= strides[d] * counter[d]
+      counter[d] = 0
+      d -= 1
+    }
+  }
+  return indices
+}
+
+/// Applies `op` element-wise with broadcasting.
+@inline(__always)
+func broadcastBinary<A, B, R>(
+  _ a: [A], _ sa: [Int], _ b: [B], _ sb: [Int], _ op: (A, B) -> R
+) throws(ModelError) -> (values: [R], shape: [Int]) {
+  if sa == sb {
+    var out = [R]()
+    out.reserveCapacity(a.count)
+    for i in 0..<a.count { out.append(op(a[i], b[i])) }
+    return (out, sa)
+  }
+  guard let shape = broadcastShape(sa, sb) else {
+    throw kernelError("shapes \(sa) and \(sb) cannot be broadcast together")
+  }
+  let total = shape.reduce(1, *)
+  var out = [R]()
+  out.reserveCapacity(total)
+  if b.count == 1, sa == shape {
+    let v = b[0]
+    for x in a { out.append(op(x, v)) }
+  } else if a.count == 1, sb == shape {
+    let v = a[0]
+    for y in b { out.append(op(v, y)) }
+  } else if sa == shape, let last = sb.last, sb.dropLast().allSatisfy({ $0 == 1 }), last == shape.last {
+    // The common case of a row vector added to every row of a matrix.
+    for i in 0..<total { out.append(op(a[i], b[i % last])) }
+  } else {
+    let ia = broadcastIndices(from: sa, to: shape)
+    let ib = broadcastIndices(from: sb, to: shape)
+    for i in 0..<total { out.append(op(a[ia[i]], b[ib[i]])) }
+  }
+  return (out, shape)
+}
+
+/// Normalises a possibly negative axis against a rank.
+func normalizeAxis(_ axis: Int, rank: Int) throws(ModelError) -> Int {
+  let a = axis < 0 ? axis + rank : axis
+  guard a >= 0, a < max(rank, 1) else { throw kernelError("axis \(axis) is out of range for rank \(rank)") }
+  return a
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+extension Tensor.Storage {
+  /// The elements at `indices`, in that order.
+  func picking(_ indices: [Int]) -> Tensor.Storage {
+    switch self {
+    case .float(let v): .float(indices.map { v[$0] })
+    case .double(let v): .double(indices.map { v[$0] })
+    case .int64(let v): .int64(indices.map { v[$0] })
+    case .int32(let v): .int32(indices.map { v[$0] })
+    case .bool(let v): .bool(indices.map { v[$0] })
+    case .string(let v): .string(indices.map { v[$0] })
+    }
+  }
+
+  /// Concatenates storages of the same type.
+  static func joined(_ parts: [Tensor.Storage]) throws(ModelError) -> Tensor.Storage {
+    guard let first = parts.first else { return .float([]) }
+    switch first {
+    case .float:
+      var out: [Float] = []
+      for p in parts { guard case .float(let v) = p else { throw mixed() }; out += v }
+      return .float(out)
+    case .double:
+      var out: [Double] = []
+      for p in parts { guard case .double(let v) = p else { throw mixed() }; out += v }
+      return .double(out)
+    case .int64:
+      var out: [Int64] = []
+      for p in parts { guard case .int64(let v) = p else { throw mixed() }; out += v }
+      return .int64(out)
+    case .int32:
+      var out: [Int32] = []
+      for p in parts { guard case .int32(let v) = p else { throw mixed() }; out += v }
+      return .int32(out)
+    case .bool:
+      var out: [Bool] = []
+      for p in parts { guard case .bool(let v) = p else { throw mixed() }; out += v }
+      return .bool(out)
+    case .string:
+      var out: [String] = []
+      for p in parts { guard case .string(let v) = p else { throw mixed() }; out += v }
+      return .string(out)
+    }
+  }
+}
+
+private func mixed() -> ModelError { kernelError("cannot join tensors of different element types") }
+
+/// Row-major strides of a shape.
+func strides(of shape: [Int]) -> [Int] {
+  var s = [Int](repeating: 1, count: shape.count)
+  var acc = 1
+  for i in stride(from: shape.count - 1, through: 0, by: -1) {
+    s[i] = acc
+    acc *= shape[i]
+  }
+  return s
+}
+
+func cast(_ x: Tensor, to target: ElementType) -> Tensor {
+  if x.elementType == target { return x }
+  switch (x.storage, target) {
+  case (.float(let v), .double): return Tensor(unchecked: x.shape, .double(v.map(Double.init)))
+  case (.double(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { Float($0) }))
+  case (.string(let v), _):
+    let numbers = v.map { s -> Double in
+      let t = s.trimmingCharacters(in: .whitespaces)
+      switch t.lowercased() {
+      case "nan": return .nan
+      case "inf", "infinity", "+inf": return .infinity
+      case "-inf", "-infinity": return -.infinity
+      default: return Double(t) ?? .nan
+      }
+    }
+    return Tensor(unchecked: x.shape, storageOf(target, numbers))
+  case (_, .string):
+    return Tensor(unchecked: x.shape, .string(x.storage.strings))
+  case (.float(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: Double($0)) }))
+  case (.double(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: $0) }))
+  default:
+    return Tensor(unchecked: x.shape, storageOf(target, x.storage.doubles ?? []))
+  }
+}
+
+extension Int64 {
+  /// Truncates toward zero, saturating at the bounds and mapping NaN to the minimum as C casts commonly do.
+  init(saturating d: Double) {
+    if d.isNaN { self = .min } else if d >= 9.223372036854775807e18 { self = .max } else if d <= -9.223372036854775808e18 { self = .min } else { self = Int64(d.rounded(.towardZero)) }
+  }
+}
+
+func reshape(_ x: Tensor, to spec: [Int], allowZero: Bool) throws(ModelError) -> Tensor {
+  var shape = spec
+  var inferred: Int?
+  for (i, d) in spec.enumerated() {
+    if d == 0 && !allowZero {
+      guard i < x.rank else { throw kernelError("Reshape copies dimension \(i) from a rank-\(x.rank) tensor") }
+      shape[i] = x.shape[i]
+    } else if d == -1 {
+      guard inferred == nil else { throw kernelError("Reshape has more than one -1 in \(spec)") }
+      inferred = i
+    } else if d < -1 {
+      throw kernelError("Reshape has a negative dimension \(d)")
+    }
+  }
+  if let i = inferred {
+    let known = shape.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+    guard known > 0, x.count % known == 0 else {
+      throw kernelError("cannot reshape \(x.shape) (\(x.count) elements) to \(spec)")
+    }
+    shape[i] = x.count / known
+  }
+  guard shape.reduce(1, *) == x.count else {
+    throw kernelError("cannot reshape \(x.shape) (\(x.count) elements) to \(spec)")
+  }
+  return Tensor(unchecked: shape, x.storage)
+}
+
+func concat(_ tensors: [Tensor], axis: Int) throws(ModelError) -> Tensor {
+  guard let first = tensors.first else { throw kernelError("Concat has no inputs") }
+  let a = try normalizeAxis(axis, rank: first.rank)
+  for t in tensors {
+    guard t.rank == first.rank,
+      zip(t.shape, first.shape).enumerated().allSatisfy({ $0.offset == a || $0.element.0 == $0.element.1 })
+    else {
+      throw kernelError("cannot concatenate shapes \(tensors.map(\.shape)) along axis \(axis)")
+    }
+  }
+  let outer = first.shape[..<a].reduce(1, *)
+  var shape = first.shape
+  shape[a] = tensors.map { $0.shape[a] }.reduce(0, +)
+  if outer == 1 {
+    return Tensor(unchecked: shape, try .joined(tensors.map(\.storage)))
+  }
+  // Interleave: for each outer index, each input's inner block in turn.
+  var order: [(tensor: Int, index: Int)] = []
+  order.reserveCapacity(shape.reduce(1, *))
+  for o in 0..<outer {
+    for (k, t) in tensors.enumerated() {
+      let block = t.shape[a...].reduce(1, *)
+      for i in 0..<block { order.append((k, o * block + i)) }
+    }
+  }
+  // Join all inputs, then pick from the joined storage.
+  var offsets: [Int] = []
+  var running = 0
+  for t in tensors {
+    offsets.append(running)
+    running += t.count
+  }
+  let joined = try Tensor.Storage.joined(tensors.map(\.storage))
+  return Tensor(unchecked: shape, joined.picking(order.map { offsets[$0.tensor] + $0.index }))
+}
+
+func gather(_ x: Tensor, indices idx: Tensor, axis: Int) throws(ModelError) -> Tensor {
+  let a = try normalizeAxis(axis, rank: x.rank)
+  guard let raw = idx.storage.doubles else { throw kernelError("Gather needs integer indices") }
+  let n = x.shape[a]
+  let positions = try raw.map { (v) throws(ModelError) -> Int in
+    let i = Int(v)
+    let p = i < 0 ? i + n : i
+    guard p >= 0, p < n else { throw kernelError("index \(i) is out of range for an axis of size \(n)") }
+    return p
+  }
+  let outer = x.shape[..<a].reduce(1, *)
+  let inner = x.shape[(a + 1)...].reduce(1, *)
+  var order: [Int] = []
+  order.reserveCapacity(outer * positions.count * inner)
+  for o in 0..<outer {
+    for p in positions {
+      let base = (o * n + p) * inner
+      for i in 0..<inner { order.append(base + i) }
+    }
+  }
+  let shape = Array(x.shape[..<a]) + idx.shape + Array(x.shape[(a + 1)...])
+  return Tensor(unchecked: shape, x.storage.picking(order))
+}
+
+func transpose(_ x: Tensor, perm: [Int]) throws(ModelError) -> Tensor {
+  guard perm.count == x.rank, Set(perm) == Set(0..<x.rank) else {
+    throw kernelError("perm \(perm) is not a permutation of \(x.rank) axes")
+  }
+  let shape = perm.map { x.shape[$0] }
+  let inStrides = strides(of: x.shape)
+  let total = x.count
+  var order = [Int](repeating: 0, count: total)
+  var counter = [Int](repeating: 0, count: x.rank)
+  for e in 0..<total {
+    var offset = 0
+    for d in 0..<x.rank { offset += counter[d] * inStrides[perm[d]] }
+    order[e] = offset
+    var d = x.rank - 1
+    while d >= 0 {
+      counter[d] += 1
+      if counter[d] < shape[d] { break }
+      counter[d] = 0
+      d -= 1
+    }
+  }
+  return Tensor(unchecked: shape, x.storage.picking(order))
+}
+
+func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) throws(ModelError) -> Tensor {
+  guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
+    throw kernelError("Slice needs as many starts, ends, axes and steps")
+  }
+  var begin = [Int](repeating: 0, count: x.rank)
+  var step = [Int](repeating: 1, count: x.rank)
+  var shape = x.shape
+  for k in 0..<starts.count {
+    let a = try normalizeAxis(axes[k], rank: x.rank)
+    let n = x.shape[a]
+    let s = steps[k]
+    guard s != 0 else { throw kernelError("Slice step cannot be 0") }
+    func clampIndex(_ v: Int, _ lo: Int, _ hi: Int) -> Int {
+      let w = v < 0 ? (v == Int.min ? lo : v + n) : v
+      return min(max(w, lo), hi)
+    }
+    let st = s > 0 ? clampIndex(starts[k], 0, n) : clampIndex(starts[k], -1, n - 1)
+    let en = s > 0 ? clampIndex(ends[k], 0, n) : clampIndex(ends[k], -1, n - 1)
+    begin[a] = st
+    step[a] = s
+    shape[a] = s > 0 ? max(0, (en - st + s - 1) / s) : max(0, (st - en - s - 1) / -s)
+  }
+  let inStrides = strides(of: x.shape)
+  let total = shape.reduce(1, *)
+  var order = [Int](repeating: 0, count: total)
+  var counter = [Int](repeating: 0, count: x.rank)
+  for e in 0..<total {
+    var offset = 0
+    for d in 0..<x.rank { offset += (begin[d] + counter[d] * step[d]) * inStrides[d] }
+    order[e] = offset
+    var d = x.rank - 1
+    while d >= 0 {
+      counter[d] += 1
+      if counter[d] < shape[d] { break }
+      counter[d] = 0
+      d -= 1
+    }
+  }
+  return Tensor(unchecked: shape, x.storage.picking(order))
+}

@@ -1,0 +1,1 @@
+// The session language, the line editor and transcripts; see DESIGN.md.
