@@ -146,3 +146,8 @@ enum NumberFormat {
     return value < 0 ? "-Inf" : "Inf"
   }
 }
+
+extension NumberFormat {
+  /// 10 raised to a fractional exponent.
+  static func power10Exact(_ exponent: Double) -> Double { pow(10, exponent) }
+}

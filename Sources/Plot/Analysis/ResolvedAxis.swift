@@ -92,7 +92,7 @@ extension ResolvedAxis {
       if high <= low { high = low + roundingStep }
     }
     var axis = ResolvedAxis(scale: scale, low: low, high: high, lowLabel: "", highLabel: "", ticks: [])
-    axis.label(roundingStep: roundingStep, targetTicks: max(1, cells / max(1, cellsPerTick)))
+    axis.label(roundingStep: roundingStep, targetTicks: max(2, cells / max(1, cellsPerTick)))
     return axis
   }
 
@@ -124,19 +124,19 @@ extension ResolvedAxis {
   private mutating func label(roundingStep: Double, targetTicks: Int) {
     let span = high - low
     var positions: [Double] = []
-    var tickStep = NiceNumber.ceiling(span / Double(targetTicks))
+    var tickStep = NiceNumber.nearest(span / Double(targetTicks))
     switch scale {
     case .linear:
       positions = Self.multiples(of: tickStep, in: low, high)
     case .log10:
       if span >= 2 {
-        tickStep = max(1, tickStep.rounded(.up))
+        tickStep = max(1, NiceNumber.nearest(span / Double(2 * targetTicks)).rounded(.up))
         positions = Self.multiples(of: tickStep, in: low, high)
       } else {
         // Under two decades, ticks at round values rather than round exponents.
         let lowValue = pow(10, low)
         let highValue = pow(10, high)
-        tickStep = NiceNumber.ceiling((highValue - lowValue) / Double(targetTicks))
+        tickStep = NiceNumber.nearest((highValue - lowValue) / Double(targetTicks))
         positions = Self.multiples(of: tickStep, in: lowValue, highValue).map { log10($0) }
       }
     }

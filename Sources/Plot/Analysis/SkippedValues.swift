@@ -25,7 +25,7 @@ struct SkippedValues: Equatable {
   var total: Int { nan + positiveInfinity + negativeInfinity + nonPositive }
 
   /// "skipped 3 points: 2 NaN, 1 -Inf", or nothing when all were drawn.
-  func notes(noun: String) -> [String] {
+  func notes(noun: String, verb: String = "skipped") -> [String] {
     var notes: [String] = []
     var parts: [String] = []
     if nan > 0 { parts.append("\(nan) NaN") }
@@ -33,7 +33,7 @@ struct SkippedValues: Equatable {
     if negativeInfinity > 0 { parts.append("\(negativeInfinity) -Inf") }
     if nonPositive > 0 { parts.append("\(nonPositive) ≤ 0 on a log axis") }
     if total > 0 {
-      notes.append("skipped \(total) \(total == 1 ? noun : noun + "s"): " + parts.joined(separator: ", "))
+      notes.append("\(verb) \(total) \(total == 1 ? noun : noun + "s"): " + parts.joined(separator: ", "))
     }
     if outsideLimits > 0 {
       notes.append("\(outsideLimits) \(outsideLimits == 1 ? noun : noun + "s") outside the limits")

@@ -33,6 +33,8 @@ struct FrameBody {
   /// Labels under the bottom border; positions are canvas columns, where
   /// -1 is the left border and `columns` the right one.
   var xLabels: [AxisLabel]
+  /// The rows actually used, when fewer than offered (equal bands of a heatmap).
+  var rows: Int? = nil
 }
 
 /// The common frame of line, scatter, histogram and heatmap plots, after
@@ -102,6 +104,7 @@ struct FrameLayout {
     let legendPart = legendWidth > 0 && legendRoom >= 2 ? legendWidth + 1 : 0
     let frame = body(max(1, inner - legendPart), rows)
     let columns = frame.columns
+    let shownRows = max(1, min(rows, frame.rows ?? rows))
 
     var output: [StyledLine] = []
     if showTitle, let title {
@@ -123,16 +126,16 @@ struct FrameLayout {
     let legendShown: [StyledLine]
     if legendPart == 0 {
       legendShown = []
-    } else if legendEntries.count > rows {
-      let more = legendEntries.count - rows + 1
-      legendShown = Array(legendEntries.prefix(rows - 1)) + [StyledLine("… \(more) more".truncated(toWidth: legendWidth))]
+    } else if legendEntries.count > shownRows {
+      let more = legendEntries.count - shownRows + 1
+      legendShown = Array(legendEntries.prefix(shownRows - 1)) + [StyledLine("… \(more) more".truncated(toWidth: legendWidth))]
     } else {
       legendShown = legendEntries
     }
-    for row in 0..<rows {
+    for row in 0..<shownRows {
       var line = StyledLine()
       if yTitleWidth > 0 {
-        line.append(row == rows / 2 ? yTitle : "")
+        line.append(row == shownRows / 2 ? yTitle : "")
         line.pad(to: yTitleWidth)
       }
       let label = labelByRow[row]
