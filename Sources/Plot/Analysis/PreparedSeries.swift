@@ -17,9 +17,20 @@ struct PreparedSeries {
     x.reserveCapacity(count)
     y.reserveCapacity(count)
     var broken = true
+    let linear = xScale == .linear && yScale == .linear
     for index in 0..<count {
       let rawX = series.x[index]
       let rawY = series.y[index]
+      // Fast path for the common case: finite values on linear axes.
+      if linear && rawX.isFinite && rawY.isFinite {
+        if broken {
+          runStarts.append(x.count)
+          broken = false
+        }
+        x.append(rawX)
+        y.append(rawY)
+        continue
+      }
       if skipped.countIfNotFinite(rawX) || skipped.countIfNotFinite(rawY) {
         broken = true
         continue
