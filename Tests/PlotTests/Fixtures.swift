@@ -21,7 +21,8 @@ enum Fixtures {
 
   static func linePlot(_ canvas: CanvasStyle) -> Plot {
     Plot(
-      kind: .line(irisSweep), title: "P(class) against petal_length", xLabel: "petal_length", yLabel: "p",
+      kind: .line(irisSweep), title: "P(class) against petal_length", xLabel: "petal_length",
+      yLabel: "p",
       canvas: canvas)
   }
 
@@ -46,7 +47,9 @@ enum Fixtures {
   static let sweepGrid = Plot(
     kind: .heatmap(
       Heatmap(
-        (0..<24).map { i in (0..<36).map { j in Foundation.sin(Double(i) / 5) * Foundation.cos(Double(j) / 6) } },
+        (0..<24).map { i in
+          (0..<36).map { j in Foundation.sin(Double(i) / 5) * Foundation.cos(Double(j) / 6) }
+        },
         x: .range(1...7), y: .range(0.1...2.5))),
     title: "P(virginica)", xLabel: "petal_length", yLabel: "petal_width")
 }

@@ -16,13 +16,16 @@ struct PropertyTests {
     let rule: Set<Character> = ["└", "┘", "─", "┬", "+", "-"]
     guard
       let bottom = lines.indices.first(where: {
-        $0 > top && lines[$0].count > right && lines[$0][left...right].allSatisfy { rule.contains($0) }
+        $0 > top && lines[$0].count > right
+          && lines[$0][left...right].allSatisfy { rule.contains($0) }
       })
     else { return nil }
     return lines[(top + 1)..<bottom].map { Array($0[(left + 1)..<right]) }
   }
 
-  @Test("every line has the same width, nothing exceeds the size, and the data extremes touch the border", arguments: 0..<60)
+  @Test(
+    "every line has the same width, nothing exceeds the size, and the data extremes touch the border",
+    arguments: 0..<60)
   func randomPlot(seed: Int) throws {
     var generator = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 17)
     let count = Int.random(in: 2...800, using: &generator)
@@ -30,14 +33,18 @@ struct PropertyTests {
     let xSign: Double = Bool.random(using: &generator) ? 1 : -1
     let ySign: Double = Bool.random(using: &generator) ? 1 : -1
     // Values on one side of zero, so zero axes never stand in for data at the border.
-    let x = (0..<count).map { _ in xSign * magnitude * Double.random(in: 1...50, using: &generator) }
-    let y = (0..<count).map { _ in ySign * magnitude * Double.random(in: 1...50, using: &generator) }
+    let x = (0..<count).map { _ in xSign * magnitude * Double.random(in: 1...50, using: &generator)
+    }
+    let y = (0..<count).map { _ in ySign * magnitude * Double.random(in: 1...50, using: &generator)
+    }
     let width = Int.random(in: 24...160, using: &generator)
     let height = Int.random(in: 8...48, using: &generator)
     let canvasStyle = CanvasStyle.allCases[Int.random(in: 0..<3, using: &generator)]
     let connected = Bool.random(using: &generator)
     let series = [Series(name: "random", x: x, y: y)]
-    let plot = Plot(kind: connected ? .line(series) : .scatter(series), title: "seed \(seed)", canvas: canvasStyle)
+    let plot = Plot(
+      kind: connected ? .line(series) : .scatter(series), title: "seed \(seed)", canvas: canvasStyle
+    )
     let text = TextRenderer(options: RenderOptions(width: width, height: height)).render(plot)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
 
@@ -51,24 +58,31 @@ struct PropertyTests {
     let bottom = try #require(cells.last)
     #expect(top.contains { $0 != " " }, "the largest y is not on the top row\n\(text)")
     #expect(bottom.contains { $0 != " " }, "the smallest y is not on the bottom row\n\(text)")
-    #expect(cells.contains { $0.first != " " }, "the smallest x is not in the first column\n\(text)")
+    #expect(
+      cells.contains { $0.first != " " }, "the smallest x is not in the first column\n\(text)")
     #expect(cells.contains { $0.last != " " }, "the largest x is not in the last column\n\(text)")
   }
 
-  @Test("every kind fits any size from tiny to wide", arguments: [(8, 3), (12, 5), (20, 6), (40, 10), (200, 60)])
+  @Test(
+    "every kind fits any size from tiny to wide",
+    arguments: [(8, 3), (12, 5), (20, 6), (40, 10), (200, 60)])
   func everyKindFits(size: (Int, Int)) {
     let plots = [
-      Fixtures.linePlot(.braille), Fixtures.classProbabilities, Fixtures.confusion, Fixtures.sweepGrid,
+      Fixtures.linePlot(.braille), Fixtures.classProbabilities, Fixtures.confusion,
+      Fixtures.sweepGrid,
       Plot(kind: .histogram(Histogram(Fixtures.latencies)), title: "latency"),
       Plot(kind: .scatter(Fixtures.irisSweep), canvas: .ascii),
     ]
     for plot in plots {
       for mode in ColorMode.allCases {
-        let text = TextRenderer(options: RenderOptions(width: size.0, height: size.1, colorMode: mode)).render(plot)
+        let text = TextRenderer(
+          options: RenderOptions(width: size.0, height: size.1, colorMode: mode)
+        ).render(plot)
         let lines = strippingANSI(text).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count <= size.1)
         #expect(Set(lines.map { String($0).displayWidthForTests }).count == 1)
-        #expect(lines.allSatisfy { String($0).displayWidthForTests <= size.0 }, "too wide:\n\(text)")
+        #expect(
+          lines.allSatisfy { String($0).displayWidthForTests <= size.0 }, "too wide:\n\(text)")
       }
     }
   }
@@ -77,9 +91,13 @@ struct PropertyTests {
   func colourStripsToPlain() {
     // Heatmaps are the exception: in colour a cell is a coloured background
     // (or a half block), without colour a shade character.
-    for plot in [Fixtures.linePlot(.braille), Fixtures.classProbabilities, Fixtures.linePlot(.ascii)] {
+    for plot in [
+      Fixtures.linePlot(.braille), Fixtures.classProbabilities, Fixtures.linePlot(.ascii),
+    ] {
       let plain = TextRenderer(options: RenderOptions(width: 70, height: 20)).render(plot)
-      let colour = TextRenderer(options: RenderOptions(width: 70, height: 20, colorMode: .trueColor)).render(plot)
+      let colour = TextRenderer(
+        options: RenderOptions(width: 70, height: 20, colorMode: .trueColor)
+      ).render(plot)
       #expect(colour != plain)
       #expect(strippingANSI(colour) == plain)
     }
@@ -92,7 +110,8 @@ extension String {
   var displayWidthForTests: Int {
     reduce(0) { total, character in
       let scalar = character.unicodeScalars.first?.value ?? 0
-      let wide = (0x1100...0x115F).contains(scalar) || (0x2E80...0xA4CF).contains(scalar)
+      let wide =
+        (0x1100...0x115F).contains(scalar) || (0x2E80...0xA4CF).contains(scalar)
         || (0xAC00...0xD7A3).contains(scalar) || (0xFF00...0xFF60).contains(scalar)
         || (0x1F300...0x1FAFF).contains(scalar)
       return total + (wide ? 2 : 1)

@@ -5,20 +5,28 @@ import Testing
 /// this file (a hidden folder, so SwiftPM does not warn about unhandled
 /// files and the test target needs no resources). `RECORD_SNAPSHOTS=1` rewrites the references; a missing one is
 /// written and the test fails so that it gets looked at.
-func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-  let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(".snapshots")
+func assertSnapshot(
+  _ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent(".snapshots")
   let file = directory.appendingPathComponent(name + ".txt")
-  let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"].map { !$0.isEmpty && $0 != "0" } ?? false
+  let recording =
+    ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"].map { !$0.isEmpty && $0 != "0" }
+    ?? false
   let stored = try? String(contentsOf: file, encoding: .utf8)
   if recording || stored == nil {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       try (text + "\n").write(to: file, atomically: true, encoding: .utf8)
     } catch {
-      Issue.record("could not write snapshot \(file.path): \(error)", sourceLocation: sourceLocation)
+      Issue.record(
+        "could not write snapshot \(file.path): \(error)", sourceLocation: sourceLocation)
     }
     if stored == nil && !recording {
-      Issue.record("recorded new snapshot \(name).txt; check it by eye and run again", sourceLocation: sourceLocation)
+      Issue.record(
+        "recorded new snapshot \(name).txt; check it by eye and run again",
+        sourceLocation: sourceLocation)
     }
     return
   }
@@ -37,7 +45,8 @@ func lineDiff(expected: String, actual: String) -> String {
   var table = [[Int]](repeating: [Int](repeating: 0, count: new.count + 1), count: old.count + 1)
   for i in stride(from: old.count - 1, through: 0, by: -1) {
     for j in stride(from: new.count - 1, through: 0, by: -1) {
-      table[i][j] = old[i] == new[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+      table[i][j] =
+        old[i] == new[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
     }
   }
   var lines: [String] = []

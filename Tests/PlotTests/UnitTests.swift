@@ -9,7 +9,8 @@ struct NumberFormatTests {
     "tick labels show the decimals their step needs and no more",
     arguments: [
       (0.5, 0.1, "0.5"), (1.0, 0.5, "1"), (0.30000000000000004, 0.1, "0.3"), (-2.5, 0.5, "-2.5"),
-      (15_000, 5_000, "15k"), (1_200, 200, "1200"), (2.5e6, 5e5, "2.5M"), (3.4e-5, 1e-6, "3.4e-05"), (3e-5, 1e-5, "3e-05"),
+      (15_000, 5_000, "15k"), (1_200, 200, "1200"), (2.5e6, 5e5, "2.5M"), (3.4e-5, 1e-6, "3.4e-05"),
+      (3e-5, 1e-5, "3e-05"),
       (0, 0.1, "0"), (-0.0, 1, "0"),
     ])
   func tickLabel(value: Double, step: Double, expected: String) {
@@ -20,8 +21,10 @@ struct NumberFormatTests {
   @Test(
     "values are written with three significant digits",
     arguments: [
-      (0.973, "0.973"), (0.0251, "0.0251"), (1234.0, "1234"), (0.0012345, "0.00123"), (12_345.0, "12.3k"), (3.4e-5, "3.4e-05"),
-      (1e20, "1e+20"), (-0.5, "-0.5"), (Double.nan, "NaN"), (Double.infinity, "Inf"), (-Double.infinity, "-Inf"),
+      (0.973, "0.973"), (0.0251, "0.0251"), (1234.0, "1234"), (0.0012345, "0.00123"),
+      (12_345.0, "12.3k"), (3.4e-5, "3.4e-05"),
+      (1e20, "1e+20"), (-0.5, "-0.5"), (Double.nan, "NaN"), (Double.infinity, "Inf"),
+      (-Double.infinity, "-Inf"),
     ])
   func compact(value: Double, expected: String) {
     #expect(NumberFormat.compact(value) == expected)
@@ -32,7 +35,10 @@ struct NumberFormatTests {
 struct DisplayWidthTests {
   @Test(
     "ASCII is one column, East Asian and emoji two, combining marks none",
-    arguments: [("abc", 3), ("猫", 2), ("犬の確率", 8), ("🐟", 2), ("e\u{301}", 1), ("❤️", 2), ("👩‍💻", 2), ("┤─", 2), ("⣿", 1)])
+    arguments: [
+      ("abc", 3), ("猫", 2), ("犬の確率", 8), ("🐟", 2), ("e\u{301}", 1), ("❤️", 2), ("👩‍💻", 2), ("┤─", 2),
+      ("⣿", 1),
+    ])
   func widths(text: String, expected: Int) {
     #expect(text.displayWidth == expected)
   }
@@ -49,10 +55,14 @@ struct DisplayWidthTests {
 struct EnvironmentTests {
   @Test("NO_COLOR, a pipe or TERM=dumb turn colour off; COLORTERM and TERM choose the palette")
   func colourDetection() {
-    #expect(ColorMode.detect(environment: ["NO_COLOR": "1", "COLORTERM": "truecolor"], isTerminal: true) == .none)
+    #expect(
+      ColorMode.detect(environment: ["NO_COLOR": "1", "COLORTERM": "truecolor"], isTerminal: true)
+        == .none)
     #expect(ColorMode.detect(environment: ["COLORTERM": "truecolor"], isTerminal: false) == .none)
     #expect(ColorMode.detect(environment: ["TERM": "dumb"], isTerminal: true) == .none)
-    #expect(ColorMode.detect(environment: ["NO_COLOR": "", "COLORTERM": "24bit"], isTerminal: true) == .trueColor)
+    #expect(
+      ColorMode.detect(environment: ["NO_COLOR": "", "COLORTERM": "24bit"], isTerminal: true)
+        == .trueColor)
     #expect(ColorMode.detect(environment: ["TERM": "xterm-256color"], isTerminal: true) == .ansi256)
     #expect(ColorMode.detect(environment: ["TERM": "xterm"], isTerminal: true) == .ansi16)
   }
@@ -65,7 +75,8 @@ struct EnvironmentTests {
       TerminalSize.detect(windowSize: nil, environment: ["COLUMNS": "100", "LINES": "30"])
         == TerminalSize(columns: 100, rows: 30))
     #expect(
-      TerminalSize.detect(windowSize: TerminalSize(columns: 0, rows: 0), environment: ["COLUMNS": "x"])
+      TerminalSize.detect(
+        windowSize: TerminalSize(columns: 0, rows: 0), environment: ["COLUMNS": "x"])
         == .fallback)
   }
 
@@ -83,10 +94,12 @@ struct EnvironmentTests {
 struct AxisTests {
   @Test("probabilities get the limits 0 and 1 and ticks at 0.5")
   func probabilityAxis() {
-    let axis = ResolvedAxis.resolve(dataRange: 0.03...0.97, explicit: nil, scale: .linear, cells: 16, cellsPerTick: 4)
+    let axis = ResolvedAxis.resolve(
+      dataRange: 0.03...0.97, explicit: nil, scale: .linear, cells: 16, cellsPerTick: 4)
     #expect(axis.low == 0 && axis.high == 1)
     #expect(axis.lowLabel == "0" && axis.highLabel == "1")
-    #expect(axis.ticks.map(\.label).allSatisfy { ["0.2", "0.4", "0.5", "0.6", "0.8"].contains($0) })
+    #expect(
+      axis.ticks.map(\.label).allSatisfy { ["0.2", "0.4", "0.5", "0.6", "0.8"].contains($0) })
   }
 
   @Test("limits never move an extreme out of the outermost cell", arguments: [3, 10, 40, 120])
@@ -95,7 +108,8 @@ struct AxisTests {
     for _ in 0..<200 {
       let a = Double.random(in: -1e6...1e6, using: &generator)
       let b = a + Double.random(in: 1e-3...1e6, using: &generator)
-      let axis = ResolvedAxis.resolve(dataRange: a...b, explicit: nil, scale: .linear, cells: cells, cellsPerTick: 4)
+      let axis = ResolvedAxis.resolve(
+        dataRange: a...b, explicit: nil, scale: .linear, cells: cells, cellsPerTick: 4)
       #expect(axis.low <= a && axis.high >= b)
       #expect(axis.cell(a, cells: cells) == 0)
       #expect(axis.cell(b, cells: cells) == cells - 1)
@@ -104,7 +118,8 @@ struct AxisTests {
 
   @Test("a log axis puts ticks at powers of ten")
   func logTicks() {
-    let axis = ResolvedAxis.resolve(dataRange: -2...3, explicit: nil, scale: .log10, cells: 20, cellsPerTick: 4)
+    let axis = ResolvedAxis.resolve(
+      dataRange: -2...3, explicit: nil, scale: .log10, cells: 20, cellsPerTick: 4)
     #expect(axis.lowLabel == "0.01" && axis.highLabel == "1000")
     #expect(axis.ticks.map(\.label) == ["0.1", "1", "10", "100"])
   }
@@ -117,7 +132,9 @@ struct BinningTests {
     let binning = Binning.make(Fixtures.latencies, bins: .automatic, maxBins: 200)
     #expect(binning.rule == "Freedman–Diaconis")
     #expect(binning.counts.reduce(0, +) == Fixtures.latencies.count)
-    #expect(NiceNumber.nearest(binning.width) == binning.width, "bin width \(binning.width) is not a 1-2-5 number")
+    #expect(
+      NiceNumber.nearest(binning.width) == binning.width,
+      "bin width \(binning.width) is not a 1-2-5 number")
     #expect((binning.edges.first ?? .nan) <= (Fixtures.latencies.min() ?? 0))
     #expect((binning.edges.last ?? .nan) >= (Fixtures.latencies.max() ?? 0))
   }
@@ -140,7 +157,8 @@ struct BinningTests {
   @Test("density bars have area one")
   func density() {
     let text = TextRenderer(options: RenderOptions(width: 60, height: 14)).render(
-      Plot(kind: .histogram(Histogram([1, 2, 2, 3, 3, 3], bins: .count(3), normalization: .density))))
+      Plot(
+        kind: .histogram(Histogram([1, 2, 2, 3, 3, 3], bins: .count(3), normalization: .density))))
     #expect(text.contains("density"))
   }
 }
@@ -153,7 +171,8 @@ struct EdgeCaseTests {
 
   @Test("NaN and infinities are skipped and counted under the plot")
   func nonFinite() {
-    let text = render(Plot(kind: .scatter([Series(name: "s", y: [1, .nan, 2, .infinity, -.infinity, .nan])])))
+    let text = render(
+      Plot(kind: .scatter([Series(name: "s", y: [1, .nan, 2, .infinity, -.infinity, .nan])])))
     #expect(text.contains("skipped 4 points: 2 NaN, 1 +Inf, 1 -Inf"))
   }
 
@@ -181,7 +200,10 @@ struct EdgeCaseTests {
     let rows = text.split(separator: "\n")
     #expect(rows.count > 2)
     // The spike reaches the top canvas row (the line after the border).
-    #expect(rows[1].contains { $0.unicodeScalars.first.map { (0x2801...0x28FF).contains($0.value) } ?? false })
+    #expect(
+      rows[1].contains {
+        $0.unicodeScalars.first.map { (0x2801...0x28FF).contains($0.value) } ?? false
+      })
   }
 
   @Test("M4 resampling keeps the first, last, lowest and highest point of every column")

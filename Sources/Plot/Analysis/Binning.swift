@@ -30,19 +30,24 @@ struct Binning: Equatable {
       }
       let width = (highEdge - lowEdge) / Double(count)
       let edges = (0...count).map { $0 == count ? highEdge : lowEdge + Double($0) * width }
-      return Binning(edges: edges, counts: tally(values, low: lowEdge, width: width, count: count), rule: "\(count) bins")
+      return Binning(
+        edges: edges, counts: tally(values, low: lowEdge, width: width, count: count),
+        rule: "\(count) bins")
     case .automatic:
       let (width, rule) = automaticWidth(values, low: low, high: high)
       var step = NiceNumber.nearest(width)
       while true {
         let lowEdge = Foundation.floor(low / step) * step
-        var count = Int(flooring: Foundation.ceil((high - lowEdge) / step - 1e-9), clampedTo: 1...1_000_000)
+        var count = Int(
+          flooring: Foundation.ceil((high - lowEdge) / step - 1e-9), clampedTo: 1...1_000_000)
         // A value exactly on the upper edge belongs to the closed last bin, but
         // floating point can leave the largest value just past it.
         if lowEdge + Double(count) * step < high { count += 1 }
         if count <= maxBins {
           let edges = (0...count).map { lowEdge + Double($0) * step }
-          return Binning(edges: edges, counts: tally(values, low: lowEdge, width: step, count: count), rule: rule)
+          return Binning(
+            edges: edges, counts: tally(values, low: lowEdge, width: step, count: count), rule: rule
+          )
         }
         step = NiceNumber.above(step)
       }
@@ -50,7 +55,9 @@ struct Binning: Equatable {
   }
 
   /// The Freedman–Diaconis width, or Sturges' when the quartiles coincide.
-  private static func automaticWidth(_ values: [Double], low: Double, high: Double) -> (Double, String) {
+  private static func automaticWidth(_ values: [Double], low: Double, high: Double) -> (
+    Double, String
+  ) {
     let n = values.count
     if high <= low {
       return (low == 0 ? 1 : abs(low) * 0.1, "one distinct value")

@@ -35,7 +35,8 @@ struct PreparedSeries {
         broken = true
         continue
       }
-      guard let sx = ResolvedAxis.scaled(rawX, xScale), let sy = ResolvedAxis.scaled(rawY, yScale) else {
+      guard let sx = ResolvedAxis.scaled(rawX, xScale), let sy = ResolvedAxis.scaled(rawY, yScale)
+      else {
         skipped.nonPositive += 1
         broken = true
         continue

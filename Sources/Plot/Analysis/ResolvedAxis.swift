@@ -68,7 +68,8 @@ extension ResolvedAxis {
     var low: Double
     var high: Double
     var roundingStep: Double
-    if let explicit, let l = scaled(explicit.lowerBound, scale), let h = scaled(explicit.upperBound, scale),
+    if let explicit, let l = scaled(explicit.lowerBound, scale),
+      let h = scaled(explicit.upperBound, scale),
       h > l
     {
       (low, high) = (l, h)
@@ -91,13 +92,16 @@ extension ResolvedAxis {
       high = Foundation.ceil((centre + halfWidth) / roundingStep) * roundingStep
       if high <= low { high = low + roundingStep }
     }
-    var axis = ResolvedAxis(scale: scale, low: low, high: high, lowLabel: "", highLabel: "", ticks: [])
+    var axis = ResolvedAxis(
+      scale: scale, low: low, high: high, lowLabel: "", highLabel: "", ticks: [])
     axis.label(roundingStep: roundingStep, targetTicks: max(2, cells / max(1, cellsPerTick)))
     return axis
   }
 
   /// Outward-rounded limits that keep the data extremes in the outer cells.
-  private static func roundOutward(_ range: ClosedRange<Double>, cells: Int) -> (Double, Double, Double) {
+  private static func roundOutward(_ range: ClosedRange<Double>, cells: Int) -> (
+    Double, Double, Double
+  ) {
     let dataLow = range.lowerBound
     let dataHigh = range.upperBound
     let span = dataHigh - dataLow
@@ -146,7 +150,9 @@ extension ResolvedAxis {
     case .linear:
       lowLabel = NumberFormat.label(low, step: roundingStep, style: style)
       highLabel = NumberFormat.label(high, step: roundingStep, style: style)
-      ticks = positions.map { AxisTick(position: $0, label: NumberFormat.label($0, step: tickStep, style: style)) }
+      ticks = positions.map {
+        AxisTick(position: $0, label: NumberFormat.label($0, step: tickStep, style: style))
+      }
     case .log10:
       lowLabel = NumberFormat.compact(pow(10, low))
       highLabel = NumberFormat.compact(pow(10, high))

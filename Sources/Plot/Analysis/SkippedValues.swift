@@ -33,7 +33,8 @@ struct SkippedValues: Equatable {
     if negativeInfinity > 0 { parts.append("\(negativeInfinity) -Inf") }
     if nonPositive > 0 { parts.append("\(nonPositive) ≤ 0 on a log axis") }
     if total > 0 {
-      notes.append("\(verb) \(total) \(total == 1 ? noun : noun + "s"): " + parts.joined(separator: ", "))
+      notes.append(
+        "\(verb) \(total) \(total == 1 ? noun : noun + "s"): " + parts.joined(separator: ", "))
     }
     if outsideLimits > 0 {
       notes.append("\(outsideLimits) \(outsideLimits == 1 ? noun : noun + "s") outside the limits")

@@ -87,12 +87,16 @@ struct DotCanvas {
 extension DotCanvas {
   /// Draws a straight line between two dot positions (fractional dots allowed),
   /// one dot per step along the longer direction.
-  mutating func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), color: UInt8) {
+  mutating func line(
+    from start: (x: Double, y: Double), to end: (x: Double, y: Double), color: UInt8
+  ) {
     let dx = end.x - start.x
     let dy = end.y - start.y
     let steps = Int(flooring: max(abs(dx), abs(dy)), clampedTo: 0...(4 * (width + height)))
     if steps == 0 {
-      set(x: Int(flooring: start.x, clampedTo: -1...width), y: Int(flooring: start.y, clampedTo: -1...height), color: color)
+      set(
+        x: Int(flooring: start.x, clampedTo: -1...width),
+        y: Int(flooring: start.y, clampedTo: -1...height), color: color)
       return
     }
     for step in 0...steps {

@@ -33,6 +33,8 @@ public enum ColorMode: Sendable, Equatable, CaseIterable {
 
   /// The colour mode for this process's standard output and environment.
   public static func detect() -> ColorMode {
-    detect(environment: TerminalSize.processEnvironment(), isTerminal: TerminalSize.standardOutputIsTerminal())
+    detect(
+      environment: TerminalSize.processEnvironment(),
+      isTerminal: TerminalSize.standardOutputIsTerminal())
   }
 }

@@ -48,8 +48,11 @@ struct FrameLayout {
   var notes: [String]
   var canvasStyle: CanvasStyle
 
-  private var border: (topLeft: String, topRight: String, bottomLeft: String, bottomRight: String,
-    horizontal: Character, vertical: Character, leftTick: Character, bottomTick: Character)
+  private var border:
+    (
+      topLeft: String, topRight: String, bottomLeft: String, bottomRight: String,
+      horizontal: Character, vertical: Character, leftTick: Character, bottomTick: Character
+    )
   {
     canvasStyle == .ascii
       ? ("+", "+", "+", "+", "-", "|", "+", "+")
@@ -109,7 +112,8 @@ struct FrameLayout {
     var output: [StyledLine] = []
     if showTitle, let title {
       let text = title.truncated(toWidth: width)
-      let offset = max(0, min(width - text.displayWidth, left + (columns + 2 - text.displayWidth) / 2))
+      let offset = max(
+        0, min(width - text.displayWidth, left + (columns + 2 - text.displayWidth) / 2))
       var line = StyledLine()
       line.appendSpaces(offset)
       line.append(text, style: .title)
@@ -118,17 +122,24 @@ struct FrameLayout {
 
     var top = StyledLine()
     top.appendSpaces(left)
-    top.append(border.topLeft + String(repeating: border.horizontal, count: columns) + border.topRight, style: .frame)
+    top.append(
+      border.topLeft + String(repeating: border.horizontal, count: columns) + border.topRight,
+      style: .frame)
     output.append(top)
 
     var labelByRow: [Int: AxisLabel] = [:]
-    for label in yAxisLabels where labelByRow[label.position] == nil { labelByRow[label.position] = label }
+    for label in yAxisLabels where labelByRow[label.position] == nil {
+      labelByRow[label.position] = label
+    }
     let legendShown: [StyledLine]
     if legendPart == 0 {
       legendShown = []
     } else if legendEntries.count > shownRows {
       let more = legendEntries.count - shownRows + 1
-      legendShown = Array(legendEntries.prefix(shownRows - 1)) + [StyledLine("… \(more) more".truncated(toWidth: legendWidth))]
+      legendShown =
+        Array(legendEntries.prefix(shownRows - 1)) + [
+          StyledLine("… \(more) more".truncated(toWidth: legendWidth))
+        ]
     } else {
       legendShown = legendEntries
     }
@@ -160,7 +171,8 @@ struct FrameLayout {
     var bottom = StyledLine()
     bottom.appendSpaces(left)
     var rule = [Character](repeating: border.horizontal, count: columns)
-    for label in frame.xLabels where label.marked && label.position >= 0 && label.position < columns {
+    for label in frame.xLabels where label.marked && label.position >= 0 && label.position < columns
+    {
       rule[label.position] = border.bottomTick
     }
     bottom.append(border.bottomLeft + String(rule) + border.bottomRight, style: .frame)
@@ -169,7 +181,8 @@ struct FrameLayout {
 
     if showXLabel, let xLabel {
       let text = xLabel.truncated(toWidth: width)
-      let offset = max(0, min(width - text.displayWidth, left + (columns + 2 - text.displayWidth) / 2))
+      let offset = max(
+        0, min(width - text.displayWidth, left + (columns + 2 - text.displayWidth) / 2))
       var line = StyledLine()
       line.appendSpaces(offset)
       line.append(text)
@@ -187,11 +200,13 @@ struct FrameLayout {
 
   /// The line of x labels: corner labels first, then ticks where they fit
   /// with a space on each side.
-  private func xLabelLine(_ labels: [AxisLabel], left: Int, columns: Int, width: Int) -> StyledLine {
+  private func xLabelLine(_ labels: [AxisLabel], left: Int, columns: Int, width: Int) -> StyledLine
+  {
     var slots = [Character?](repeating: nil, count: width)
     var taken = [Bool](repeating: false, count: width)
     // Corner labels (leading/trailing) take precedence over centred ticks.
-    let ordered = labels.filter { $0.alignment != .centered } + labels.filter { $0.alignment == .centered }
+    let ordered =
+      labels.filter { $0.alignment != .centered } + labels.filter { $0.alignment == .centered }
     for label in ordered {
       let text = Array(label.text)
       let textWidth = label.text.displayWidth

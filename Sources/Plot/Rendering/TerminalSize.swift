@@ -31,14 +31,21 @@ public struct TerminalSize: Sendable, Equatable {
   ///   - windowSize: the size `TIOCGWINSZ` reported, or `nil`.
   ///   - environment: the environment variables (`COLUMNS`, `LINES`).
   /// - Returns: the first usable size for each dimension.
-  public static func detect(windowSize: TerminalSize?, environment: [String: String]) -> TerminalSize {
+  public static func detect(windowSize: TerminalSize?, environment: [String: String])
+    -> TerminalSize
+  {
     func fromEnvironment(_ name: String) -> Int? {
-      guard let text = environment[name], let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0
+      guard let text = environment[name],
+        let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0
       else { return nil }
       return value
     }
-    let columns = windowSize.flatMap { $0.columns > 0 ? $0.columns : nil } ?? fromEnvironment("COLUMNS") ?? fallback.columns
-    let rows = windowSize.flatMap { $0.rows > 0 ? $0.rows : nil } ?? fromEnvironment("LINES") ?? fallback.rows
+    let columns =
+      windowSize.flatMap { $0.columns > 0 ? $0.columns : nil } ?? fromEnvironment("COLUMNS")
+      ?? fallback.columns
+    let rows =
+      windowSize.flatMap { $0.rows > 0 ? $0.rows : nil } ?? fromEnvironment("LINES")
+      ?? fallback.rows
     return TerminalSize(columns: columns, rows: rows)
   }
 

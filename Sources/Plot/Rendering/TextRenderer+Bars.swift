@@ -41,7 +41,8 @@ extension TextRenderer {
     if showTitle, let title = plot.title {
       let text = title.truncated(toWidth: width)
       var line = StyledLine()
-      line.appendSpaces(max(0, min(width - text.displayWidth, left + (total - left - text.displayWidth) / 2)))
+      line.appendSpaces(
+        max(0, min(width - text.displayWidth, left + (total - left - text.displayWidth) / 2)))
       line.append(text, style: .title)
       lines.append(line)
     }
@@ -60,11 +61,14 @@ extension TextRenderer {
       if bar.value.isFinite && bar.value < 0 {
         let length = Int(flooring: -bar.value * scale + 0.5, clampedTo: 0...zero)
         line.appendSpaces(zero - length)
-        line.append(String(repeating: plot.canvas == .ascii ? "#" : "█", count: length), style: .series(0))
+        line.append(
+          String(repeating: plot.canvas == .ascii ? "#" : "█", count: length), style: .series(0))
       } else {
         line.appendSpaces(zero)
         if bar.value.isFinite && bar.value > 0 {
-          line.append(Self.barBody(eighthCount: bar.value * scale * 8, ascii: plot.canvas == .ascii), style: .series(0))
+          line.append(
+            Self.barBody(eighthCount: bar.value * scale * 8, ascii: plot.canvas == .ascii),
+            style: .series(0))
         }
       }
       line.appendSpaces(1)
@@ -80,7 +84,8 @@ extension TextRenderer {
     if let xLabel = plot.xLabel, !xLabel.isEmpty {
       let text = xLabel.truncated(toWidth: width)
       var line = StyledLine()
-      line.appendSpaces(max(0, min(width - text.displayWidth, left + (total - left - text.displayWidth) / 2)))
+      line.appendSpaces(
+        max(0, min(width - text.displayWidth, left + (total - left - text.displayWidth) / 2)))
       line.append(text)
       lines.append(line)
     }

@@ -9,14 +9,17 @@ extension TextRenderer {
   func heatmapLines(_ plot: Plot, _ heatmap: Heatmap, size: CanvasSize) -> [StyledLine] {
     let grid = HeatmapGrid(heatmap)
     let colorMode = size.colorMode
-    let legend = colorScaleLegend(grid, canvas: plot.canvas, colorMode: colorMode, rows: max(1, size.height - 6))
+    let legend = colorScaleLegend(
+      grid, canvas: plot.canvas, colorMode: colorMode, rows: max(1, size.height - 6))
     var notes: [String] = []
     if grid.rowCount == 0 || grid.columnCount == 0 { notes.append("no data") }
     notes += grid.skipped.notes(noun: "cell")
     let layout = FrameLayout(
       title: plot.title, xLabel: plot.xLabel, yLabel: plot.yLabel, legend: legend, notes: notes,
       canvasStyle: plot.canvas)
-    let valueWidth = grid.valueTexts.joined().isEmpty ? 0 : grid.valueTexts.flatMap { $0 }.map(\.displayWidth).max() ?? 0
+    let valueWidth =
+      grid.valueTexts.joined().isEmpty
+      ? 0 : grid.valueTexts.flatMap { $0 }.map(\.displayWidth).max() ?? 0
     var rowBands = GridBands(count: grid.rowCount, axis: heatmap.y, cells: 1, flipped: false)
     return layout.lines(
       size: size,
@@ -25,30 +28,37 @@ extension TextRenderer {
         return rowBands.labels(vertical: true)
       },
       body: { offered, rows in
-        let columnBands = GridBands(count: grid.columnCount, axis: heatmap.x, cells: offered, flipped: false)
+        let columnBands = GridBands(
+          count: grid.columnCount, axis: heatmap.x, cells: offered, flipped: false)
         let columns = columnBands.usedCells
         let showValues =
           heatmap.showValues
           ?? (columnBands.isBanded && rowBands.isBanded && columnBands.bandSize >= valueWidth + 2
             && grid.rowCount <= 30 && grid.columnCount <= 30)
-        let halfBlocks = !showValues && plot.canvas != .ascii && (colorMode == .ansi256 || colorMode == .trueColor)
-        var cells = [[StyledCell]](repeating: [StyledCell](repeating: .blank, count: columns), count: rows)
+        let halfBlocks =
+          !showValues && plot.canvas != .ascii && (colorMode == .ansi256 || colorMode == .trueColor)
+        var cells = [[StyledCell]](
+          repeating: [StyledCell](repeating: .blank, count: columns), count: rows)
         for row in 0..<rows {
           for column in 0..<columns {
             guard let j = columnBands.item(at: column) else { continue }
             if halfBlocks {
               let top = rowBands.item(at: row, half: 0).flatMap { grid.level(row: $0, column: j) }
-              let bottom = rowBands.item(at: row, half: 1).flatMap { grid.level(row: $0, column: j) }
+              let bottom = rowBands.item(at: row, half: 1).flatMap {
+                grid.level(row: $0, column: j)
+              }
               cells[row][column] = Self.halfBlockCell(top: top, bottom: bottom)
             } else if let i = rowBands.item(at: row), let level = grid.level(row: i, column: j) {
-              cells[row][column] = Self.shadeCell(level, canvas: plot.canvas, colorMode: colorMode, background: showValues)
+              cells[row][column] = Self.shadeCell(
+                level, canvas: plot.canvas, colorMode: colorMode, background: showValues)
             }
           }
         }
         if showValues {
           for i in 0..<grid.rowCount {
             for j in 0..<grid.columnCount {
-              guard let row = rowBands.centre(of: i), let (start, end) = columnBands.span(of: j) else { continue }
+              guard let row = rowBands.centre(of: i), let (start, end) = columnBands.span(of: j)
+              else { continue }
               let text = " " + grid.valueTexts[i][j] + " "
               let textWidth = text.displayWidth
               guard textWidth <= end - start + 1 else { continue }
@@ -66,13 +76,16 @@ extension TextRenderer {
           }
         }
         return FrameBody(
-          columns: columns, cells: cells, xLabels: columnBands.labels(vertical: false), rows: rowBands.usedCells)
+          columns: columns, cells: cells, xLabels: columnBands.labels(vertical: false),
+          rows: rowBands.usedCells)
       })
   }
 
   /// A cell shaded by level: a shade character (coloured in 16 colours), or
   /// a coloured background when values are printed on it.
-  static func shadeCell(_ level: Double, canvas: CanvasStyle, colorMode: ColorMode, background: Bool) -> StyledCell {
+  static func shadeCell(
+    _ level: Double, canvas: CanvasStyle, colorMode: ColorMode, background: Bool
+  ) -> StyledCell {
     if colorMode != .none && (background || colorMode != .ansi16) {
       return StyledCell(character: " ", style: TextStyle(background: .heat(level)))
     }
@@ -87,7 +100,8 @@ extension TextRenderer {
   static func halfBlockCell(top: Double?, bottom: Double?) -> StyledCell {
     switch (top, bottom) {
     case (let top?, let bottom?):
-      return StyledCell(character: "▀", style: TextStyle(foreground: .heat(top), background: .heat(bottom)))
+      return StyledCell(
+        character: "▀", style: TextStyle(foreground: .heat(top), background: .heat(bottom)))
     case (let top?, nil):
       return StyledCell(character: "▀", style: TextStyle(foreground: .heat(top)))
     case (nil, let bottom?):
@@ -99,7 +113,9 @@ extension TextRenderer {
 
   /// The colour scale: a column of swatches from the highest value (top) to
   /// the lowest, labelled at both ends and in the middle.
-  func colorScaleLegend(_ grid: HeatmapGrid, canvas: CanvasStyle, colorMode: ColorMode, rows: Int) -> [LegendEntry] {
+  func colorScaleLegend(_ grid: HeatmapGrid, canvas: CanvasStyle, colorMode: ColorMode, rows: Int)
+    -> [LegendEntry]
+  {
     guard let range = grid.range else { return [] }
     let steps = max(2, min(9, rows))
     return (0..<steps).map { step in
@@ -110,10 +126,14 @@ extension TextRenderer {
       var swatch = StyledLine()
       let cell = Self.shadeCell(level, canvas: canvas, colorMode: colorMode, background: false)
       swatch.append(String(repeating: cell.character, count: 2), style: cell.style)
-      let labelled = step == 0 || step == steps - 1 || (steps >= 5 && step == (steps - 1) / 2 && (steps - 1) % 2 == 0)
+      let labelled =
+        step == 0 || step == steps - 1
+        || (steps >= 5 && step == (steps - 1) / 2 && (steps - 1) % 2 == 0)
       let step = NiceNumber.nearest(span / 100)
-      let style = NumberFormat.style(forMagnitude: max(abs(range.lowerBound), abs(range.upperBound)))
-      return LegendEntry(swatch: swatch, text: labelled ? NumberFormat.label(value, step: step, style: style) : "")
+      let style = NumberFormat.style(
+        forMagnitude: max(abs(range.lowerBound), abs(range.upperBound)))
+      return LegendEntry(
+        swatch: swatch, text: labelled ? NumberFormat.label(value, step: step, style: style) : "")
     }
   }
 }
@@ -144,7 +164,9 @@ struct HeatmapGrid {
     valueTexts = values.map { row in
       row.map { value in
         if !value.isFinite { return "" }
-        return allIntegers ? NumberFormat.fixed(value, decimals: 0) : NumberFormat.compact(value, significantDigits: 2)
+        return allIntegers
+          ? NumberFormat.fixed(value, decimals: 0)
+          : NumberFormat.compact(value, significantDigits: 2)
       }
     }
   }
@@ -196,7 +218,8 @@ struct GridBands {
       index = cell / bandSize
     } else {
       let position = half.map { Double(cell) + (Double($0) + 0.5) / 2 } ?? Double(cell) + 0.5
-      index = Int(flooring: position / Double(usedCells) * Double(count), clampedTo: 0...(count - 1))
+      index = Int(
+        flooring: position / Double(usedCells) * Double(count), clampedTo: 0...(count - 1))
     }
     if reversed { index = count - 1 - index }
     return index
@@ -219,7 +242,8 @@ struct GridBands {
     switch axis {
     case .range(let range):
       let axisInfo = ResolvedAxis.resolve(
-        dataRange: nil, explicit: range, scale: .linear, cells: usedCells, cellsPerTick: vertical ? 4 : 12)
+        dataRange: nil, explicit: range, scale: .linear, cells: usedCells,
+        cellsPerTick: vertical ? 4 : 12)
       return vertical
         ? TextRenderer.verticalLabels(axisInfo, rows: usedCells)
         : TextRenderer.horizontalLabels(axisInfo, columns: usedCells)
@@ -236,10 +260,15 @@ struct GridBands {
         if let centre = centre(of: index) {
           cell = centre
         } else {
-          cell = Int(flooring: (Double(index) + 0.5) / Double(count) * Double(usedCells), clampedTo: 0...(usedCells - 1))
+          cell = Int(
+            flooring: (Double(index) + 0.5) / Double(count) * Double(usedCells),
+            clampedTo: 0...(usedCells - 1))
         }
         let room = vertical ? Int.max : max(1, bandSize - 1)
-        labels.append(AxisLabel(position: cell, text: names[index].truncated(toWidth: room), marked: vertical ? false : false))
+        labels.append(
+          AxisLabel(
+            position: cell, text: names[index].truncated(toWidth: room),
+            marked: vertical ? false : false))
       }
       return labels
     }

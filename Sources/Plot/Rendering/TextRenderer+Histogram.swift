@@ -29,22 +29,27 @@ extension TextRenderer {
     } else {
       let widthText = NumberFormat.compact(binning.width, significantDigits: 4)
       let scaleText = plot.xAxis.scale == .log10 ? " (log10)" : ""
-      notes.append("\(values.count) values, \(binning.counts.count) bins of width \(widthText)\(scaleText) (\(binning.rule))")
+      notes.append(
+        "\(values.count) values, \(binning.counts.count) bins of width \(widthText)\(scaleText) (\(binning.rule))"
+      )
     }
     notes += skipped.notes(noun: "value")
     let layout = FrameLayout(
       title: plot.title, xLabel: plot.xLabel,
       yLabel: plot.yLabel ?? (histogram.normalization == .density ? "density" : "count"),
       legend: [], notes: notes, canvasStyle: plot.canvas)
-    var yAxis = ResolvedAxis.resolve(dataRange: nil, explicit: nil, scale: .linear, cells: 1, cellsPerTick: 4)
+    var yAxis = ResolvedAxis.resolve(
+      dataRange: nil, explicit: nil, scale: .linear, cells: 1, cellsPerTick: 4)
     let firstEdge = binning.edges.first ?? 0
     let lastEdge = binning.edges.last ?? 1
-    let scaledLimits = plot.xAxis.scale == .log10 ? pow10Range(firstEdge...lastEdge) : firstEdge...lastEdge
+    let scaledLimits =
+      plot.xAxis.scale == .log10 ? pow10Range(firstEdge...lastEdge) : firstEdge...lastEdge
     return layout.lines(
       size: size,
       yLabels: { rows in
         yAxis = ResolvedAxis.resolve(
-          dataRange: tallest > 0 ? 0...tallest : nil, explicit: plot.yAxis.limits, scale: .linear, cells: rows,
+          dataRange: tallest > 0 ? 0...tallest : nil, explicit: plot.yAxis.limits, scale: .linear,
+          cells: rows,
           cellsPerTick: 4)
         return Self.verticalLabels(yAxis, rows: rows)
       },
@@ -56,7 +61,8 @@ extension TextRenderer {
         if perBin * binCount * 4 < offered * 3 { perBin = 0 }
         let columns = perBin > 0 && binCount <= offered ? perBin * binCount : offered
         let xAxis = ResolvedAxis.resolve(
-          dataRange: nil, explicit: scaledLimits, scale: plot.xAxis.scale, cells: columns, cellsPerTick: 12)
+          dataRange: nil, explicit: scaledLimits, scale: plot.xAxis.scale, cells: columns,
+          cellsPerTick: 12)
         var columnHeights = [Double](repeating: 0, count: columns)
         for (bin, height) in heights.enumerated() {
           let first: Int
@@ -73,17 +79,22 @@ extension TextRenderer {
           }
         }
         let span = yAxis.high - yAxis.low
-        var cells = [[StyledCell]](repeating: [StyledCell](repeating: .blank, count: columns), count: rows)
+        var cells = [[StyledCell]](
+          repeating: [StyledCell](repeating: .blank, count: columns), count: rows)
         for (column, height) in columnHeights.enumerated() where height > 0 && span > 0 {
           let eighthCount = Int(
-            flooring: (height - yAxis.low) / span * Double(rows * 8) + 0.5, clampedTo: 1...(rows * 8))
+            flooring: (height - yAxis.low) / span * Double(rows * 8) + 0.5,
+            clampedTo: 1...(rows * 8))
           let full = eighthCount / 8
-          for level in 0..<full { cells[rows - 1 - level][column] = Self.histogramCell(8, plot.canvas) }
+          for level in 0..<full {
+            cells[rows - 1 - level][column] = Self.histogramCell(8, plot.canvas)
+          }
           if eighthCount % 8 != 0 && full < rows {
             cells[rows - 1 - full][column] = Self.histogramCell(eighthCount % 8, plot.canvas)
           }
         }
-        return FrameBody(columns: columns, cells: cells, xLabels: Self.horizontalLabels(xAxis, columns: columns))
+        return FrameBody(
+          columns: columns, cells: cells, xLabels: Self.horizontalLabels(xAxis, columns: columns))
       })
   }
 

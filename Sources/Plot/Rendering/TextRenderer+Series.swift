@@ -4,14 +4,22 @@ extension TextRenderer {
   static let seriesMarkers: [Character] = ["o", "x", "+", "*", "#", "@", "%", "&", "="]
 
   /// A line plot (`connected`) or scatter plot of `series`.
-  func seriesLines(_ plot: Plot, _ series: [Series], connected: Bool, size: CanvasSize) -> [StyledLine] {
+  func seriesLines(_ plot: Plot, _ series: [Series], connected: Bool, size: CanvasSize)
+    -> [StyledLine]
+  {
     var skipped = SkippedValues()
-    let prepared = series.map { PreparedSeries($0, xScale: plot.xAxis.scale, yScale: plot.yAxis.scale, skipped: &skipped) }
+    let prepared = series.map {
+      PreparedSeries($0, xScale: plot.xAxis.scale, yScale: plot.yAxis.scale, skipped: &skipped)
+    }
     let xRange = PreparedSeries.range(prepared.map(\.x))
     let yRange = PreparedSeries.range(prepared.map(\.y))
     if let xLimits = plot.xAxis.limits, let yLimits = plot.yAxis.limits {
       skipped.outsideLimits = series.reduce(0) { total, s in
-        total + (0..<s.count).filter { !xLimits.contains(s.x[$0]) && s.x[$0].isFinite || !yLimits.contains(s.y[$0]) && s.y[$0].isFinite }.count
+        total
+          + (0..<s.count).filter {
+            !xLimits.contains(s.x[$0]) && s.x[$0].isFinite
+              || !yLimits.contains(s.y[$0]) && s.y[$0].isFinite
+          }.count
       }
     } else if let limits = plot.xAxis.limits ?? plot.yAxis.limits {
       let useX = plot.xAxis.limits != nil
@@ -36,12 +44,14 @@ extension TextRenderer {
       title: plot.title, xLabel: plot.xLabel, yLabel: plot.yLabel, legend: legend, notes: notes,
       canvasStyle: plot.canvas)
     var yAxis = ResolvedAxis.resolve(
-      dataRange: yRange, explicit: plot.yAxis.limits, scale: plot.yAxis.scale, cells: 1, cellsPerTick: 4)
+      dataRange: yRange, explicit: plot.yAxis.limits, scale: plot.yAxis.scale, cells: 1,
+      cellsPerTick: 4)
     return layout.lines(
       size: size,
       yLabels: { rows in
         yAxis = ResolvedAxis.resolve(
-          dataRange: yRange, explicit: plot.yAxis.limits, scale: plot.yAxis.scale, cells: rows, cellsPerTick: 4)
+          dataRange: yRange, explicit: plot.yAxis.limits, scale: plot.yAxis.scale, cells: rows,
+          cellsPerTick: 4)
         return Self.verticalLabels(yAxis, rows: rows)
       },
       body: { columns, rows in
@@ -53,9 +63,12 @@ extension TextRenderer {
         var markers: [Int: Int] = [:]
         for (index, s) in prepared.enumerated() {
           let color = UInt8(truncatingIfNeeded: index % 254 + 1)
-          let last = Self.draw(s, on: &canvas, xAxis: xAxis, yAxis: yAxis, connected: connected, color: color)
+          let last = Self.draw(
+            s, on: &canvas, xAxis: xAxis, yAxis: yAxis, connected: connected, color: color)
           if plainMarkers && !connected {
-            for cell in Self.cellsOf(s, canvas: canvas, xAxis: xAxis, yAxis: yAxis) { markers[cell] = index }
+            for cell in Self.cellsOf(s, canvas: canvas, xAxis: xAxis, yAxis: yAxis) {
+              markers[cell] = index
+            }
           } else if many && connected, let last {
             markers[last] = index
           }
@@ -63,12 +76,15 @@ extension TextRenderer {
         let cells = (0..<rows).map { row in
           (0..<columns).map { column -> StyledCell in
             if let index = markers[row * columns + column] {
-              return StyledCell(character: Self.seriesMarkers[index % Self.seriesMarkers.count], style: .series(index))
+              return StyledCell(
+                character: Self.seriesMarkers[index % Self.seriesMarkers.count],
+                style: .series(index))
             }
             return Self.cell(canvas, column: column, row: row)
           }
         }
-        return FrameBody(columns: columns, cells: cells, xLabels: Self.horizontalLabels(xAxis, columns: columns))
+        return FrameBody(
+          columns: columns, cells: cells, xLabels: Self.horizontalLabels(xAxis, columns: columns))
       })
   }
 
@@ -93,7 +109,9 @@ extension TextRenderer {
       guard let row = rowOf(tick.position, axis: axis, rows: rows) else { continue }
       // A tick needs its own row, and a free row between it and the corners.
       if used.contains(row) || row <= 0 || row >= rows - 1 { continue }
-      if used.contains(row - 1) && row - 1 == 0 || used.contains(row + 1) && row + 1 == rows - 1 { continue }
+      if used.contains(row - 1) && row - 1 == 0 || used.contains(row + 1) && row + 1 == rows - 1 {
+        continue
+      }
       used.insert(row)
       labels.append(AxisLabel(position: row, text: tick.label))
     }
@@ -115,7 +133,8 @@ extension TextRenderer {
       AxisLabel(position: columns, text: axis.highLabel, alignment: .trailing, marked: false),
     ]
     for tick in axis.ticks {
-      guard let column = axis.cell(tick.position, cells: columns), column > 0, column < columns - 1 else { continue }
+      guard let column = axis.cell(tick.position, cells: columns), column > 0, column < columns - 1
+      else { continue }
       labels.append(AxisLabel(position: column, text: tick.label))
     }
     return labels
@@ -181,7 +200,8 @@ extension TextRenderer {
     for (start, end) in zip(series.runStarts, runEnds) {
       let runX = Array(fx[start..<end])
       let runY = Array(fy[start..<end])
-      let indices = Resampling.m4(fractions: runX, values: runY, columns: canvas.width) ?? Array(runX.indices)
+      let indices =
+        Resampling.m4(fractions: runX, values: runY, columns: canvas.width) ?? Array(runX.indices)
       if indices.count == 1, let only = indices.first {
         if inside.contains(runX[only]) && inside.contains(runY[only]) {
           let x = dotX(runX[only], canvas.width)
@@ -196,7 +216,9 @@ extension TextRenderer {
         let start = (x: min(p.0 * width, width - 1e-6), y: min((1 - p.1) * height, height - 1e-6))
         let end = (x: min(q.0 * width, width - 1e-6), y: min((1 - q.1) * height, height - 1e-6))
         canvas.line(from: start, to: end, color: color)
-        last = (Int(flooring: end.y, clampedTo: 0...(canvas.height - 1)) / canvas.dotsDown) * canvas.columns
+        last =
+          (Int(flooring: end.y, clampedTo: 0...(canvas.height - 1)) / canvas.dotsDown)
+          * canvas.columns
           + Int(flooring: end.x, clampedTo: 0...(canvas.width - 1)) / canvas.dotsAcross
       }
     }
@@ -204,10 +226,13 @@ extension TextRenderer {
   }
 
   /// The cells a series' points fall in (for plain scatter markers).
-  static func cellsOf(_ series: PreparedSeries, canvas: DotCanvas, xAxis: ResolvedAxis, yAxis: ResolvedAxis) -> [Int] {
+  static func cellsOf(
+    _ series: PreparedSeries, canvas: DotCanvas, xAxis: ResolvedAxis, yAxis: ResolvedAxis
+  ) -> [Int] {
     var cells: [Int] = []
     for (x, y) in zip(series.x, series.y) {
-      guard let column = xAxis.cell(x, cells: canvas.columns), let row = rowOf(y, axis: yAxis, rows: canvas.rows)
+      guard let column = xAxis.cell(x, cells: canvas.columns),
+        let row = rowOf(y, axis: yAxis, rows: canvas.rows)
       else { continue }
       cells.append(row * canvas.columns + column)
     }
@@ -215,13 +240,17 @@ extension TextRenderer {
   }
 
   /// The part of the segment p–q inside the unit square (Liang–Barsky), or nil.
-  static func clip(_ p: (Double, Double), _ q: (Double, Double)) -> ((Double, Double), (Double, Double))? {
+  static func clip(_ p: (Double, Double), _ q: (Double, Double)) -> (
+    (Double, Double), (Double, Double)
+  )? {
     let eps = 1e-9
     var t0 = 0.0
     var t1 = 1.0
     let dx = q.0 - p.0
     let dy = q.1 - p.1
-    for (edgeP, edgeQ) in [(-dx, p.0 + eps), (dx, 1 + eps - p.0), (-dy, p.1 + eps), (dy, 1 + eps - p.1)] {
+    for (edgeP, edgeQ) in [
+      (-dx, p.0 + eps), (dx, 1 + eps - p.0), (-dy, p.1 + eps), (dy, 1 + eps - p.1),
+    ] {
       if edgeP == 0 {
         if edgeQ < 0 { return nil }
       } else {
@@ -236,6 +265,8 @@ extension TextRenderer {
       }
     }
     func clamp(_ v: Double) -> Double { min(1, max(0, v)) }
-    return ((clamp(p.0 + t0 * dx), clamp(p.1 + t0 * dy)), (clamp(p.0 + t1 * dx), clamp(p.1 + t1 * dy)))
+    return (
+      (clamp(p.0 + t0 * dx), clamp(p.1 + t0 * dy)), (clamp(p.0 + t1 * dx), clamp(p.1 + t1 * dy))
+    )
   }
 }

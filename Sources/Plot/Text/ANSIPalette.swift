@@ -18,15 +18,21 @@ enum ANSIPalette {
 
   /// Viridis, sampled at 0, ¼, ½, ¾ and 1: perceptually even and readable
   /// by people with the common colour-vision deficiencies.
-  static let viridis: [RGB] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+  static let viridis: [RGB] = [
+    (68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37),
+  ]
   static let heat16 = [34, 36, 32, 33, 93]
 
   /// The SGR parameters for `style`, without the escape and the final `m`.
   static func codes(for style: TextStyle, mode: ColorMode) -> String {
     var parts: [String] = []
     if style.bold { parts.append("1") }
-    if let foreground = style.foreground { parts.append(code(foreground, mode: mode, background: false)) }
-    if let background = style.background { parts.append(code(background, mode: mode, background: true)) }
+    if let foreground = style.foreground {
+      parts.append(code(foreground, mode: mode, background: false))
+    }
+    if let background = style.background {
+      parts.append(code(background, mode: mode, background: true))
+    }
     return parts.filter { !$0.isEmpty }.joined(separator: ";")
   }
 
@@ -66,7 +72,9 @@ enum ANSIPalette {
     let t = scaled - Double(index)
     let a = viridis[index]
     let b = viridis[index + 1]
-    func mix(_ x: Int, _ y: Int) -> Int { Int(flooring: Double(x) + (Double(y - x)) * t + 0.5, clampedTo: 0...255) }
+    func mix(_ x: Int, _ y: Int) -> Int {
+      Int(flooring: Double(x) + (Double(y - x)) * t + 0.5, clampedTo: 0...255)
+    }
     return (mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b))
   }
 
@@ -75,13 +83,16 @@ enum ANSIPalette {
     let levels = [0, 95, 135, 175, 215, 255]
     func nearestLevel(_ v: Int) -> Int {
       var best = 0
-      for (i, level) in levels.enumerated() where abs(level - v) < abs(levels[best] - v) { best = i }
+      for (i, level) in levels.enumerated() where abs(level - v) < abs(levels[best] - v) {
+        best = i
+      }
       return best
     }
     let (r, g, b) = (nearestLevel(rgb.r), nearestLevel(rgb.g), nearestLevel(rgb.b))
     let cube = (levels[r], levels[g], levels[b])
     let cubeDistance = distance(rgb, cube)
-    let greyIndex = Int(flooring: (Double(rgb.r + rgb.g + rgb.b) / 3 - 8) / 10 + 0.5, clampedTo: 0...23)
+    let greyIndex = Int(
+      flooring: (Double(rgb.r + rgb.g + rgb.b) / 3 - 8) / 10 + 0.5, clampedTo: 0...23)
     let grey = 8 + 10 * greyIndex
     if distance(rgb, (grey, grey, grey)) < cubeDistance { return 232 + greyIndex }
     return 16 + 36 * r + 6 * g + b
