@@ -60,9 +60,7 @@ let package = Package(
     .target(
       name: "Notebook",
       dependencies: [
-        "Model", "Plot", "Server", "CLibedit",
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        "Model", "Plot", "CLibedit",
       ],
       swiftSettings: strictSettings
     ),
@@ -76,7 +74,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ModelTests",
-      dependencies: ["Model"],
+      dependencies: ["Model", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: strictSettings
     ),
     .testTarget(

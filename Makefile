@@ -1,0 +1,50 @@
+# fathom — build, run and test. `make run` and `make test` install what is missing first.
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?=
+# Debian packages the build and the tests need: libedit for the line editor, pkg-config
+# to find it, tmux for the real-terminal tests.
+APT_PACKAGES := libedit-dev pkg-config tmux
+BENCH_APT_PACKAGES := wrk hyperfine
+
+.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "fathom needs these Debian packages:$$missing"; \
+	    echo "run: sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory APT_PACKAGES="$(APT_PACKAGES) $(BENCH_APT_PACKAGES)" deps
+
+build: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product fathom
+
+# Opens the notebook on the embedded iris model.
+run: build
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build fathom
+
+test: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
+bench: bench-model
+
+# fathom's inference speed against onnxruntime's Python API on the same zoo models.
+bench-model: bench-deps
+	scripts/bench-model.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Model
+
+/// `fathom predict MODEL --input FILE`: batch scoring of CSV or JSON Lines.
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Score rows of CSV or JSON Lines; write JSON Lines or CSV to standard output.",
+    discussion: """
+      A CSV header names the features; each JSON line is an object of features by name.
+      Rows that fail validation are reported on standard error with their row number and
+      skipped; the others are scored. The exit status is 1 when any row failed.
+      """)
+
+  enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
+
+  @Argument(help: "An .onnx file, or a built-in model name.")
+  var model: String
+
+  @Option(name: .shortAndLong, help: "The rows: a .csv or .jsonl file, or - for standard input.")
+  var input: String
+
+  @Option(help: "The input format: csv or jsonl (default: from the file extension; csv for -).")
+  var inputFormat: String?
+
+  @Option(help: "The output format: jsonl or csv.")
+  var format: OutputFormat = .jsonl
+
+  func run() throws {
+    let loaded = try loadModel(model)
+    let data: Data
+    if input == "-" {
+      data = FileHandle.standardInput.readDataToEndOfFile()
+    } else {
+      guard let d = FileManager.default.contents(atPath: input) else {
+        throw CleanExit.message("fathom: cannot read \(input)")
+      }
+      data = d
+    }
+    let text = String(decoding: data, as: UTF8.self)
+    let kind = inputFormat ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
+    let rows: [RowReader.Row]
+    do {
+      rows = kind == "jsonl" ? try RowReader.jsonLines(text) : try RowReader.csv(text, model: loaded)
+    } catch {
+      throw CleanExit.message("fathom: \(error)")
+    }
+    let writer = PredictionWriter(model: loaded, format: format == .csv ? .csv : .jsonl)
+    var failures = 0
+    var out = writer.header
+    for row in rows {
+      switch row.values {
+      case .failure(let problem):
+        failures += 1
+        FileHandle.standardError.write(Data("row \(row.number): \(problem)\n".utf8))
+      case .success(let features):
+        do {
+          let p = try loaded.predict(features)
+          out += writer.line(p)
+        } catch {
+          failures += 1
+          let reasons = error.issues.isEmpty ? error.message : error.issues.map { "\($0.feature) \($0.reason)" }.joined(separator: "; ")
+          FileHandle.standardError.write(Data("row \(row.number): \(reasons)\n".utf8))
+        }
+      }
+      if out.utf8.count > 1 << 16 {
+        FileHandle.standardOutput.write(Data(out.utf8))
+        out = ""
+      }
+    }
+    FileHandle.standardOutput.write(Data(out.utf8))
+    if failures > 0 { throw ExitCode(1) }
+  }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Model
+import Testing
+
+@Suite("Every zoo model predicts what onnxruntime predicts")
+struct ZooTests {
+  @Test("the zoo is present") func zooIsPresent() {
+    #expect(ZooCase.all.count >= 25, "Tests/Fixtures/zoo/index.json lists \(ZooCase.all.count) models")
+  }
+
+  @Test("outputs match onnxruntime: labels exactly, probabilities within 1e-5, values within 1e-5·max(1,|b|)",
+    arguments: ZooCase.all)
+  func matchesOnnxRuntime(_ zoo: ZooCase) throws {
+    let model = try Model(contentsOf: zoo.modelURL)
+    let expected = try zoo.expected()
+    let inputs = try (expected["inputs"] as? [String: [String: Any]] ?? [:]).mapValues(jsonTensor)
+    let outputs = try model.run(inputs)
+    let want = expected["outputs"] as? [String: [String: Any]] ?? [:]
+    #expect(!want.isEmpty)
+    for (name, entry) in want {
+      let got = try #require(outputs[name], "output \(name) is missing")
+      if entry["dtype"] as? String == "seq_map" {
+        guard case .sequenceOfMaps(let maps) = got else {
+          Issue.record("\(name) should be a sequence of maps")
+          continue
+        }
+        let rows = entry["data"] as? [[String: Any]] ?? []
+        #expect(maps.rows.count == rows.count)
+        let keys = maps.keys.labels.map(\.description)
+        for (r, row) in rows.enumerated() where r < maps.rows.count {
+          for (k, key) in keys.enumerated() {
+            let b = jsonNumber(row[key] ?? "missing") ?? .nan
+            let a = Double(maps.rows[r][k])
+            #expect(abs(a - b) <= 1e-5, "\(zoo.name) \(name) row \(r) class \(key): \(a) vs \(b)")
+          }
+        }
+        continue
+      }
+      let want = try jsonTensor(entry)
+      let tensor = try #require(got.tensor, "\(name) should be a tensor")
+      #expect(tensor.shape == want.shape, "\(zoo.name) \(name) shape")
+      switch (tensor.storage, want.storage) {
+      case (.string(let a), .string(let b)):
+        #expect(a == b, "\(zoo.name) \(name) labels")
+      case (.int64(let a), .int64(let b)):
+        #expect(a == b, "\(zoo.name) \(name) labels")
+      default:
+        let a = tensor.storage.doubles ?? []
+        let b = want.storage.doubles ?? []
+        #expect(a.count == b.count)
+        let regression = (expected["task"] as? String) == "regression"
+        var worst = 0.0
+        for (x, y) in zip(a, b) {
+          let tolerance = regression ? 1e-5 * max(1, abs(y)) : 1e-5
+          let d = abs(x - y)
+          if !(d <= tolerance) { worst = max(worst, d.isNaN ? .infinity : d) }
+        }
+        #expect(worst == 0, "\(zoo.name) \(name): largest error beyond tolerance \(worst)")
+      }
+    }
+  }
+
+  @Test("the high-level predict agrees with the raw outputs", arguments: ZooCase.all)
+  func predictAgrees(_ zoo: ZooCase) throws {
+    let model = try Model(contentsOf: zoo.modelURL)
+    let expected = try zoo.expected()
+    let inputs = try (expected["inputs"] as? [String: [String: Any]] ?? [:]).mapValues(jsonTensor)
+    // Rebuild the first rows as named features and compare with a batch run.
+    let n = min(inputs.values.first?.shape.first ?? 0, 5)
+    var rows: [[String: FeatureValue]] = Array(repeating: [:], count: n)
+    for feature in model.signature.features {
+      let input = try #require(inputs[model.signature.inputs[feature.binding.input].name])
+      let width = input.rank >= 2 ? input.shape[1] : 1
+      for r in 0..<n {
+        let index = r * width + feature.binding.column
+        switch input.storage {
+        case .string(let s): rows[r][feature.name] = .string(s[index])
+        default: rows[r][feature.name] = .number(input.storage.doubles?[index] ?? .nan)
+        }
+      }
+    }
+    let policy = Model.ValidationPolicy(enforceRanges: false, useDefaults: false)
+    let predictions = try model.predict(rows: rows, policy: policy)
+    #expect(predictions.count == n)
+    let want = expected["outputs"] as? [String: [String: Any]] ?? [:]
+    if model.signature.task == .classification {
+      let labelEntry = try #require(want.first { ($0.value["dtype"] as? String) == "int64" || ($0.value["dtype"] as? String) == "string" }?.value)
+      let labels = try jsonTensor(labelEntry).storage.strings
+      for r in 0..<n { #expect(predictions[r].label?.description == labels[r], "\(zoo.name) row \(r)") }
+      for p in predictions {
+        let total = p.probabilities.map(\.probability).reduce(0, +)
+        #expect(p.probabilities.count == model.signature.classLabels.count)
+        #expect(abs(total - 1) < 1e-3 || model.name.contains("svm"), "\(zoo.name) probabilities sum to \(total)")
+      }
+    } else {
+      let valueEntry = try #require(want.values.first)
+      let values = try jsonTensor(valueEntry).storage.doubles ?? []
+      for r in 0..<n { #expect(abs((predictions[r].value ?? .nan) - values[r]) <= 1e-5 * max(1, abs(values[r]))) }
+    }
+  }
+}
+
