@@ -1,0 +1,69 @@
+/// Where a running server listens.
+public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
+  /// The host it bound.
+  public var host: String
+  /// The port it bound (the one the system chose, when 0 was asked for).
+  public var port: Int
+
+  /// Creates an address.
+  public init(host: String, port: Int) {
+    self.host = host
+    self.port = port
+  }
+
+  /// `http://host:port`.
+  public var url: String {
+    host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+  }
+
+  public var description: String { url }
+}
+
+/// What `serve status` shows.
+public struct ServerStatus: Sendable, CustomStringConvertible {
+  /// Where the server listens; nil when it is not running.
+  public var address: ServerAddress?
+  /// The served model's name and version.
+  public var model: String
+  public var modelVersion: String
+  /// How long it has been running.
+  public var uptime: Duration
+  /// Requests answered.
+  public var requests: Int
+  /// Requests answered with a 4xx or 5xx status.
+  public var errors: Int
+  /// The median latency, when any request was answered.
+  public var p50: Duration?
+  /// The 99th percentile latency.
+  public var p99: Duration?
+
+  public var description: String {
+    guard let address else { return "not serving" }
+    func ms(_ d: Duration?) -> String { d.map(formatMilliseconds) ?? "-" }
+    let seconds = uptime.components.seconds
+    return "serving \(model) (version \(modelVersion)) at \(address.url) for \(seconds)s: "
+      + "\(requests) requests, \(errors) errors, p50 \(ms(p50)), p99 \(ms(p99))"
+  }
+}
+
+/// Why the server could not start or run, in words a person can act on.
+public struct ServerError: Error, Sendable, CustomStringConvertible {
+  private enum Code: Sendable {
+    case alreadyRunning
+    case couldNotStart
+  }
+
+  private let code: Code
+  /// The explanation.
+  public let message: String
+
+  static func alreadyRunning(_ address: ServerAddress) -> ServerError {
+    ServerError(code: .alreadyRunning, message: "the server is already running at \(address.url); stop it first")
+  }
+
+  static func couldNotStart(host: String, port: Int, _ reason: String) -> ServerError {
+    ServerError(code: .couldNotStart, message: "cannot serve on \(host):\(port): \(reason)")
+  }
+
+  public var description: String { message }
+}

@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+extension Response {
+  /// A JSON response from bytes.
+  static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+      status: status, headers: [.contentType: "application/json"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+
+  /// A JSON response from fixed text.
+  static func json(_ text: StaticString, status: HTTPResponse.Status = .ok) -> Response {
+    let bytes = text.withUTF8Buffer { Array($0) }
+    return json(bytes: bytes, status: status)
+  }
+
+  /// FastAPI's error form: `{"detail": "message"}`.
+  static func detail(_ status: HTTPResponse.Status, _ message: String) -> Response {
+    var w = JSONWriter()
+    w.raw(#"{"detail":"#)
+    w.string(message)
+    w.raw("}")
+    return json(bytes: w.bytes, status: status)
+  }
+
+  /// The Open Inference Protocol's error form: `{"error": "message"}`.
+  static func inferenceError(_ status: HTTPResponse.Status, _ message: String) -> Response {
+    var w = JSONWriter()
+    w.raw(#"{"error":"#)
+    w.string(message)
+    w.raw("}")
+    return json(bytes: w.bytes, status: status)
+  }
+
+  /// An HTML page.
+  static func html(_ bytes: [UInt8]) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+
+  /// Prometheus text exposition.
+  static func metricsText(_ bytes: [UInt8]) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+  }
+
+  /// CSV text.
+  static func csv(_ text: String) -> Response {
+    Response(
+      status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+      body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+  }
+}

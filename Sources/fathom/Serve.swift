@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Model
+import Server
+
+/// `fathom serve [MODEL]`: serve a model over HTTP until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Serve a model over HTTP: /predict, /docs, /openapi.json, /metrics and the Open Inference Protocol V2.",
+    discussion: """
+      Binds 127.0.0.1 unless --host says otherwise. SIGINT or SIGTERM stops accepting connections, \
+      lets requests in flight finish, and exits 0.
+      """)
+
+  @Argument(help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))).")
+  var model: String = Model.defaultModelName
+
+  @Option(help: "The address to bind.")
+  var host: String = "127.0.0.1"
+
+  @Option(help: "The port to bind (default: $PORT when set, else 8000; 0 picks a free one).")
+  var port: Int?
+
+  @Option(help: "Require this key on prediction routes, in X-API-Key or Authorization: Bearer (default: $FATHOM_API_KEY).")
+  var apiKey: String?
+
+  @Option(help: "An origin browsers may call from (repeatable; * for any).")
+  var corsOrigin: [String] = []
+
+  @Option(help: "The largest request body accepted, in bytes.")
+  var maxBodyBytes: Int = 1 << 20
+
+  @Option(help: "Log lines as text or json.")
+  var logFormat: String = LogFormat.text.rawValue
+
+  @Flag(help: "Do not write an access-log line per request.")
+  var noAccessLog = false
+
+  func validate() throws {
+    if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+    if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+    if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json") }
+  }
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let clock = ContinuousClock()
+    let start = clock.now
+    let loaded = try loadModel(model)
+    let loadDuration = clock.now - start
+    var resolvedPort = port ?? 8000
+    if port == nil, let text = environment["PORT"] {
+      guard let p = Int(text), (0...65535).contains(p) else {
+        throw ValidationError("PORT is \(text); it should be a port number")
+      }
+      resolvedPort = p
+    }
+    let configuration = ServerConfiguration(
+      host: host, port: resolvedPort, apiKey: apiKey ?? environment["FATHOM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+      corsOrigins: corsOrigin, maxBodyBytes: maxBodyBytes, accessLog: !noAccessLog,
+      logger: (LogFormat(rawValue: logFormat) ?? .text).makeLogger())
+    let server = ModelServer(store: ModelStore(loaded, loadDuration: loadDuration), configuration: configuration)
+    let name = loaded.name
+    do {
+      try await server.run { address in
+        FileHandle.standardOutput.write(Data("fathom serving \(name) at \(address.url) (docs at /docs)\n".utf8))
+      }
+    } catch {
+      FileHandle.standardError.write(Data("fathom: \(error.message)\n".utf8))
+      throw ExitCode(1)
+    }
+  }
+}
