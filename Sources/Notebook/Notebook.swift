@@ -1,1 +1,0 @@
-// The session language, the line editor and transcripts; see DESIGN.md.

@@ -1,0 +1,174 @@
+public import Model
+public import Plot
+
+/// A notebook session: the model, the variables, the numbered cells and
+/// their transcript. One line run is one cell.
+///
+/// ```swift
+/// let session = Session(model: try Model.builtIn(named: "iris"), modelReference: "iris")
+/// let output = session.run("petal_length = 5; predict")
+/// print(output.rendered(width: 80, colorMode: .none))
+/// ```
+public final class Session {
+  /// How the session prints.
+  public struct Options: Sendable {
+    /// The columns plots use on screen.
+    public var width: Int
+    /// The colours used on screen.
+    public var colorMode: ColorMode
+    /// Whether a person is typing (enables `clear`'s escape codes).
+    public var interactive: Bool
+    /// Whether the cells come from a transcript being replayed (`save` writes nothing).
+    public var replaying: Bool
+
+    /// Creates options; the defaults are those of transcripts: width 80, no colour.
+    public init(width: Int = 80, colorMode: ColorMode = .none, interactive: Bool = false, replaying: Bool = false) {
+      self.width = width
+      self.colorMode = colorMode
+      self.interactive = interactive
+      self.replaying = replaying
+    }
+  }
+
+  /// The width transcripts are recorded at.
+  public static let transcriptWidth = 80
+
+  /// The model predictions use.
+  public internal(set) var model: Model
+  /// How the model was named when loaded: a built-in name or a path.
+  public internal(set) var modelReference: String
+  /// How the session prints.
+  public var options: Options
+  /// The number the next cell gets.
+  public private(set) var cellNumber = 1
+  /// Every cell and note so far, as saved by `save`.
+  public private(set) var transcript: Transcript
+  /// Set by `quit`.
+  public internal(set) var quitRequested = false
+  /// Called after every cell (autosave hooks in here).
+  public var afterCell: ((Session) -> Void)?
+
+  var variables: [String: Value] = [:]
+  var commands: [String: any CommandHandler] = [:]
+  /// Transcript entries already written by `save`; more means unsaved work.
+  var savedEntryCount = 0
+  private var output = CellOutput()
+
+  /// Creates a session on a model.
+  /// - Parameters:
+  ///   - model: the model to start with.
+  ///   - modelReference: how to open it again: a built-in name or a path.
+  ///   - options: how to print.
+  public init(model: Model, modelReference: String, options: Options = Options()) {
+    self.model = model
+    self.modelReference = modelReference
+    self.options = options
+    self.transcript = Transcript(
+      header: Transcript.Header(model: modelReference, modelSHA256: model.info.sha256), entries: [])
+    for handler in BuiltInCommands.all { register(handler) }
+  }
+
+  /// Adds a command, replacing one of the same name (such as the `serve` placeholder).
+  public func register(_ handler: any CommandHandler) {
+    commands[handler.name] = handler
+  }
+
+  /// The command words, sorted.
+  public var commandNames: [String] { commands.keys.sorted() }
+
+  /// Whether cells were run since the last `save`.
+  public var hasUnsavedCells: Bool {
+    guard savedEntryCount < transcript.entries.count else { return false }
+    return transcript.entries[savedEntryCount...].contains { if case .cell = $0 { true } else { false } }
+  }
+
+  /// The variable names, sorted.
+  public var variableNames: [String] { variables.keys.sorted() }
+
+  /// Runs one line as a cell: notes are kept, empty lines ignored.
+  /// - Returns: what the cell printed.
+  @discardableResult
+  public func run(_ line: String) -> CellOutput {
+    let trimmed = line.trimmingWhitespace
+    if trimmed.isEmpty { return CellOutput() }
+    if trimmed.hasPrefix("#") {
+      transcript.entries.append(.note(trimmed))
+      afterCell?(self)
+      return CellOutput()
+    }
+    Interrupt.reset()
+    output = CellOutput()
+    do {
+      var parser = Parser(line, commandNames: Set(commands.keys))
+      for statement in try parser.statements() {
+        try execute(statement)
+        if quitRequested { break }
+      }
+    } catch {
+      output.parts.append(.error(error, line: line))
+    }
+    let result = output
+    let plain = result.rendered(width: Self.transcriptWidth, colorMode: .none)
+    transcript.entries.append(.cell(input: line, output: plain))
+    cellNumber += 1
+    afterCell?(self)
+    return result
+  }
+
+  private func execute(_ statement: Statement) throws(NotebookError) {
+    switch statement {
+    case .expression(let expression):
+      let value = try evaluator.evaluate(expression)
+      if value != .null {
+        print(value.display)
+        variables["_"] = value
+      }
+    case .command(let call):
+      if let value = try runCommand(call) { variables["_"] = value }
+    case .assignment(let name, _, .expression(let expression)):
+      variables[name] = try evaluator.evaluate(expression)
+    case .assignment(let name, _, .command(let call)):
+      variables[name] = try runCommand(call) ?? .null
+    }
+  }
+
+  private func runCommand(_ call: CommandCall) throws(NotebookError) -> Value? {
+    guard let handler = commands[call.name] else {
+      throw NotebookError(.unknownName, "unknown command \(call.name)", column: call.column)
+    }
+    var arguments = CommandArguments(call, evaluator: evaluator)
+    return try handler.run(&arguments, in: self)
+  }
+
+  var evaluator: Evaluator {
+    Evaluator(variables: variables, featureNames: model.signature.featureNames)
+  }
+
+  // MARK: printing, for commands
+
+  /// Prints a line (or lines) of text as the cell's output.
+  public func print(_ text: String) { output.append(text) }
+
+  /// Prints a plot taking at most `height` lines.
+  public func show(_ plot: Plot, height: Int) { output.parts.append(.plot(plot, height: height)) }
+
+  // MARK: variables, for commands
+
+  /// The value of a variable.
+  public func variable(_ name: String) -> Value? { variables[name] }
+
+  func setVariable(_ name: String, _ value: Value) { variables[name] = value }
+
+  func removeVariable(_ name: String) -> Value? { variables.removeValue(forKey: name) }
+
+  func markSaved() { savedEntryCount = transcript.entries.count + 1 }
+}
+
+extension String {
+  var trimmingWhitespace: String {
+    var s = Substring(self)
+    while let f = s.first, f.isWhitespace { s.removeFirst() }
+    while let l = s.last, l.isWhitespace { s.removeLast() }
+    return String(s)
+  }
+}

@@ -1,0 +1,137 @@
+internal import Foundation
+public import Model
+internal import Plot
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+
+/// The notebook's main loop: a line editor and numbered prompts on a
+/// terminal; plain outputs, no prompts, when standard input is a pipe.
+public struct InteractiveLoop {
+  let session: Session
+  let stateDirectory: String
+
+  /// Creates the loop over a session on `model`.
+  /// - Parameters:
+  ///   - model: the model to open.
+  ///   - reference: how to open it again (a built-in name or a path), for transcripts.
+  ///   - commands: extra commands, such as the server's `serve` (replacing the placeholder).
+  public init(model: Model, reference: String, commands: [any CommandHandler] = []) {
+    session = Session(model: model, modelReference: reference)
+    for command in commands { session.register(command) }
+    stateDirectory = Autosave.stateDirectory()
+  }
+
+  /// Runs until `quit`, Ctrl-D or the end of input.
+  /// - Returns: the exit status: 1 when input came from a pipe and a cell failed.
+  public func run() -> Int32 {
+    setlocale(LC_CTYPE, "")
+    installInterruptHandler()
+    if isatty(STDIN_FILENO) == 1 { return runInteractive() }
+    var failed = false
+    while let line = Swift.readLine(strippingNewline: true) {
+      let output = session.run(line)
+      failed = failed || output.hasError
+      write(output.rendered(width: Session.transcriptWidth, colorMode: .none))
+      if session.quitRequested { break }
+    }
+    return failed ? 1 : 0
+  }
+
+  private func runInteractive() -> Int32 {
+    let autosave = Autosave(directory: stateDirectory)
+    let orphan = Autosave.orphans(in: stateDirectory).first
+    session.options = Session.Options(
+      width: min(TerminalSize.current().columns, 100), colorMode: .detect(), interactive: true)
+    session.afterCell = { autosave.write($0.transcript) }
+    let signature = session.model.signature
+    write(
+      "fathom \(NotebookVersion.current): \(session.model.name), \(ModelCommand.summaryLine(session.model))\n"
+        + "features: \(signature.featureNames.joined(separator: ", "))\n"
+        + "help for commands, Tab to complete, quit or Ctrl-D to leave.")
+    if let orphan {
+      write(
+        "an unsaved session (\(orphan.cellCount) cells) can be restored: type restore, "
+          + "or replay it with fathom replay \(orphan.path)")
+    }
+    let editor = LineEditor(historyPath: stateDirectory + "/history") { [session] before in
+      Completion.candidates(
+        before, commands: session.commandNames + (orphan == nil ? [] : ["restore"]),
+        variables: session.variableNames, features: session.model.signature.featureNames,
+        fields: { base in
+          var value: Value? = session.variable(base.split(separator: ".").first.map(String.init) ?? base)
+          for part in base.split(separator: ".").dropFirst() {
+            if case .record(let r)? = value { value = r[String(part)] } else { value = nil }
+          }
+          if case .record(let r)? = value { return r.names }
+          return []
+        })
+    }
+    try? FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    var pendingOrphan = orphan
+    while !session.quitRequested {
+      let prompt = "[\(session.cellNumber)]> "
+      let input: LineEditor.Input
+      if let editor {
+        input = editor.readLine(prompt: prompt)
+      } else {
+        FileHandle.standardOutput.write(Data(prompt.utf8))
+        input = Swift.readLine().map(LineEditor.Input.line) ?? .end
+      }
+      switch input {
+      case .end:
+        write("")
+        session.quitRequested = true
+      case .interrupted:
+        write("^C")
+      case .line(let line):
+        editor?.remember(line)
+        if line.trimmingWhitespace == "restore", let orphanToRestore = pendingOrphan {
+          restore(orphanToRestore)
+          pendingOrphan = nil
+          continue
+        }
+        let output = session.run(line)
+        let text = output.rendered(width: session.options.width, colorMode: session.options.colorMode)
+        if !text.isEmpty { write(text) }
+      }
+    }
+    editor?.saveHistory()
+    if session.hasUnsavedCells {
+      write("the session was not saved; it is kept in \(autosave.path) (fathom replay shows it)")
+    } else {
+      autosave.remove()
+    }
+    return 0
+  }
+
+  /// Re-runs the cells of an orphaned autosave in this session.
+  private func restore(_ orphan: Autosave.Orphan) {
+    guard let data = FileManager.default.contents(atPath: orphan.path),
+      let transcript = try? Transcript.parse(String(decoding: data, as: UTF8.self))
+    else {
+      write("cannot read \(orphan.path)")
+      return
+    }
+    for input in transcript.inputs {
+      write("[\(session.cellNumber)]> \(input)")
+      let text = session.run(input).rendered(width: session.options.width, colorMode: session.options.colorMode)
+      if !text.isEmpty { write(text) }
+    }
+    unlink(orphan.path)
+    write("restored \(transcript.inputs.count) cells from \(orphan.path)")
+  }
+
+  private func write(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  }
+
+  /// Ctrl-C sets the interrupt flag; without SA_RESTART, a read in progress returns EINTR.
+  private func installInterruptHandler() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGINT, &action, nil)
+  }
+}
