@@ -32,7 +32,8 @@ public struct InteractiveLoop {
     while let line = Swift.readLine(strippingNewline: true) {
       let output = session.run(line)
       failed = failed || output.hasError
-      write(output.rendered(width: Session.transcriptWidth, colorMode: .none))
+      let text = output.rendered(width: Session.transcriptWidth, colorMode: .none)
+      if !text.isEmpty { write(text) }
       if session.quitRequested { break }
     }
     return failed ? 1 : 0

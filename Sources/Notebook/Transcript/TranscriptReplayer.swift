@@ -120,12 +120,12 @@ enum UnifiedDiff {
         ops.append((.same(a[i]), i, j))
         i += 1
         j += 1
-      } else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] {
-        ops.append((.added(b[j]), i, j))
-        j += 1
-      } else {
+      } else if i < a.count, j == b.count || table[i + 1][j] >= table[i][j + 1] {
         ops.append((.removed(a[i]), i, j))
         i += 1
+      } else {
+        ops.append((.added(b[j]), i, j))
+        j += 1
       }
     }
     var out = ["--- \(oldName)", "+++ \(newName)"]
