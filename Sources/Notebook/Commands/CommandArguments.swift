@@ -28,7 +28,7 @@ public struct CommandArguments {
   }
 
   /// Reads and evaluates one expression.
-  public mutating func value() throws(NotebookError) -> Value {
+  public mutating func value() throws(NotebookError) -> SessionValue {
     try evaluator.evaluate(try parser.expression())
   }
 

@@ -20,7 +20,7 @@ public protocol CommandHandler {
   ///   - session: the session to read and print to.
   /// - Returns: the command's value (stored in `_`, or in `name =`), or `nil`.
   /// - Throws: `NotebookError`, printed and the session goes on.
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value?
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue?
 }
 
 extension CommandHandler {
@@ -33,7 +33,7 @@ struct UnavailableCommand: CommandHandler {
   var usage: String
   var summary: String
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     throw NotebookError(.usage, "\(name) is not available yet in this build")
   }
 }

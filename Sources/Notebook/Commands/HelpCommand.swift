@@ -17,7 +17,7 @@ struct HelpCommand: CommandHandler {
       # a note                kept in saved transcripts
     """
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     let topic = arguments.raw
     if topic.isEmpty {
       var lines = ["commands:"]

@@ -23,7 +23,7 @@ struct LoadCommand: CommandHandler {
   let usage = "load PATH | iris | diabetes"
   let summary = "open another model (variables are kept)"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     let reference = try arguments.path("a model: a .onnx path, or \(Model.builtInNames.joined(separator: " or "))")
     let model: Model
     do {
@@ -53,7 +53,7 @@ struct ModelCommand: CommandHandler {
     return text
   }
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
     let model = session.model
     let signature = model.signature
@@ -80,7 +80,7 @@ struct InputsCommand: CommandHandler {
   let usage = "inputs"
   let summary = "a table of the features: current value, range, unit, description"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
     var rows = [["feature", "value", "range", "unit", "description"]]
     var unset = 0

@@ -2,8 +2,8 @@ internal import Plot
 
 extension CommandArguments {
   /// Reads comma-separated expressions to the end.
-  mutating func values() throws(NotebookError) -> [(Value, Int)] {
-    var result: [(Value, Int)] = []
+  mutating func values() throws(NotebookError) -> [(SessionValue, Int)] {
+    var result: [(SessionValue, Int)] = []
     while !isAtEnd {
       let column = self.column
       result.append((try value(), column))
@@ -13,7 +13,7 @@ extension CommandArguments {
   }
 
   /// A value that must be a list of numbers.
-  static func numbers(_ value: Value, column: Int, what: String) throws(NotebookError) -> [Double] {
+  static func numbers(_ value: SessionValue, column: Int, what: String) throws(NotebookError) -> [Double] {
     guard case .list(let items) = value else {
       throw NotebookError(.type, "\(what) should be a list of numbers, got \(value.noun)", column: column)
     }
@@ -33,7 +33,7 @@ struct PlotCommand: CommandHandler {
   var usage: String { "\(name) ys | \(name) xs, ys [, ys2 ...]" }
   var summary: String { kind == .line ? "line plot of lists of numbers" : "scatter plot of lists of numbers" }
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     let items = try arguments.values()
     try arguments.expectEnd(usage: usage)
     guard !items.isEmpty else { throw NotebookError(.usage, "nothing to plot (usage: \(usage))") }
@@ -61,7 +61,7 @@ struct BarCommand: CommandHandler {
   let usage = "bar values | bar labels, values | bar record"
   let summary = "horizontal bar chart (e.g. bar r.probabilities)"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     let items = try arguments.values()
     try arguments.expectEnd(usage: usage)
     var bars: [Bar] = []
@@ -104,7 +104,7 @@ struct HistCommand: CommandHandler {
   let usage = "hist xs [, bins]"
   let summary = "histogram of a list of numbers"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     let items = try arguments.values()
     try arguments.expectEnd(usage: usage)
     guard (1...2).contains(items.count) else { throw NotebookError(.usage, "usage: \(usage)") }

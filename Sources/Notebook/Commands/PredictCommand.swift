@@ -1,7 +1,7 @@
 internal import Model
 internal import Plot
 
-extension Value {
+extension SessionValue {
   /// The value as a model input.
   var featureValue: FeatureValue {
     switch self {
@@ -64,7 +64,7 @@ struct PredictCommand: CommandHandler {
       r = predict; r.label; r.probabilities.setosa
     """
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     var row = session.featureRow()
     let features = session.model.signature.featureNames
     while !arguments.isAtEnd {
@@ -113,30 +113,30 @@ struct PredictCommand: CommandHandler {
   }
 
   /// The prediction as a record: label, probability, probabilities, value, inputs, defaults_used.
-  static func value(_ prediction: Prediction, row: [String: FeatureValue], model: Model) -> Value {
-    var fields: [(String, Value)] = []
+  static func value(_ prediction: Prediction, row: [String: FeatureValue], model: Model) -> SessionValue {
+    var fields: [(String, SessionValue)] = []
     if let label = prediction.label {
-      fields.append(("label", Value(label)))
+      fields.append(("label", SessionValue(label)))
       if let p = prediction.probability(of: label) { fields.append(("probability", .number(p))) }
     }
     if !prediction.probabilities.isEmpty {
-      let probabilities = prediction.probabilities.map { ($0.label.description, Value.number($0.probability)) }
+      let probabilities = prediction.probabilities.map { ($0.label.description, SessionValue.number($0.probability)) }
       fields.append(("probabilities", .record(Record(probabilities))))
     }
     if let value = prediction.value {
       fields.append(("value", .number(value)))
-      if prediction.values.count > 1 { fields.append(("values", .list(prediction.values.map(Value.number)))) }
+      if prediction.values.count > 1 { fields.append(("values", .list(prediction.values.map(SessionValue.number)))) }
     }
-    var inputs: [(String, Value)] = []
+    var inputs: [(String, SessionValue)] = []
     for feature in model.signature.features {
       if let given = row[feature.name] {
-        inputs.append((feature.name, Value(given)))
+        inputs.append((feature.name, SessionValue(given)))
       } else if let d = feature.defaultValue {
-        inputs.append((feature.name, Value(d)))
+        inputs.append((feature.name, SessionValue(d)))
       }
     }
     fields.append(("inputs", .record(Record(inputs))))
-    fields.append(("defaults_used", .list(prediction.defaultsUsed.map(Value.string))))
+    fields.append(("defaults_used", .list(prediction.defaultsUsed.map(SessionValue.string))))
     return .record(Record(kind: "prediction", fields))
   }
 }

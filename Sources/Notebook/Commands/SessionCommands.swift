@@ -7,7 +7,7 @@ struct VarsCommand: CommandHandler {
   let usage = "vars"
   let summary = "list the variables"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
     let names = session.variableNames
     guard !names.isEmpty else {
@@ -26,7 +26,7 @@ struct VarsCommand: CommandHandler {
     return nil
   }
 
-  private func kindName(_ value: Value) -> String {
+  private func kindName(_ value: SessionValue) -> String {
     switch value {
     case .number: "number"
     case .string: "string"
@@ -44,7 +44,7 @@ struct DelCommand: CommandHandler {
   let usage = "del NAME [NAME ...]"
   let summary = "delete variables (a feature goes back to its default)"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     guard !arguments.isAtEnd else { throw NotebookError(.usage, "expected a variable name (usage: \(usage))") }
     while !arguments.isAtEnd {
       let (variable, column) = try arguments.name("a variable name")
@@ -65,7 +65,7 @@ struct HistoryCommand: CommandHandler {
   let usage = "history"
   let summary = "the inputs of this session, numbered"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
     let inputs = session.transcript.inputs
     session.print(inputs.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "\n"))
@@ -79,7 +79,7 @@ struct SaveCommand: CommandHandler {
   let usage = "save PATH"
   let summary = "save the session as a transcript (replay it with fathom replay PATH)"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     let path = try arguments.path("a file to save to, such as session.fathom")
     var transcript = session.transcript
     // The save cell itself belongs in the file, with the message it prints.
@@ -104,7 +104,7 @@ struct ClearCommand: CommandHandler {
   let usage = "clear"
   let summary = "clear the screen (variables are kept)"
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
     if session.options.interactive { session.print("\u{1B}[H\u{1B}[2J\u{1B}[3J") }
     return nil
@@ -117,7 +117,7 @@ struct QuitCommand: CommandHandler {
   let usage = "quit"
   var summary: String { name == "quit" ? "leave fathom (Ctrl-D too)" : "same as quit" }
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
     session.quitRequested = true
     return nil

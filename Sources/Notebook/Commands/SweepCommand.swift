@@ -21,7 +21,7 @@ struct SweepCommand: CommandHandler {
     var to: Double
   }
 
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> Value? {
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     var axes: [Axis] = [try axis(&arguments, session)]
     if arguments.skip(",") { axes.append(try axis(&arguments, session)) }
     var steps = axes.count == 1 ? 50 : 24
@@ -100,7 +100,7 @@ struct SweepCommand: CommandHandler {
     feature.unit.map { "\(feature.name) (\($0))" } ?? feature.name
   }
 
-  private func sweep(_ axis: Axis, steps: Int, _ session: Session) throws(NotebookError) -> Value {
+  private func sweep(_ axis: Axis, steps: Int, _ session: Session) throws(NotebookError) -> SessionValue {
     let xs = points(axis, steps: steps)
     let base = session.featureRow()
     let rows = xs.map { x -> [String: FeatureValue] in
@@ -110,19 +110,19 @@ struct SweepCommand: CommandHandler {
     }
     let predictions = try predict(rows, session)
     let name = axis.feature.name
-    var fields: [(String, Value)] = [(name, .list(xs.map(Value.number)))]
+    var fields: [(String, SessionValue)] = [(name, .list(xs.map(SessionValue.number)))]
     if session.model.signature.task == .classification, let first = predictions.first, !first.probabilities.isEmpty {
       var series: [Series] = []
       for (i, cls) in first.probabilities.enumerated() {
         let ys = predictions.map { $0.probabilities[i].probability }
         series.append(Series(name: cls.label.description, x: xs, y: ys))
-        fields.append((cls.label.description, .list(ys.map(Value.number))))
+        fields.append((cls.label.description, .list(ys.map(SessionValue.number))))
       }
       session.show(
         Plot(kind: .line(series), title: "class probabilities as \(name) varies", xLabel: label(axis.feature),
           yLabel: "probability", yLimits: 0...1), height: 18)
       let labels = predictions.map { $0.label?.description ?? "" }
-      fields.append(("label", .list(labels.map(Value.string))))
+      fields.append(("label", .list(labels.map(SessionValue.string))))
       var changes: [String] = []
       for i in 1..<labels.count where labels[i] != labels[i - 1] {
         changes.append("\(labels[i - 1]) → \(labels[i]) between \(formatShort(xs[i - 1])) and \(formatShort(xs[i]))")
@@ -133,7 +133,7 @@ struct SweepCommand: CommandHandler {
           : "label changes: " + changes.joined(separator: "; "))
     } else {
       let ys = predictions.map { $0.value ?? .nan }
-      fields.append(("prediction", .list(ys.map(Value.number))))
+      fields.append(("prediction", .list(ys.map(SessionValue.number))))
       session.show(
         Plot(kind: .line([Series(name: "prediction", x: xs, y: ys)]), title: "prediction as \(name) varies",
           xLabel: label(axis.feature), yLabel: "predicted value"), height: 18)
@@ -146,7 +146,7 @@ struct SweepCommand: CommandHandler {
     return .record(Record(kind: "sweep", fields))
   }
 
-  private func heatmap(_ x: Axis, _ y: Axis, steps: Int, _ session: Session) throws(NotebookError) -> Value {
+  private func heatmap(_ x: Axis, _ y: Axis, steps: Int, _ session: Session) throws(NotebookError) -> SessionValue {
     let xs = points(x, steps: steps)
     let ys = points(y, steps: steps)
     let base = session.featureRow()
@@ -171,9 +171,9 @@ struct SweepCommand: CommandHandler {
         kind: .heatmap(Heatmap(grid, x: .range(x.from...max(x.from, x.to)), y: .range(y.from...max(y.from, y.to)), showValues: false)),
         title: "\(what) over \(x.feature.name) × \(y.feature.name)", xLabel: label(x.feature),
         yLabel: label(y.feature)), height: 22)
-    var fields: [(String, Value)] = [
-      (x.feature.name, .list(xs.map(Value.number))), (y.feature.name, .list(ys.map(Value.number))),
-      (classification ? "probability" : "prediction", .list(grid.map { .list($0.map(Value.number)) })),
+    var fields: [(String, SessionValue)] = [
+      (x.feature.name, .list(xs.map(SessionValue.number))), (y.feature.name, .list(ys.map(SessionValue.number))),
+      (classification ? "probability" : "prediction", .list(grid.map { .list($0.map(SessionValue.number)) })),
     ]
     if classification {
       let labels = predictions.map { $0.label?.description ?? "" }
@@ -183,7 +183,7 @@ struct SweepCommand: CommandHandler {
         .map { "\($0.key) \(formatFixed(Double($0.value) * 100 / Double(labels.count), digits: 0))%" }
       session.print("predicted labels over the grid: " + share.joined(separator: ", "))
       fields.append(("label", .list(stride(from: 0, to: labels.count, by: xs.count).map { j in
-        .list(labels[j..<(j + xs.count)].map(Value.string))
+        .list(labels[j..<(j + xs.count)].map(SessionValue.string))
       })))
     }
     return .record(Record(kind: "sweep", fields))

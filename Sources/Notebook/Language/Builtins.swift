@@ -6,7 +6,7 @@ enum Builtins {
   struct Function: Sendable {
     var signature: String
     var summary: String
-    var body: @Sendable ([Value]) throws(NotebookError) -> Value
+    var body: @Sendable ([SessionValue]) throws(NotebookError) -> SessionValue
   }
 
   /// Every function, by name.
@@ -93,11 +93,11 @@ enum Builtins {
   /// The function names, sorted.
   static let names: [String] = functions.keys.sorted()
 
-  private static func exactly(_ n: Int, _ args: [Value]) throws(NotebookError) {
+  private static func exactly(_ n: Int, _ args: [SessionValue]) throws(NotebookError) {
     guard args.count == n else { throw arity(String(n), args) }
   }
 
-  private static func arity(_ expected: String, _ args: [Value]) -> NotebookError {
+  private static func arity(_ expected: String, _ args: [SessionValue]) -> NotebookError {
     NotebookError(.type, "takes \(expected) argument\(expected == "1" ? "" : "s"), got \(args.count)")
   }
 
@@ -105,14 +105,14 @@ enum Builtins {
     NotebookError(.type, "needs at least one value")
   }
 
-  private static func number(_ value: Value, _ name: String) throws(NotebookError) -> Double {
+  private static func number(_ value: SessionValue, _ name: String) throws(NotebookError) -> Double {
     guard case .number(let v) = value else {
       throw NotebookError(.type, "\(name) should be a number, got \(value.noun)")
     }
     return v
   }
 
-  private static func count(_ value: Value, _ name: String) throws(NotebookError) -> Int {
+  private static func count(_ value: SessionValue, _ name: String) throws(NotebookError) -> Int {
     let v = try number(value, name)
     guard v >= 1, v == v.rounded(), let n = Int(exactly: v) else {
       throw NotebookError(.type, "\(name) should be a whole number of at least 1, got \(formatNumber(v))")
@@ -121,7 +121,7 @@ enum Builtins {
   }
 
   /// The numbers of one list argument, or of several number arguments.
-  private static func numbers(spreading args: [Value]) throws(NotebookError) -> [Double] {
+  private static func numbers(spreading args: [SessionValue]) throws(NotebookError) -> [Double] {
     if args.count == 1, case .list(let items) = args[0] { return try numbers(items) }
     if args.count == 1, case .number(let v) = args[0] { return [v] }
     if args.isEmpty { throw NotebookError(.type, "takes a list or numbers, got nothing") }
@@ -129,7 +129,7 @@ enum Builtins {
   }
 
   /// The values as numbers.
-  static func numbers(_ items: [Value], what: String = "value") throws(NotebookError) -> [Double] {
+  static func numbers(_ items: [SessionValue], what: String = "value") throws(NotebookError) -> [Double] {
     var out: [Double] = []
     out.reserveCapacity(items.count)
     for (i, item) in items.enumerated() {
@@ -141,11 +141,11 @@ enum Builtins {
     return out
   }
 
-  private static func apply(_ value: Value, _ f: (Double) -> Double) throws(NotebookError) -> Value {
+  private static func apply(_ value: SessionValue, _ f: (Double) -> Double) throws(NotebookError) -> SessionValue {
     switch value {
     case .number(let v): return .number(f(v))
     case .list(let items):
-      var out: [Value] = []
+      var out: [SessionValue] = []
       for item in items { out.append(try apply(item, f)) }
       return .list(out)
     default: throw NotebookError(.type, "needs a number or a list of numbers, got \(value.noun)")

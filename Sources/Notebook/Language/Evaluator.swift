@@ -4,13 +4,13 @@ internal import Model
 /// Computes the value of expressions against the session's variables.
 struct Evaluator {
   /// The variables, by name.
-  var variables: [String: Value]
+  var variables: [String: SessionValue]
   /// Other names worth suggesting when a name is unknown (the model's features).
   var featureNames: [String] = []
 
   /// The value of `expression`.
   /// - Throws: `NotebookError` pointing at the column of the problem.
-  func evaluate(_ expression: Expression) throws(NotebookError) -> Value {
+  func evaluate(_ expression: Expression) throws(NotebookError) -> SessionValue {
     switch expression {
     case .literal(let value, _):
       return value
@@ -18,7 +18,7 @@ struct Evaluator {
       if let value = variables[name] { return value }
       throw unknownName(name, column: column)
     case .list(let items, _):
-      var values: [Value] = []
+      var values: [SessionValue] = []
       for item in items { values.append(try evaluate(item)) }
       return .list(values)
     case .unary(let op, let operand, let column):
@@ -52,7 +52,7 @@ struct Evaluator {
         if let near = nearestName(to: name, in: Builtins.names) { message += "; did you mean \(near)?" }
         throw NotebookError(.unknownName, message + " (help functions lists them)", column: column)
       }
-      var values: [Value] = []
+      var values: [SessionValue] = []
       for argument in arguments { values.append(try evaluate(argument)) }
       do {
         return try function.body(values)
@@ -65,7 +65,7 @@ struct Evaluator {
         throw NotebookError(.type, "\(value.noun) has no fields (.\(field))", column: column)
       }
       if let found = record[field] { return found }
-      var message = "\(Value.record(record).noun) has no field \(field)"
+      var message = "\(SessionValue.record(record).noun) has no field \(field)"
       if let near = nearestName(to: field, in: record.names) { message += "; did you mean \(near)?" }
       message += " (fields: \(record.names.joined(separator: ", ")))"
       throw NotebookError(.unknownName, message, column: column + 1)
@@ -104,7 +104,7 @@ struct Evaluator {
     return NotebookError(.unknownName, message, column: column)
   }
 
-  private func binary(_ op: String, _ left: Value, _ right: Value, column: Int) throws(NotebookError) -> Value {
+  private func binary(_ op: String, _ left: SessionValue, _ right: SessionValue, column: Int) throws(NotebookError) -> SessionValue {
     switch op {
     case "==": return .bool(left == right)
     case "!=": return .bool(left != right)
@@ -141,17 +141,17 @@ struct Evaluator {
 
   /// Applies `f` to numbers, element-wise when either side is a list.
   private func zipLists(
-    _ left: Value, _ right: Value, column: Int, op: String, _ f: (Double, Double) -> Double
-  ) throws(NotebookError) -> Value {
+    _ left: SessionValue, _ right: SessionValue, column: Int, op: String, _ f: (Double, Double) -> Double
+  ) throws(NotebookError) -> SessionValue {
     switch (left, right) {
     case (.number(let a), .number(let b)):
       return .number(f(a, b))
     case (.list(let items), .number):
-      var out: [Value] = []
+      var out: [SessionValue] = []
       for item in items { out.append(try zipLists(item, right, column: column, op: op, f)) }
       return .list(out)
     case (.number, .list(let items)):
-      var out: [Value] = []
+      var out: [SessionValue] = []
       for item in items { out.append(try zipLists(left, item, column: column, op: op, f)) }
       return .list(out)
     case (.list(let a), .list(let b)):
@@ -159,7 +159,7 @@ struct Evaluator {
         throw NotebookError(
           .type, "\(op) needs lists of the same length, got \(a.count) and \(b.count) values", column: column)
       }
-      var out: [Value] = []
+      var out: [SessionValue] = []
       for (x, y) in zip(a, b) { out.append(try zipLists(x, y, column: column, op: op, f)) }
       return .list(out)
     default:
@@ -167,13 +167,13 @@ struct Evaluator {
     }
   }
 
-  private func map(_ value: Value, column: Int, what: String, _ f: (Double) -> Double) throws(NotebookError)
-    -> Value
+  private func map(_ value: SessionValue, column: Int, what: String, _ f: (Double) -> Double) throws(NotebookError)
+    -> SessionValue
   {
     switch value {
     case .number(let v): return .number(f(v))
     case .list(let items):
-      var out: [Value] = []
+      var out: [SessionValue] = []
       for item in items { out.append(try map(item, column: column, what: what, f)) }
       return .list(out)
     default:
@@ -182,8 +182,8 @@ struct Evaluator {
   }
 }
 
-extension Value {
-  fileprivate func mapNumbers(_ f: (Double) -> Value) -> Value {
+extension SessionValue {
+  fileprivate func mapNumbers(_ f: (Double) -> SessionValue) -> SessionValue {
     switch self {
     case .number(let v): f(v)
     case .list(let items): .list(items.map { $0.mapNumbers(f) })

@@ -1,9 +1,9 @@
 /// A value of the session language.
-public enum Value: Sendable, Equatable {
+public enum SessionValue: Sendable, Equatable {
   case number(Double)
   case string(String)
   case bool(Bool)
-  case list([Value])
+  case list([SessionValue])
   /// Named fields, such as a prediction's `label` and `probabilities`.
   case record(Record)
   case null
@@ -31,7 +31,7 @@ public struct Record: Sendable, Equatable {
   /// One field.
   public struct Field: Sendable, Equatable {
     public var name: String
-    public var value: Value
+    public var value: SessionValue
   }
 
   /// What the record is, such as "prediction".
@@ -39,20 +39,20 @@ public struct Record: Sendable, Equatable {
   /// The fields in order.
   public var fields: [Field]
 
-  init(kind: String = "record", _ fields: [(String, Value)]) {
+  init(kind: String = "record", _ fields: [(String, SessionValue)]) {
     self.kind = kind
     self.fields = fields.map { Field(name: $0.0, value: $0.1) }
   }
 
   /// The field named `name`.
-  public subscript(name: String) -> Value? {
+  public subscript(name: String) -> SessionValue? {
     fields.first { $0.name == name }?.value
   }
 
   var names: [String] { fields.map(\.name) }
 }
 
-extension Value {
+extension SessionValue {
   /// The value as the REPL prints it: strings quoted, long lists shortened.
   var display: String { formatted(depth: 0) }
 

@@ -1,6 +1,6 @@
 /// An expression of the session language, with the column it starts at.
 indirect enum Expression: Sendable, Equatable {
-  case literal(Value, column: Int)
+  case literal(SessionValue, column: Int)
   case name(String, column: Int)
   case list([Expression], column: Int)
   case unary(String, Expression, column: Int)

@@ -48,7 +48,7 @@ public final class Session {
   /// Called after every cell (autosave hooks in here).
   public var afterCell: ((Session) -> Void)?
 
-  var variables: [String: Value] = [:]
+  var variables: [String: SessionValue] = [:]
   var commands: [String: any CommandHandler] = [:]
   /// Transcript entries already written by `save`; more means unsaved work.
   var savedEntryCount = 0
@@ -132,7 +132,7 @@ public final class Session {
     }
   }
 
-  private func runCommand(_ call: CommandCall) throws(NotebookError) -> Value? {
+  private func runCommand(_ call: CommandCall) throws(NotebookError) -> SessionValue? {
     guard let handler = commands[call.name] else {
       throw NotebookError(.unknownName, "unknown command \(call.name)", column: call.column)
     }
@@ -155,11 +155,11 @@ public final class Session {
   // MARK: variables, for commands
 
   /// The value of a variable.
-  public func variable(_ name: String) -> Value? { variables[name] }
+  public func variable(_ name: String) -> SessionValue? { variables[name] }
 
-  func setVariable(_ name: String, _ value: Value) { variables[name] = value }
+  func setVariable(_ name: String, _ value: SessionValue) { variables[name] = value }
 
-  func removeVariable(_ name: String) -> Value? { variables.removeValue(forKey: name) }
+  func removeVariable(_ name: String) -> SessionValue? { variables.removeValue(forKey: name) }
 
   func markSaved() { savedEntryCount = transcript.entries.count + 1 }
 }

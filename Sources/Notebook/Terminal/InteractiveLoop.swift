@@ -60,7 +60,7 @@ public struct InteractiveLoop {
         before, commands: session.commandNames + (orphan == nil ? [] : ["restore"]),
         variables: session.variableNames, features: session.model.signature.featureNames,
         fields: { base in
-          var value: Value? = session.variable(base.split(separator: ".").first.map(String.init) ?? base)
+          var value: SessionValue? = session.variable(base.split(separator: ".").first.map(String.init) ?? base)
           for part in base.split(separator: ".").dropFirst() {
             if case .record(let r)? = value { value = r[String(part)] } else { value = nil }
           }

@@ -1,0 +1,115 @@
+import Foundation
+import Model
+import Plot
+@testable import Notebook
+import Testing
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
+
+@Suite("transcripts")
+struct TranscriptTests {
+  @Test("a transcript reads back as written, escaping output lines that look like inputs or notes")
+  func roundTrip() throws {
+    let transcript = Transcript(
+      header: .init(model: "iris", modelSHA256: "abc"),
+      entries: [
+        .note("# a note"),
+        .cell(input: "x = 1", output: ""),
+        .cell(input: "\"tricky\"", output: ">>> not an input\n# not a note\n\\ backslash\n... not a continuation\n\nafter a blank"),
+        .cell(input: "two\nlines", output: "ok"),
+      ])
+    let text = transcript.text
+    #expect(text.contains("\n\\>>> not an input\n\\# not a note\n\\\\ backslash\n\\... not a continuation\n"))
+    #expect(text.contains(">>> two\n... lines\nok\n"))
+    #expect(try Transcript.parse(text) == transcript)
+  }
+
+  @Test(
+    "malformed transcripts are refused with the line",
+    arguments: [
+      ("hello\n", "line 1 should be \"#! fathom transcript 1\"; this is not a fathom transcript"),
+      ("#! fathom transcript 9\n", "this transcript has format 9; this fathom reads up to 1: update fathom"),
+      ("#! fathom transcript 1\n\noutput first\n", "line 3: output with no input before it (inputs start with \">>> \")"),
+      ("#! fathom transcript 1\n# n\n... more\n", "line 3: a continuation (...) must follow an input line (>>>)"),
+    ])
+  func malformed(text: String, message: String) {
+    #expect(throws: NotebookError(.file, message)) { try Transcript.parse(text) }
+  }
+
+  @Test("a session's transcript records inputs, plain outputs at width 80, notes and errors")
+  func sessionTranscript() throws {
+    let session = Session(model: try Model.builtIn(named: "iris"), modelReference: "iris")
+    session.run("# start")
+    session.run("x = 2")
+    session.run("x + ")
+    session.run("predict petal_length=5")
+    let entries = session.transcript.entries
+    #expect(entries.count == 4)
+    #expect(entries[0] == .note("# start"))
+    #expect(entries[1] == .cell(input: "x = 2", output: ""))
+    #expect(entries[2] == .cell(input: "x + ", output: "  x + \n      ^\nerror: expected a value, got the end of the line"))
+    guard case .cell(_, let output) = entries[3] else { return }
+    #expect(output.hasPrefix("predicted: versicolor"))
+    #expect(!output.contains("\u{1B}"))
+    #expect(output.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    #expect(session.cellNumber == 4)
+  }
+
+  @Test("every transcript in sessions/ replays with identical outputs")
+  func sessionsReplayClean() throws {
+    let directory = repositoryRoot.appendingPathComponent("sessions")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".fathom") }
+    #expect(files.count >= 3)
+    for file in files.sorted() {
+      let outcome = TranscriptReplayer.replay(path: directory.appendingPathComponent(file).path, mode: .check)
+      #expect(outcome.exitStatus == 0, "\(file):\n\(outcome.output)\(outcome.messages)")
+    }
+  }
+
+  @Test("--check fails with a unified diff, --update rewrites the outputs")
+  func checkAndUpdate() throws {
+    let path = NSTemporaryDirectory() + "fathom-check-\(UUID().uuidString).fathom"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let text = "#! fathom transcript 1\n#! model: iris\n\n>>> 1 + 1\n3\n>>> 2 * 2\n4\n"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let failed = TranscriptReplayer.replay(path: path, mode: .check)
+    #expect(failed.exitStatus == 1)
+    #expect(failed.output.contains("--- \(path) (recorded)\n+++ \(path) (replayed)\n@@ -3,4 +3,4 @@"))
+    #expect(failed.output.contains("\n>>> 1 + 1\n-3\n+2\n >>> 2 * 2\n"))
+    #expect(TranscriptReplayer.replay(path: path, mode: .update).exitStatus == 0)
+    #expect(TranscriptReplayer.replay(path: path, mode: .check).exitStatus == 0)
+    let updated = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(updated.contains(">>> 1 + 1\n2\n"))
+  }
+
+  @Test("save writes the transcript atomically, including the save cell")
+  func save() throws {
+    let path = NSTemporaryDirectory() + "fathom-save-\(UUID().uuidString).fathom"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let session = Session(model: try Model.builtIn(named: "iris"), modelReference: "iris")
+    session.run("y = 3")
+    #expect(session.hasUnsavedCells)
+    let output = session.run("save \(path)").rendered(width: 80, colorMode: .none)
+    #expect(output == "saved 2 cells to \(path)")
+    #expect(!session.hasUnsavedCells)
+    let saved = try Transcript.parse(try String(contentsOfFile: path, encoding: .utf8))
+    #expect(saved.inputs == ["y = 3", "save \(path)"])
+    #expect(saved.header.modelSHA256 == session.model.info.sha256)
+    let failed = session.run("save /nonexistent-dir/x.fathom").rendered(width: 80, colorMode: .none)
+    #expect(failed.hasSuffix("error: cannot write /nonexistent-dir/x.fathom: No such file or directory"))
+  }
+
+  @Test("autosave files of dead processes are found as orphans; live ones are not")
+  func autosaveOrphans() throws {
+    let directory = NSTemporaryDirectory() + "fathom-state-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let transcript = Transcript(header: .init(model: "iris", modelSHA256: ""), entries: [.cell(input: "1", output: "1")])
+    Autosave(directory: directory, pid: 999_999).write(transcript)
+    Autosave(directory: directory, pid: 1).write(transcript)  // pid 1 is always alive
+    #expect(Autosave.orphans(in: directory) == [.init(path: directory + "/autosave-999999.fathom", cellCount: 1)])
+    #expect(Autosave.stateDirectory(environment: ["XDG_STATE_HOME": "/s"]) == "/s/fathom")
+    #expect(Autosave.stateDirectory(environment: ["HOME": "/h"]) == "/h/.local/state/fathom")
+  }
+}
