@@ -26,6 +26,8 @@ static inline int fathom_el_addfn(EditLine *el, const char *name, const char *he
 static inline int fathom_el_bind(EditLine *el, const char *key, const char *fn) {
   return el_set(el, EL_BIND, key, fn, NULL);
 }
+// While editing, Ctrl-C reaches the editor as a key instead of raising SIGINT.
+static inline int fathom_el_set_tty_noisig(EditLine *el) { return el_set(el, EL_SETTY, "-d", "-isig", NULL); }
 static inline int fathom_history_setsize(History *h, HistEvent *ev, int n) { return history(h, ev, H_SETSIZE, n); }
 static inline int fathom_history_setunique(History *h, HistEvent *ev, int on) { return history(h, ev, H_SETUNIQUE, on); }
 static inline int fathom_history_enter(History *h, HistEvent *ev, const char *line) { return history(h, ev, H_ENTER, line); }

@@ -84,7 +84,7 @@ public struct InteractiveLoop {
         write("")
         session.quitRequested = true
       case .interrupted:
-        write("^C")
+        continue
       case .line(let line):
         editor?.remember(line)
         if line.trimmingWhitespace == "restore", let orphanToRestore = pendingOrphan {

@@ -66,6 +66,12 @@ final class LineEditor {
       return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete()
     }
     fathom_el_bind(el, "^I", "fathom-complete")
+    fathom_el_set_tty_noisig(el)
+    fathom_el_addfn(el, "fathom-interrupt", "abandon the line") { el, _ in
+      guard let el, let data = fathom_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
+      return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().interruptLine()
+    }
+    fathom_el_bind(el, "^C", "fathom-interrupt")
     fathom_el_bind(el, "^R", "em-inc-search-prev")
   }
 
@@ -80,21 +86,34 @@ final class LineEditor {
     promptBytes = Array(prompt.utf8CString)
     var count: Int32 = 0
     errno = 0
+    lineInterrupted = false
     guard let line = el_gets(editLine, &count) else {
-      if count == -1 && errno == EINTR || Interrupt.requested {
+      if count == -1 && errno == EINTR {
         Interrupt.reset()
         el_reset(editLine)
         return .interrupted
       }
       return .end
     }
-    if Interrupt.requested {
-      Interrupt.reset()
-      return .interrupted
-    }
+    if lineInterrupted { return .interrupted }
     var text = String(cString: line)
     if text.hasSuffix("\n") { text.removeLast() }
     return .line(text)
+  }
+
+  /// Set by Ctrl-C while a line is edited.
+  private var lineInterrupted = false
+
+  /// Ctrl-C: shows ^C at the end of the line and ends it; `readLine` then discards the line.
+  private func interruptLine() -> UInt8 {
+    if let info = el_line(editLine)?.pointee, let cursor = info.cursor, let last = info.lastchar {
+      el_cursor(editLine, Int32(cursor.distance(to: last)))
+    }
+    el_insertstr(editLine, "^C")
+    // A pushed newline ends the line through libedit's own Enter, which redraws and moves down.
+    el_push(editLine, "\n")
+    lineInterrupted = true
+    return UInt8(CC_REFRESH)
   }
 
   /// Adds a line to history (and the history file when the editor closes).
