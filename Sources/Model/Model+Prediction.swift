@@ -19,9 +19,7 @@ extension Model {
   }
 
   /// Whether the model can take a missing number (null or NaN): it imputes them.
-  public var acceptsMissingNumbers: Bool {
-    info.operatorCounts[OperatorKey(domain: OperatorRegistry.mlDomain, opType: "Imputer")] != nil
-  }
+  public var acceptsMissingNumbers: Bool { layout.acceptsMissingNumbers }
 
   /// Every problem with one row of features; empty when the row is valid.
   public func validate(
@@ -131,7 +129,7 @@ extension Model {
   ) -> (values: [FeatureValue], defaultsUsed: [String]) {
     let features = signature.features
     if row.count > 0 {
-      for name in row.keys where signature.feature(named: name) == nil {
+      for name in row.keys where layout.index[name] == nil {
         issues.append(
           ValidationIssue(row: index, feature: name, kind: .unknown(known: signature.featureNames), input: row[name]))
       }
@@ -204,8 +202,8 @@ extension Model {
     let n = rows.count
     var tensors: [Tensor] = []
     for (inputIndex, input) in signature.inputs.enumerated() {
-      let columns = signature.features.enumerated().filter { $0.element.binding.input == inputIndex }
-      let width = (columns.map { $0.element.binding.column }.max() ?? -1) + 1
+      let (width, pairs) = layout.columns[inputIndex]
+      let columns = pairs.map { (offset: $0.feature, element: signature.features[$0.feature]) }
       let rank = input.shape?.count ?? 2
       let shape = rank == 1 ? [n * width] : [n, width]
       let type = input.elementType ?? .float
@@ -259,8 +257,8 @@ extension Model {
       switch outputs[pi] {
       case .sequenceOfMaps(let maps):
         let keys = maps.keys.labels
-        for r in 0..<min(n, maps.rows.count) {
-          predictions[r].probabilities = zip(keys, maps.rows[r]).map {
+        for r in 0..<min(n, maps.count) {
+          predictions[r].probabilities = zip(keys, maps.row(r)).map {
             ClassProbability(label: $0, probability: Double($1))
           }
         }

@@ -11,6 +11,7 @@ public struct Model: Sendable {
 
   let plan: ExecutionPlan
   let roles: OutputRoles
+  let layout: FeatureLayout
 
   /// Loads a model file, and its sidecar `NAME.schema.json` when one lies beside it.
   /// - Parameters:
@@ -53,6 +54,7 @@ public struct Model: Sendable {
     self.info = loaded.info
     self.plan = loaded.plan
     self.roles = loaded.roles
+    self.layout = FeatureLayout(signature: loaded.signature, info: loaded.info)
   }
 }
 
@@ -74,6 +76,29 @@ public struct ModelInfo: Sendable {
   public var byteCount: Int
   /// The SHA-256 of the file's bytes, in lowercase hex.
   public var sha256: String
+}
+
+/// Where each feature goes, worked out once so that a prediction does no searching.
+struct FeatureLayout: Sendable {
+  /// The position of each feature in `signature.features`, by name.
+  let index: [String: Int]
+  /// For each graph input: its width and the (feature, column) pairs that fill it.
+  let columns: [(width: Int, features: [(feature: Int, column: Int)])]
+  /// The model imputes missing numbers, so null and NaN are accepted.
+  let acceptsMissingNumbers: Bool
+
+  init(signature: Signature, info: ModelInfo) {
+    var index: [String: Int] = [:]
+    for (i, f) in signature.features.enumerated() { index[f.name] = i }
+    self.index = index
+    columns = signature.inputs.indices.map { input in
+      let pairs = signature.features.enumerated().filter { $0.element.binding.input == input }
+        .map { (feature: $0.offset, column: $0.element.binding.column) }
+      return (width: (pairs.map(\.column).max() ?? -1) + 1, features: pairs)
+    }
+    acceptsMissingNumbers =
+      info.operatorCounts[OperatorKey(domain: OperatorRegistry.mlDomain, opType: "Imputer")] != nil
+  }
 }
 
 /// Which graph outputs carry the label, the probabilities and regressed values.

@@ -21,11 +21,31 @@ public enum MapKeys: Sendable, Equatable {
 }
 
 /// A sequence of maps that all share the same keys, as `ZipMap` writes them.
+///
+/// The values are stored flat, one row of `keys.count` values per map, so a batch of
+/// ten thousand maps is one allocation rather than ten thousand.
 public struct SequenceOfMaps: Sendable, Equatable {
   /// The keys every map has, in order.
   public var keys: MapKeys
-  /// One row of values per map, aligned with `keys`.
-  public var rows: [[Float]]
+  /// The maps' values, row-major: `count` rows of `keys.count` values.
+  public var values: [Float]
+
+  /// Creates a sequence from flat values.
+  public init(keys: MapKeys, values: [Float]) {
+    self.keys = keys
+    self.values = values
+  }
+
+  /// The number of maps.
+  public var count: Int { keys.count == 0 ? 0 : values.count / keys.count }
+
+  /// The values of map `index`, aligned with `keys`.
+  public func row(_ index: Int) -> ArraySlice<Float> {
+    values[(index * keys.count)..<((index + 1) * keys.count)]
+  }
+
+  /// Every map's values, one array per map.
+  public var rows: [[Float]] { (0..<count).map { Array(row($0)) } }
 }
 
 /// A value that flows along the graph: a tensor or a sequence of maps.

@@ -18,7 +18,7 @@ enum LinearModels {
           guard c > 0, coefficients.count == c * x.f else {
             throw kernelError("\(coefficients.count) coefficients do not fit \(c) classes of \(x.f) features")
           }
-          var scores = affine(x.values, n: x.n, f: x.f, coefficients, intercepts, c)
+          let scores = affine(x.values, n: x.n, f: x.f, coefficients, intercepts, c)
           // The label comes from the raw scores.
           var chosen = [Int](repeating: 0, count: x.n)
           for r in 0..<x.n {
@@ -46,13 +46,13 @@ enum LinearModels {
           } else if c == 1 {
             for r in 0..<x.n { z[r] = post == .probit ? computeProbit(scores[r]) : scores[r] }
           } else {
-            for r in 0..<x.n {
-              var row = Array(scores[(r * c)..<(r * c + c)])
-              post.apply(&row)
-              for j in 0..<c { z[r * c + j] = row[j] }
+            z = scores
+            if post != .none {
+              z.withUnsafeMutableBufferPointer { zb in
+                for r in 0..<x.n { post.apply(UnsafeMutableBufferPointer(rebasing: zb[(r * c)..<(r * c + c)])) }
+              }
             }
           }
-          scores = []
           let label: Tensor
           if !strings.isEmpty {
             label = Tensor(unchecked: [x.n], .string(chosen.map { c == 1 && labelCount != 2 ? "\($0)" : strings[min($0, strings.count - 1)] }))
@@ -80,10 +80,8 @@ enum LinearModels {
             if targets == 1 {
               if post == .probit { y = y.map(computeProbit) }
             } else {
-              for r in 0..<x.n {
-                var row = Array(y[(r * targets)..<(r * targets + targets)])
-                post.apply(&row)
-                for j in 0..<targets { y[r * targets + j] = row[j] }
+              y.withUnsafeMutableBufferPointer { yb in
+                for r in 0..<x.n { post.apply(UnsafeMutableBufferPointer(rebasing: yb[(r * targets)..<(r * targets + targets)])) }
               }
             }
           }
@@ -113,11 +111,20 @@ func floatRows(_ t: Tensor) throws(ModelError) -> (values: [Float], n: Int, f: I
 /// Y[n, c] = X[n, :] · W[c, :] + b[c], summed in Float in feature order.
 func affine(_ x: [Float], n: Int, f: Int, _ w: [Float], _ b: [Float], _ c: Int) -> [Float] {
   var y = [Float](repeating: 0, count: n * c)
-  for r in 0..<n {
-    for j in 0..<c {
-      var s: Float = 0
-      for q in 0..<f { s += x[r * f + q] * w[j * f + q] }
-      y[r * c + j] = s + (b.isEmpty ? 0 : b[j])
+  // The callers checked x.count == n·f and w.count == c·f; the loops stay inside both.
+  y.withUnsafeMutableBufferPointer { yb in
+    x.withUnsafeBufferPointer { xb in
+      w.withUnsafeBufferPointer { wb in
+        for r in 0..<n {
+          let xr = r * f
+          for j in 0..<c {
+            var s: Float = 0
+            let wj = j * f
+            for q in 0..<f { s += xb[xr + q] * wb[wj + q] }
+            yb[r * c + j] = s + (b.isEmpty ? 0 : b[j])
+          }
+        }
+      }
     }
   }
   return y

@@ -31,12 +31,17 @@ enum PostTransform: Sendable {
 
   /// Applies the transform to a vector of two or more scores.
   func apply(_ s: inout [Float]) {
+    s.withUnsafeMutableBufferPointer { apply($0) }
+  }
+
+  /// Applies the transform in place to one row of scores.
+  func apply(_ s: UnsafeMutableBufferPointer<Float>) {
     switch self {
     case .none: break
     case .logistic: for i in s.indices { s[i] = computeLogistic(s[i]) }
     case .probit: for i in s.indices { s[i] = computeProbit(s[i]) }
-    case .softmax: computeSoftmax(&s)
-    case .softmaxZero: computeSoftmaxZero(&s)
+    case .softmax: computeSoftmax(s)
+    case .softmaxZero: computeSoftmaxZero(s)
     }
   }
 }
@@ -63,7 +68,7 @@ func erfInv(_ x: Float) -> Float {
 func computeProbit(_ v: Float) -> Float { Float(2.0.squareRoot()) * erfInv(2 * v - 1) }
 
 /// Softmax with the maximum subtracted, summed in order, in Float.
-func computeSoftmax(_ s: inout [Float]) {
+func computeSoftmax(_ s: UnsafeMutableBufferPointer<Float>) {
   var m = -Float.greatestFiniteMagnitude
   for v in s where v > m { m = v }
   var sum: Float = 0
@@ -75,7 +80,7 @@ func computeSoftmax(_ s: inout [Float]) {
 }
 
 /// Softmax that leaves scores of (almost) exactly zero at zero.
-func computeSoftmaxZero(_ s: inout [Float]) {
+func computeSoftmaxZero(_ s: UnsafeMutableBufferPointer<Float>) {
   var m = -Float.greatestFiniteMagnitude
   for v in s where v > m { m = v }
   let expNegMax = expf(-m)

@@ -201,9 +201,7 @@ enum Preprocessing {
           let c = x.shape.last ?? 0
           guard c == keys.count else { throw kernelError("\(c) columns for \(keys.count) class labels") }
           let v = try floatRows(x).values
-          let n = x.rank == 2 ? x.shape[0] : 1
-          let rows = (0..<n).map { Array(v[($0 * c)..<($0 * c + c)]) }
-          return [.sequenceOfMaps(SequenceOfMaps(keys: keys, rows: rows))]
+          return [.sequenceOfMaps(SequenceOfMaps(keys: keys, values: v))]
         }
       },
       OperatorRegistry.define(ml, "LabelEncoder", opsets: 1...4) { (ctx) throws(ModelError) in

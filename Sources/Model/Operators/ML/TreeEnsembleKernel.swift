@@ -48,39 +48,51 @@ struct TreeEnsembleKernel: Kernel {
     _ forest: TreeForest<T>, _ x: [T], n: Int, f: Int
   ) throws(ModelError) -> [Value] {
     let k = targets
-    var scores = [T](repeating: 0, count: k)
-    var has = [Bool](repeating: false, count: k)
-    let width = labels != nil ? max(labels?.count ?? 0, 2) : k
+    let classifier = labels != nil
+    let width = classifier ? max(labels?.count ?? 0, 2) : k
+    let scalar = k == 1 && !classifier
+    let base = baseValues.map { T($0) }
+    // Trees outermost, rows inside: a tree's nodes stay in cache across the batch.
+    // Each row still sums its trees in tree order, so results do not depend on n.
+    var scores = [T](repeating: 0, count: n * k)
+    var has = [Bool](repeating: false, count: n * k)
     var z = [Float](repeating: 0, count: n * width)
     var labelIndex = [Int](repeating: 0, count: n)
-    var rowScores: [Float] = []
-    x.withUnsafeBufferPointer { xb in
-      guard let base = xb.baseAddress else { return }
-      for r in 0..<n {
-        for j in 0..<k {
-          scores[j] = 0
-          has[j] = false
-        }
-        let row = base + r * f
+    let leq = forest.allLessOrEqual
+    forest.nodes.withUnsafeBufferPointer { nodes in
+      x.withUnsafeBufferPointer { xb in
+        guard let xs = xb.baseAddress else { return }
         for root in forest.roots {
-          let leaf = forest.leaf(from: root, row)
-          let start = Int(forest.leafStart[leaf])
-          let count = Int(forest.leafCount[leaf])
-          if k == 1 && labels == nil {
-            // onnxruntime's scalar path uses only a leaf's first weight.
-            let w = forest.weightValue[start]
-            accumulate(&scores[0], &has[0], w)
-          } else {
-            for q in start..<(start + count) {
-              let t = Int(forest.weightTarget[q])
-              if t < k { accumulate(&scores[t], &has[t], forest.weightValue[q]) }
+          for r in 0..<n {
+            let row = xs + r * f
+            let leaf = leq ? TreeForest<T>.leafLEQ(from: root, row, nodes) : forest.leaf(from: root, row, nodes)
+            let start = Int(forest.leafStart[leaf])
+            if scalar {
+              // onnxruntime's scalar path uses only a leaf's first weight.
+              accumulate(&scores[r], &has[r], forest.weightValue[start])
+            } else {
+              for q in start..<(start + Int(forest.leafCount[leaf])) {
+                let t = Int(forest.weightTarget[q])
+                if t < k { accumulate(&scores[r * k + t], &has[r * k + t], forest.weightValue[q]) }
+              }
             }
           }
         }
-        if labels != nil {
-          labelIndex[r] = finishClassifier(&scores, &has, into: &z, row: r, width: width, buffer: &rowScores)
-        } else {
-          finishRegressor(&scores, &has, trees: forest.roots.count, into: &z, row: r)
+      }
+    }
+    scores.withUnsafeMutableBufferPointer { s in
+      has.withUnsafeMutableBufferPointer { h in
+        z.withUnsafeMutableBufferPointer { zb in
+          for r in 0..<n {
+            let rs = UnsafeMutableBufferPointer(rebasing: s[(r * k)..<(r * k + k)])
+            let rh = UnsafeMutableBufferPointer(rebasing: h[(r * k)..<(r * k + k)])
+            let rz = UnsafeMutableBufferPointer(rebasing: zb[(r * width)..<(r * width + width)])
+            if classifier {
+              labelIndex[r] = finishClassifier(rs, rh, base, into: rz)
+            } else {
+              finishRegressor(rs, rh, base, trees: forest.roots.count, into: rz)
+            }
+          }
         }
       }
     }
@@ -105,10 +117,10 @@ struct TreeEnsembleKernel: Kernel {
   }
 
   private func finishRegressor<T: BinaryFloatingPoint>(
-    _ s: inout [T], _ h: inout [Bool], trees: Int, into z: inout [Float], row: Int
+    _ s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>, _ bv: [T], trees: Int,
+    into z: UnsafeMutableBufferPointer<Float>
   ) {
     let k = targets
-    let bv = baseValues.map { T($0) }
     if k == 1 {
       let origin: T = bv.count == 1 ? bv[0] : 0
       var v: T
@@ -118,11 +130,10 @@ struct TreeEnsembleKernel: Kernel {
       case .min, .max: v = h[0] ? s[0] + origin : origin
       }
       // onnxruntime applies only PROBIT to a single target.
-      z[row] = post == .probit ? computeProbit(Float(v)) : Float(v)
+      z[0] = post == .probit ? computeProbit(Float(v)) : Float(v)
       return
     }
     let useBase = bv.count == k
-    var out = [Float](repeating: 0, count: k)
     for j in 0..<k {
       var v: T
       switch aggregate {
@@ -130,18 +141,17 @@ struct TreeEnsembleKernel: Kernel {
       case .average: v = s[j] / T(trees) + (useBase ? bv[j] : 0)
       case .min, .max: v = (useBase ? bv[j] : 0) + (h[j] ? s[j] : 0)
       }
-      out[j] = h[j] ? Float(v) : 0
+      z[j] = h[j] ? Float(v) : 0
     }
-    post.apply(&out)
-    for j in 0..<k { z[row * k + j] = out[j] }
+    post.apply(z)
   }
 
   /// Returns the index of the chosen class and writes the row's scores.
   private func finishClassifier<T: BinaryFloatingPoint>(
-    _ s: inout [T], _ h: inout [Bool], into z: inout [Float], row: Int, width: Int, buffer: inout [Float]
+    _ s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>, _ bv: [T],
+    into z: UnsafeMutableBufferPointer<Float>
   ) -> Int {
     let k = targets
-    let bv = baseValues.map { T($0) }
     if k > 2 {
       for j in 0..<min(bv.count, k) {
         if !h[j] {
@@ -157,9 +167,8 @@ struct TreeEnsembleKernel: Kernel {
         best = j
         bestScore = s[j]
       }
-      buffer = (0..<k).map { h[$0] ? Float(s[$0]) : 0 }
-      post.apply(&buffer)
-      for j in 0..<k { z[row * width + j] = buffer[j] }
+      for j in 0..<k { z[j] = h[j] ? Float(s[j]) : 0 }
+      post.apply(UnsafeMutableBufferPointer(rebasing: z[0..<k]))
       return max(best, 0)
     }
     // Two classes: onnxruntime's special cases, kept exactly.
@@ -193,29 +202,28 @@ struct TreeEnsembleKernel: Kernel {
       chosen = positive > 0 ? 1 : 0
     }
     if count == 2 {
-      buffer = [h[0] ? Float(s[0]) : 0, h[1] ? Float(s[1]) : 0]
-      post.apply(&buffer)
-      z[row * width] = buffer[0]
-      z[row * width + 1] = buffer[1]
+      z[0] = h[0] ? Float(s[0]) : 0
+      z[1] = h[1] ? Float(s[1]) : 0
+      post.apply(UnsafeMutableBufferPointer(rebasing: z[0..<2]))
     } else {
       let v = h[0] ? Float(s[0]) : 0
       if post == .probit {
-        z[row * width] = computeProbit(v)
+        z[0] = computeProbit(v)
       } else {
         switch additional {
         case 0, 1:
-          z[row * width] = 1 - v
-          z[row * width + 1] = v
+          z[0] = 1 - v
+          z[1] = v
         case 2, 3:
           if post == .logistic {
-            z[row * width] = computeLogistic(-v)
-            z[row * width + 1] = computeLogistic(v)
+            z[0] = computeLogistic(-v)
+            z[1] = computeLogistic(v)
           } else {
-            z[row * width] = -v
-            z[row * width + 1] = v
+            z[0] = -v
+            z[1] = v
           }
         default:
-          z[row * width] = v
+          z[0] = v
         }
       }
     }

@@ -82,14 +82,10 @@ struct TreeEnsembleV5 {
       case 6: mode = .member
       default: throw ModelError(.unsupported, "\(label): node mode \(modes[i])")
       }
-      f.mode.append(mode)
       guard featureIDs[i] >= 0, featureIDs[i] < Int64(Int32.max) else {
         throw ModelError(.invalidGraph, "\(label): node \(i) reads feature \(featureIDs[i])")
       }
-      f.feature.append(Int32(featureIDs[i]))
       f.maxFeature = max(f.maxFeature, Int(featureIDs[i]))
-      f.threshold.append(T(splits[i]))
-      f.missingTracksTrue.append(i < missing.count && missing[i] == 1)
       if mode == .member {
         guard nextGroup < groups.count else { throw ModelError(.invalidGraph, "\(label): too few membership_values sets") }
         f.memberSets.append(groups[nextGroup])
@@ -105,19 +101,16 @@ struct TreeEnsembleV5 {
         }
         return Int32(leaf ? n + Int(id) : Int(id))
       }
-      f.trueChild.append(try child(trueIDs[i], leaf: trueLeafs[i] != 0))
-      f.falseChild.append(try child(falseIDs[i], leaf: falseLeafs[i] != 0))
+      f.append(
+        mode: mode, feature: Int32(featureIDs[i]), threshold: T(splits[i]),
+        trueChild: try child(trueIDs[i], leaf: trueLeafs[i] != 0), falseChild: try child(falseIDs[i], leaf: falseLeafs[i] != 0),
+        missingTracksTrue: i < missing.count && missing[i] == 1)
       f.leafStart.append(0)
       f.leafCount.append(0)
     }
     for j in 0..<leaves {
-      f.mode.append(.leaf)
-      f.feature.append(0)
-      f.threshold.append(0)
-      f.missingTracksTrue.append(false)
+      f.append(mode: .leaf, feature: 0, threshold: 0, trueChild: Int32(n + j), falseChild: Int32(n + j), missingTracksTrue: false)
       f.memberSet.append(-1)
-      f.trueChild.append(Int32(n + j))
-      f.falseChild.append(Int32(n + j))
       f.leafStart.append(Int32(f.weightTarget.count))
       f.leafCount.append(1)
       f.weightTarget.append(Int32(leafTargets[j]))
@@ -134,7 +127,7 @@ struct TreeEnsembleV5 {
         f.roots.append(Int32(r))
       }
     }
-    f.hasMissingTracks = f.missingTracksTrue.contains(true)
+    f.hasMissingTracks = f.nodes.contains { $0.missingTracksTrue }
     try f.validate(label: label)
     return f
   }

@@ -16,15 +16,20 @@ enum BranchMode: UInt8, Sendable {
   }
 }
 
-/// A tree ensemble in flat arrays: node i's fields live at index i of each array,
-/// so evaluating a row touches a few cache lines and allocates nothing.
+/// One tree node, packed so that a step down the tree reads one 16- or 24-byte record.
+struct TreeNode<T: BinaryFloatingPoint & Sendable>: Sendable {
+  var threshold: T
+  var feature: Int32
+  var trueChild: Int32
+  var falseChild: Int32
+  var mode: BranchMode
+  var missingTracksTrue: Bool
+}
+
+/// A tree ensemble in flat arrays: evaluating a row touches a few cache lines and
+/// allocates nothing.
 struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
-  var feature: [Int32] = []
-  var threshold: [T] = []
-  var mode: [BranchMode] = []
-  var trueChild: [Int32] = []
-  var falseChild: [Int32] = []
-  var missingTracksTrue: [Bool] = []
+  var nodes: [TreeNode<T>] = []
   /// For a leaf: the range of its weights in `weightTarget`/`weightValue`.
   var leafStart: [Int32] = []
   var leafCount: [Int32] = []
@@ -37,15 +42,27 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   var hasMissingTracks = false
   var maxFeature: Int = -1
 
+  /// Whether every interior node is BRANCH_LEQ with no missing-value tracking:
+  /// what scikit-learn's trees export, and the loop `leafLEQ` runs without a switch.
+  var allLessOrEqual: Bool {
+    !hasMissingTracks && nodes.allSatisfy { $0.mode == .leq || $0.mode == .leaf }
+  }
+
+  mutating func append(mode: BranchMode, feature: Int32, threshold: T, trueChild: Int32, falseChild: Int32, missingTracksTrue: Bool) {
+    nodes.append(TreeNode(threshold: threshold, feature: feature, trueChild: trueChild, falseChild: falseChild, mode: mode, missingTracksTrue: missingTracksTrue))
+  }
+
   /// The index of the leaf that row `x` reaches in the tree rooted at `root`.
+  /// The caller passes `nodes` as a buffer; `validate` guaranteed every child index is in it.
   @inline(__always)
-  func leaf(from root: Int32, _ x: UnsafePointer<T>) -> Int {
+  func leaf(from root: Int32, _ x: UnsafePointer<T>, _ nodes: UnsafeBufferPointer<TreeNode<T>>) -> Int {
     var i = Int(root)
     while true {
-      let m = mode[i]
+      let node = nodes[i]
+      let m = node.mode
       if m == .leaf { return i }
-      let v = x[Int(feature[i])]
-      let t = threshold[i]
+      let v = x[Int(node.feature)]
+      let t = node.threshold
       var cond: Bool
       switch m {
       case .leq: cond = v <= t
@@ -57,15 +74,26 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
       case .member: cond = memberSets[Int(memberSet[i])].contains(v)
       case .leaf: cond = false
       }
-      if hasMissingTracks, !cond, missingTracksTrue[i], v.isNaN { cond = true }
-      i = Int(cond ? trueChild[i] : falseChild[i])
+      if hasMissingTracks, !cond, node.missingTracksTrue, v.isNaN { cond = true }
+      i = Int(cond ? node.trueChild : node.falseChild)
+    }
+  }
+
+  /// `leaf(from:_:_:)` for forests where every split is `x <= threshold`.
+  @inline(__always)
+  static func leafLEQ(from root: Int32, _ x: UnsafePointer<T>, _ nodes: UnsafeBufferPointer<TreeNode<T>>) -> Int {
+    var i = Int(root)
+    while true {
+      let node = nodes[i]
+      if node.mode == .leaf { return i }
+      i = Int(x[Int(node.feature)] <= node.threshold ? node.trueChild : node.falseChild)
     }
   }
 
   /// Checks that every child index is inside the forest and the trees cannot loop,
   /// so `leaf(from:_:)` always ends.
   func validate(label: String) throws(ModelError) {
-    let n = mode.count
+    let n = nodes.count
     var depthOK = [Bool](repeating: false, count: n)
     // Children must come from the same flat array; a walk longer than n nodes is a cycle.
     for root in roots {
@@ -75,9 +103,9 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
         guard depth <= n else { throw ModelError(.invalidGraph, "\(label): a tree has a cycle") }
         if depthOK[i] { continue }
         depthOK[i] = true
-        if mode[i] != .leaf {
-          stack.append((Int(trueChild[i]), depth + 1))
-          stack.append((Int(falseChild[i]), depth + 1))
+        if nodes[i].mode != .leaf {
+          stack.append((Int(nodes[i].trueChild), depth + 1))
+          stack.append((Int(nodes[i].falseChild), depth + 1))
         }
       }
     }
@@ -144,22 +172,17 @@ struct TreeAttributes {
       }
       index[key] = i
     }
-    f.feature.reserveCapacity(n)
+    f.nodes.reserveCapacity(n)
     for i in 0..<n {
       let mode = BranchMode(name: modes[i])
-      f.mode.append(mode)
-      f.threshold.append(T(values[i]))
-      f.missingTracksTrue.append(i < missingTracksTrue.count && missingTracksTrue[i] == 1)
+      let missing = i < missingTracksTrue.count && missingTracksTrue[i] == 1
       f.memberSet.append(-1)
       if mode == .leaf {
-        f.feature.append(0)
-        f.trueChild.append(Int32(i))
-        f.falseChild.append(Int32(i))
+        f.append(mode: mode, feature: 0, threshold: T(values[i]), trueChild: Int32(i), falseChild: Int32(i), missingTracksTrue: missing)
       } else {
         guard featureIDs[i] >= 0, featureIDs[i] < Int64(Int32.max) else {
           throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) reads feature \(featureIDs[i])")
         }
-        f.feature.append(Int32(featureIDs[i]))
         f.maxFeature = max(f.maxFeature, Int(featureIDs[i]))
         guard let t = index[Key(tree: treeIDs[i], node: trueIDs[i])],
           let e = index[Key(tree: treeIDs[i], node: falseIDs[i])]
@@ -169,12 +192,11 @@ struct TreeAttributes {
         guard t != i, e != i else {
           throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) is its own child")
         }
-        f.trueChild.append(Int32(t))
-        f.falseChild.append(Int32(e))
+        f.append(mode: mode, feature: Int32(featureIDs[i]), threshold: T(values[i]), trueChild: Int32(t), falseChild: Int32(e), missingTracksTrue: missing)
       }
       if i == 0 || treeIDs[i] != treeIDs[i - 1] { f.roots.append(Int32(i)) }
     }
-    f.hasMissingTracks = f.missingTracksTrue.contains(true)
+    f.hasMissingTracks = f.nodes.contains { $0.missingTracksTrue }
 
     // Attach weights to leaves, ordered by (tree, node) and then by their original order.
     var perNode = [[Int]](repeating: [], count: n)
@@ -182,13 +204,13 @@ struct TreeAttributes {
       guard let i = index[Key(tree: weightTreeIDs[w], node: weightNodeIDs[w])] else {
         throw ModelError(.invalidGraph, "\(label): a weight refers to node \(weightNodeIDs[w]) of tree \(weightTreeIDs[w]), which does not exist")
       }
-      guard f.mode[i] == .leaf else { continue }
+      guard f.nodes[i].mode == .leaf else { continue }
       perNode[i].append(w)
     }
     for i in 0..<n {
       f.leafStart.append(Int32(f.weightTarget.count))
       f.leafCount.append(Int32(perNode[i].count))
-      if f.mode[i] == .leaf, perNode[i].isEmpty {
+      if f.nodes[i].mode == .leaf, perNode[i].isEmpty {
         throw ModelError(.invalidGraph, "\(label): leaf \(nodeIDs[i]) of tree \(treeIDs[i]) has no weight")
       }
       for w in perNode[i] {
