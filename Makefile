@@ -6,7 +6,7 @@ SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libedit-dev pkg-config tmux
 BENCH_APT_PACKAGES := wrk hyperfine
 
-.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot clean
+.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server clean
 
 all: build
 
@@ -40,11 +40,16 @@ test: deps
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
-bench: bench-model
+bench: bench-model bench-server
 
 # fathom's inference speed against onnxruntime's Python API on the same zoo models.
 bench-model: bench-deps
 	scripts/bench-model.sh
+
+# fathom serve against FastAPI + Pydantic + onnxruntime under uvicorn and gunicorn (wrk, loopback).
+# Builds fathom in release into .build-release and the Python peers into .venv-peers.
+bench-server: bench-deps
+	scripts/bench-server.sh
 
 clean:
 	rm -rf .build
