@@ -4,18 +4,37 @@ import Model
 /// One zoo model and the outputs onnxruntime computed for it (Tests/Fixtures/zoo).
 struct ZooCase: CustomStringConvertible, Sendable {
   let name: String
+  /// `classification`, `regression`, `clustering` or `anomaly`.
+  var task = "classification"
+  /// Why fathom cannot run the model yet (index.json `pending`), or nil.
+  var pending: String?
+  /// False when a classifier's second output holds decision scores rather than probabilities.
+  var hasProbabilities = true
   var description: String { name }
 
   static let directory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/zoo")
 
   /// Every model listed in the zoo's index.
-  static let all: [ZooCase] = {
+  static let index: [ZooCase] = {
     guard let data = try? Data(contentsOf: directory.appendingPathComponent("index.json")),
       let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]]
     else { return [] }
-    return list.compactMap { $0["name"] as? String }.map(ZooCase.init)
+    return list.compactMap { entry in
+      guard let name = entry["name"] as? String else { return nil }
+      var zoo = ZooCase(name: name)
+      zoo.task = entry["task"] as? String ?? zoo.task
+      zoo.pending = entry["pending"] as? String
+      zoo.hasProbabilities = zoo.task == "classification" && (entry["probabilities"] as? Bool ?? true)
+      return zoo
+    }
   }()
+
+  /// The models fathom runs: every listed model not marked pending.
+  static let all = index.filter { $0.pending == nil }
+
+  /// The models waiting for an operator fathom lacks.
+  static let pending = index.filter { $0.pending != nil }
 
   var modelURL: URL { Self.directory.appendingPathComponent("\(name).onnx") }
 

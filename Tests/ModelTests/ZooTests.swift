@@ -11,6 +11,18 @@ struct ZooTests {
   @Test("outputs match onnxruntime: labels exactly, probabilities within 1e-5, values within 1e-5·max(1,|b|)",
     arguments: ZooCase.all)
   func matchesOnnxRuntime(_ zoo: ZooCase) throws {
+    try compareWithOnnxRuntime(zoo)
+  }
+
+  @Test("models marked pending in index.json do not run yet (drop the mark once they match)",
+    arguments: ZooCase.pending)
+  func pendingModels(_ zoo: ZooCase) {
+    withKnownIssue("\(zoo.name) is pending: \(zoo.pending ?? "")") {
+      try compareWithOnnxRuntime(zoo)
+    }
+  }
+
+  private func compareWithOnnxRuntime(_ zoo: ZooCase) throws {
     let model = try Model(contentsOf: zoo.modelURL)
     let expected = try zoo.expected()
     let inputs = try (expected["inputs"] as? [String: [String: Any]] ?? [:]).mapValues(jsonTensor)
@@ -48,7 +60,8 @@ struct ZooTests {
         let a = tensor.storage.doubles ?? []
         let b = want.storage.doubles ?? []
         #expect(a.count == b.count)
-        let regression = (expected["task"] as? String) == "regression"
+        // Labels and probabilities are classification outputs; distances and scores are values.
+        let regression = (expected["task"] as? String) != "classification"
         var worst = 0.0
         for (x, y) in zip(a, b) {
           let tolerance = regression ? 1e-5 * max(1, abs(y)) : 1e-5
@@ -87,13 +100,13 @@ struct ZooTests {
       let labelEntry = try #require(want.first { ($0.value["dtype"] as? String) == "int64" || ($0.value["dtype"] as? String) == "string" }?.value)
       let labels = try jsonTensor(labelEntry).storage.strings
       for r in 0..<n { #expect(predictions[r].label?.description == labels[r], "\(zoo.name) row \(r)") }
-      for p in predictions {
+      for p in predictions where zoo.hasProbabilities {
         let total = p.probabilities.map(\.probability).reduce(0, +)
         #expect(p.probabilities.count == model.signature.classLabels.count)
         #expect(abs(total - 1) < 1e-3 || model.name.contains("svm"), "\(zoo.name) probabilities sum to \(total)")
       }
     } else {
-      let valueEntry = try #require(want.values.first)
+      let valueEntry = try #require(want.values.first { ["float32", "float64"].contains($0["dtype"] as? String) })
       let values = try jsonTensor(valueEntry).storage.doubles ?? []
       for r in 0..<n { #expect(abs((predictions[r].value ?? .nan) - values[r]) <= 1e-5 * max(1, abs(values[r]))) }
     }
