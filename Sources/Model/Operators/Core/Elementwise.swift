@@ -48,16 +48,43 @@ enum Elementwise {
           if name == "Div", y.contains(0) { throw kernelError("integer division by zero") }
           let r = try broadcastBinary(x, a.shape, y, b.shape) { Int32(truncatingIfNeeded: i(Int64($0), Int64($1))) }
           return Tensor(unchecked: r.shape, .int32(r.values))
-        case (.float(let x), _) where name == "Pow":
-          let y = (b.storage.doubles ?? []).map { Float($0) }
-          let r = try broadcastBinary(x, a.shape, y, b.shape, f)
-          return Tensor(unchecked: r.shape, .float(r.values))
-        case (.double(let x), _) where name == "Pow":
-          let y = b.storage.doubles ?? []
-          let r = try broadcastBinary(x, a.shape, y, b.shape, d)
-          return Tensor(unchecked: r.shape, .double(r.values))
         default:
           throw kernelError("\(name) needs two tensors of one numeric type, got \(a.elementType) and \(b.elementType)")
+        }
+      }
+    }
+  }
+
+  /// Pow: the result has the base's type; since opset 12 the exponent may be of any numeric type.
+  static func power() -> OperatorDefinition {
+    OperatorRegistry.define("", "Pow") { _ throws(ModelError) in
+      tensorKernel { (inputs) throws(ModelError) in
+        let a = try inputs.tensor(0)
+        let b = try inputs.tensor(1)
+        guard b.elementType != .bool, let y = b.storage.doubles else {
+          throw kernelError("Pow needs a numeric exponent, got \(b.elementType)")
+        }
+        switch a.storage {
+        case .float(let x):
+          let yf: [Float]
+          if case .float(let v) = b.storage { yf = v } else { yf = y.map { Float($0) } }
+          let r = try broadcastBinary(x, a.shape, yf, b.shape, powf)
+          return Tensor(unchecked: r.shape, .float(r.values))
+        case .double(let x):
+          let r = try broadcastBinary(x, a.shape, y, b.shape, Foundation.pow)
+          return Tensor(unchecked: r.shape, .double(r.values))
+        case .int64(let x):
+          let r = try broadcastBinary(x, a.shape, y, b.shape) {
+            Int64(saturating: Foundation.pow(Double($0), $1))
+          }
+          return Tensor(unchecked: r.shape, .int64(r.values))
+        case .int32(let x):
+          let r = try broadcastBinary(x, a.shape, y, b.shape) {
+            Int32(clamping: Int64(saturating: Foundation.pow(Double($0), $1)))
+          }
+          return Tensor(unchecked: r.shape, .int32(r.values))
+        default:
+          throw kernelError("Pow does not take a \(a.elementType) base")
         }
       }
     }
@@ -132,7 +159,7 @@ enum Elementwise {
       arithmetic("Sub", float: { $0 - $1 }, double: { $0 - $1 }, int: { $0 &- $1 }),
       arithmetic("Mul", float: { $0 * $1 }, double: { $0 * $1 }, int: { $0 &* $1 }),
       arithmetic("Div", float: { $0 / $1 }, double: { $0 / $1 }, int: { $0 / $1 }),
-      arithmetic("Pow", float: { powf($0, $1) }, double: { pow($0, $1) }, int: { Int64(pow(Double($0), Double($1))) }),
+      power(),
       unary("Neg", float: { -$0 }, double: { -$0 }),
       unary("Abs", float: { abs($0) }, double: { abs($0) }),
       unary("Exp", float: { expf($0) }, double: { exp($0) }),
