@@ -2,8 +2,8 @@
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 # Debian packages the build and the tests need: libedit for the line editor, pkg-config
-# to find it, tmux for the real-terminal tests.
-APT_PACKAGES := libedit-dev pkg-config tmux
+# to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite.
+APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata
 BENCH_APT_PACKAGES := wrk hyperfine
 
 .PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server clean
