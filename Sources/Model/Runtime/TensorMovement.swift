@@ -47,6 +47,31 @@ extension Tensor.Storage {
 
 private func mixed() -> ModelError { kernelError("cannot join tensors of different element types") }
 
+extension Tensor {
+  /// The elements of an integer tensor (a shape, axes, indices) as `Int`.
+  /// - Throws: `ModelError` naming `role` when the tensor is not int64 or int32, as ONNX requires.
+  func integers(_ role: String) throws(ModelError) -> [Int] {
+    switch storage {
+    case .int64(let v): return v.map { Int(clamping: $0) }
+    case .int32(let v): return v.map { Int($0) }
+    default: throw kernelError("\(role) must be an integer tensor, got \(elementType)")
+    }
+  }
+}
+
+/// The number of elements of a shape, or nil when a dimension is negative or the
+/// product exceeds what fathom allocates (a shape read from data must not trap).
+func elementCount(_ shape: [Int]) -> Int? {
+  var total = 1
+  for d in shape {
+    guard d >= 0 else { return nil }
+    let (product, overflow) = total.multipliedReportingOverflow(by: d)
+    guard !overflow, product <= maximumDeclaredElements else { return nil }
+    total = product
+  }
+  return total
+}
+
 /// Row-major strides of a shape.
 func strides(of shape: [Int]) -> [Int] {
   var s = [Int](repeating: 1, count: shape.count)
@@ -105,13 +130,13 @@ func reshape(_ x: Tensor, to spec: [Int], allowZero: Bool) throws(ModelError) ->
     }
   }
   if let i = inferred {
-    let known = shape.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+    let known = elementCount(shape.enumerated().filter { $0.offset != i }.map(\.element)) ?? 0
     guard known > 0, x.count % known == 0 else {
       throw kernelError("cannot reshape \(x.shape) (\(x.count) elements) to \(spec)")
     }
     shape[i] = x.count / known
   }
-  guard shape.reduce(1, *) == x.count else {
+  guard elementCount(shape) == x.count else {
     throw kernelError("cannot reshape \(x.shape) (\(x.count) elements) to \(spec)")
   }
   return Tensor(unchecked: shape, x.storage)
@@ -155,10 +180,9 @@ func concat(_ tensors: [Tensor], axis: Int) throws(ModelError) -> Tensor {
 
 func gather(_ x: Tensor, indices idx: Tensor, axis: Int) throws(ModelError) -> Tensor {
   let a = try normalizeAxis(axis, rank: x.rank)
-  guard let raw = idx.storage.doubles else { throw kernelError("Gather needs integer indices") }
+  let raw = try idx.integers("Gather's indices")
   let n = x.shape[a]
-  let positions = try raw.map { (v) throws(ModelError) -> Int in
-    let i = Int(v)
+  let positions = try raw.map { (i) throws(ModelError) -> Int in
     let p = i < 0 ? i + n : i
     guard p >= 0, p < n else { throw kernelError("index \(i) is out of range for an axis of size \(n)") }
     return p
@@ -211,7 +235,8 @@ func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) t
   for k in 0..<starts.count {
     let a = try normalizeAxis(axes[k], rank: x.rank)
     let n = x.shape[a]
-    let s = steps[k]
+    // Clamped so that -s and the count below cannot overflow for steps like INT64_MIN.
+    let s = max(steps[k], -Int.max)
     guard s != 0 else { throw kernelError("Slice step cannot be 0") }
     func clampIndex(_ v: Int, _ lo: Int, _ hi: Int) -> Int {
       let w = v < 0 ? (v == Int.min ? lo : v + n) : v
@@ -221,7 +246,7 @@ func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) t
     let en = s > 0 ? clampIndex(ends[k], 0, n) : clampIndex(ends[k], -1, n - 1)
     begin[a] = st
     step[a] = s
-    shape[a] = s > 0 ? max(0, (en - st + s - 1) / s) : max(0, (st - en - s - 1) / -s)
+    shape[a] = s > 0 ? (en > st ? (en - st - 1) / s + 1 : 0) : (st > en ? (st - en - 1) / -s + 1 : 0)
   }
   let inStrides = strides(of: x.shape)
   let total = shape.reduce(1, *)

@@ -13,15 +13,26 @@ enum Elementwise {
         switch x.storage {
         case .float(let v): return Tensor(unchecked: x.shape, .float(v.map(f)))
         case .double(let v): return Tensor(unchecked: x.shape, .double(v.map(d)))
-        case .int64(let v) where name == "Abs" || name == "Neg" || name == "Sign":
-          return Tensor(unchecked: x.shape, .int64(v.map { Int64(d(Double($0))) }))
-        case .int32(let v) where name == "Abs" || name == "Neg" || name == "Sign":
-          return Tensor(unchecked: x.shape, .int32(v.map { Int32(d(Double($0))) }))
+        case .int64(let v) where integerUnary.keys.contains(name):
+          return Tensor(unchecked: x.shape, .int64(v.map { integerUnary[name, default: { $0 }]($0) }))
+        case .int32(let v) where integerUnary.keys.contains(name):
+          // Within Int32 every result but |Int32.min| fits; that one wraps as in NumPy.
+          return Tensor(
+            unchecked: x.shape,
+            .int32(v.map { Int32(truncatingIfNeeded: integerUnary[name, default: { $0 }](Int64($0))) }))
         default: throw kernelError("\(name) does not take \(x.elementType) tensors")
         }
       }
     }
   }
+
+  /// The unary operators defined on integers, computed exactly (wrapping at Int64.min as
+  /// NumPy does) rather than through doubles.
+  private static let integerUnary: [String: @Sendable (Int64) -> Int64] = [
+    "Abs": { $0 < 0 ? 0 &- $0 : $0 },
+    "Neg": { 0 &- $0 },
+    "Sign": { $0.signum() },
+  ]
 
   /// An arithmetic binary operator with broadcasting.
   static func arithmetic(
@@ -158,7 +169,9 @@ enum Elementwise {
       arithmetic("Add", float: { $0 + $1 }, double: { $0 + $1 }, int: { $0 &+ $1 }),
       arithmetic("Sub", float: { $0 - $1 }, double: { $0 - $1 }, int: { $0 &- $1 }),
       arithmetic("Mul", float: { $0 * $1 }, double: { $0 * $1 }, int: { $0 &* $1 }),
-      arithmetic("Div", float: { $0 / $1 }, double: { $0 / $1 }, int: { $0 / $1 }),
+      // Int64.min / -1 wraps, as in C and NumPy, instead of trapping.
+      arithmetic(
+        "Div", float: { $0 / $1 }, double: { $0 / $1 }, int: { $0.dividedReportingOverflow(by: $1).partialValue }),
       power(),
       unary("Neg", float: { -$0 }, double: { -$0 }),
       unary("Abs", float: { abs($0) }, double: { abs($0) }),

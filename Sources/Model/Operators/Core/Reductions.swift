@@ -56,6 +56,7 @@ enum Reductions {
         let n = x.shape[a]
         let inner = x.shape[(a + 1)...].reduce(1, *)
         let outer = x.shape[..<a].reduce(1, *)
+        guard n > 0 || outer * inner == 0 else { throw kernelError("\(name) over an empty axis \(a) of \(x.shape)") }
         var out = [Int64](repeating: 0, count: outer * inner)
         for o in 0..<outer {
           for i in 0..<inner {
@@ -93,7 +94,7 @@ enum Reductions {
         let x = try inputs.tensor(0)
         guard let v = x.storage.doubles else { throw kernelError("\(name) needs numbers") }
         var axes = attrAxes
-        if axesFromInput { axes = try inputs.optionalTensor(1)?.storage.doubles?.map { Int($0) } ?? [] }
+        if axesFromInput { axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? [] }
         if axes.isEmpty {
           if noopWithEmpty { return x }
           axes = Array(0..<x.rank)

@@ -44,7 +44,7 @@ enum ShapeOperators {
         let allowZero = try ctx.int("allowzero", default: 0) != 0
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
-          let spec = try inputs.tensor(1).storage.doubles?.map { Int($0) } ?? []
+          let spec = try inputs.tensor(1).integers("Reshape's shape")
           return try reshape(x, to: spec, allowZero: allowZero)
         }
       },
@@ -63,7 +63,7 @@ enum ShapeOperators {
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
           var axes = attrAxes
-          if let t = try inputs.optionalTensor(1) { axes = (t.storage.doubles ?? []).map { Int($0) } }
+          if let t = try inputs.optionalTensor(1) { axes = try t.integers("Squeeze's axes") }
           let normalized = try Set(axes.map { (a) throws(ModelError) in try normalizeAxis(a, rank: x.rank) })
           var shape: [Int] = []
           for (i, d) in x.shape.enumerated() {
@@ -81,9 +81,10 @@ enum ShapeOperators {
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
           var axes = attrAxes
-          if let t = try inputs.optionalTensor(1) { axes = (t.storage.doubles ?? []).map { Int($0) } }
+          if let t = try inputs.optionalTensor(1) { axes = try t.integers("Unsqueeze's axes") }
           let rank = x.rank + axes.count
           let normalized = try Set(axes.map { (a) throws(ModelError) in try normalizeAxis(a, rank: rank) })
+          guard normalized.count == axes.count else { throw kernelError("Unsqueeze has repeated axes \(axes)") }
           var shape: [Int] = []
           var source = x.shape.makeIterator()
           for i in 0..<rank { shape.append(normalized.contains(i) ? 1 : (source.next() ?? 1)) }
@@ -197,11 +198,8 @@ enum ShapeOperators {
       OperatorRegistry.define("", "ConstantOfShape") { (ctx) throws(ModelError) in
         let fill = try ctx.tensor("value") ?? Tensor(unchecked: [1], .float([0]))
         return tensorKernel { (inputs) throws(ModelError) in
-          let dims = (try inputs.tensor(0).storage.doubles ?? []).map { Int($0) }
-          let n = dims.reduce(1, *)
-          guard dims.allSatisfy({ $0 >= 0 }), n <= maximumDeclaredElements else {
-            throw kernelError("cannot make a tensor of shape \(dims)")
-          }
+          let dims = try inputs.tensor(0).integers("ConstantOfShape's shape")
+          guard let n = elementCount(dims) else { throw kernelError("cannot make a tensor of shape \(dims)") }
           let v = fill.storage.doubles?.first ?? 0
           return Tensor(unchecked: dims, storageOf(fill.elementType, [Double](repeating: v, count: n)))
         }
@@ -214,7 +212,7 @@ enum ShapeOperators {
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
           func ints(_ i: Int) throws(ModelError) -> [Int]? {
-            try inputs.optionalTensor(i)?.storage.doubles?.map { $0 >= 9.2e18 ? Int.max : ($0 <= -9.2e18 ? Int.min : Int($0)) }
+            try inputs.optionalTensor(i)?.integers("Slice's input \(i)")
           }
           let starts = v10 ? try ints(1) ?? [] : attrStarts
           let ends = v10 ? try ints(2) ?? [] : attrEnds

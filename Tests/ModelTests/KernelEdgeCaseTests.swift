@@ -1,0 +1,110 @@
+import Foundation
+import SwiftProtobuf
+import Testing
+
+@testable import Model
+
+/// Inputs the ONNX node tests do not try: extreme integers and shapes read from data.
+/// A kernel must answer them exactly or with an error, never by trapping.
+@Suite("Core kernels at the edges")
+struct KernelEdgeCaseTests {
+  @Test("integer Abs and Neg are exact and wrap at the minimum, as NumPy does")
+  func integerUnary() throws {
+    let abs = try oneNodeModel("Abs", inputs: [("x", .int64)], output: .int64)
+    let a = try abs.run([
+      "x": Tensor(shape: [3], storage: .int64([.min, -3, 9_007_199_254_740_993]))
+    ])
+    #expect(a["y"]?.tensor?.storage == .int64([.min, 3, 9_007_199_254_740_993]))
+    let neg = try oneNodeModel("Neg", inputs: [("x", .int32)], output: .int32)
+    let n = try neg.run(["x": Tensor(shape: [2], storage: .int32([.min, 5]))])
+    #expect(n["y"]?.tensor?.storage == .int32([.min, -5]))
+  }
+
+  @Test("Int64.min / -1 wraps instead of trapping")
+  func integerDivisionOverflow() throws {
+    let div = try oneNodeModel("Div", inputs: [("a", .int64), ("b", .int64)], output: .int64)
+    let r = try div.run([
+      "a": Tensor(shape: [2], storage: .int64([.min, 7])),
+      "b": Tensor(shape: [2], storage: .int64([-1, -2])),
+    ])
+    #expect(r["y"]?.tensor?.storage == .int64([.min, -3]))
+  }
+
+  @Test("a Slice step of INT64_MAX or INT64_MIN takes one element")
+  func extremeSliceSteps() throws {
+    let slice = try oneNodeModel(
+      "Slice",
+      inputs: [
+        ("x", .float), ("starts", .int64), ("ends", .int64), ("axes", .int64), ("steps", .int64),
+      ],
+      output: .float)
+    let x = try Tensor(shape: [10], floats: (0..<10).map(Float.init))
+    func run(_ start: Int64, _ end: Int64, _ step: Int64) throws -> Tensor.Storage? {
+      try slice.run([
+        "x": x, "starts": Tensor(shape: [1], storage: .int64([start])),
+        "ends": Tensor(shape: [1], storage: .int64([end])),
+        "axes": Tensor(shape: [1], storage: .int64([0])),
+        "steps": Tensor(shape: [1], storage: .int64([step])),
+      ])["y"]?.tensor?.storage
+    }
+    #expect(try run(0, 10, .max) == .float([0]))
+    #expect(try run(9, .min, .min) == .float([9]))
+    #expect(try run(-1, .min, -3) == .float([9, 6, 3, 0]))
+  }
+
+  @Test("shapes read from data that overflow, or are not integers, are errors")
+  func hostileShapes() throws {
+    let fill = try oneNodeModel("ConstantOfShape", inputs: [("shape", .int64)], output: .float)
+    #expect(throws: ModelError.self) {
+      try fill.run(["shape": Tensor(shape: [2], storage: .int64([1 << 40, 1 << 40]))])
+    }
+    let reshape = try oneNodeModel(
+      "Reshape", inputs: [("x", .float), ("shape", .float)], output: .float)
+    #expect(throws: ModelError.self) {
+      try reshape.run([
+        "x": Tensor(shape: [2], floats: [1, 2]), "shape": Tensor(shape: [1], floats: [.nan]),
+      ])
+    }
+    let reshapeInt = try oneNodeModel(
+      "Reshape", inputs: [("x", .float), ("shape", .int64)], output: .float)
+    #expect(throws: ModelError.self) {
+      try reshapeInt.run([
+        "x": Tensor(shape: [2], floats: [1, 2]),
+        "shape": Tensor(shape: [3], storage: .int64([1 << 40, 1 << 40, -1])),
+      ])
+    }
+  }
+
+  @Test("ArgMax over an empty axis is an error")
+  func argMaxOfNothing() throws {
+    let argmax = try oneNodeModel("ArgMax", inputs: [("x", .float)], output: .int64)
+    #expect(throws: ModelError.self) { try argmax.run(["x": Tensor(shape: [0, 3], floats: [])]) }
+  }
+}
+
+/// A model of one default-domain node reading `inputs` and writing `y`.
+private func oneNodeModel(
+  _ opType: String, inputs: [(name: String, type: ElementType)], output: ElementType,
+  opset: Int64 = 17
+) throws -> Model {
+  func valueInfo(_ name: String, _ type: ElementType) -> Onnx_ValueInfoProto {
+    var info = Onnx_ValueInfoProto()
+    info.name = name
+    info.type.tensorType.elemType = ONNXDataType.code(type)
+    return info
+  }
+  var node = Onnx_NodeProto()
+  node.opType = opType
+  node.input = inputs.map(\.name)
+  node.output = ["y"]
+  var model = Onnx_ModelProto()
+  model.irVersion = 8
+  var opsetImport = Onnx_OperatorSetIdProto()
+  opsetImport.version = opset
+  model.opsetImport = [opsetImport]
+  model.graph.name = opType
+  model.graph.node = [node]
+  model.graph.input = inputs.map { valueInfo($0.name, $0.type) }
+  model.graph.output = [valueInfo("y", output)]
+  return try Model(data: try model.serializedData(), name: opType)
+}
