@@ -24,6 +24,12 @@ func loadModel(_ reference: String) throws -> Model {
     }
     return try Model(contentsOf: URL(fileURLWithPath: reference))
   } catch {
-    throw CleanExit.message("fathom: \(error.message)")
+    throw failure(error.message)
   }
+}
+
+/// Prints `message` on standard error and gives the error that makes fathom exit with status 1.
+func failure(_ message: String) -> ExitCode {
+  FileHandle.standardError.write(Data("fathom: \(message)\n".utf8))
+  return ExitCode.failure
 }

@@ -33,10 +33,10 @@ struct PredictCommand: ParsableCommand {
     if input == "-" {
       data = FileHandle.standardInput.readDataToEndOfFile()
     } else {
-      guard let d = FileManager.default.contents(atPath: input) else {
-        throw CleanExit.message("fathom: cannot read \(input)")
+      guard let handle = FileHandle(forReadingAtPath: input) else {
+        throw failure("cannot read \(input)")
       }
-      data = d
+      data = handle.readDataToEndOfFile()
     }
     let text = String(decoding: data, as: UTF8.self)
     let kind = inputFormat ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
@@ -44,7 +44,7 @@ struct PredictCommand: ParsableCommand {
     do {
       rows = kind == "jsonl" ? try RowReader.jsonLines(text) : try RowReader.csv(text, model: loaded)
     } catch {
-      throw CleanExit.message("fathom: \(error)")
+      throw failure("\(error)")
     }
     let writer = PredictionWriter(model: loaded, format: format == .csv ? .csv : .jsonl)
     var failures = 0

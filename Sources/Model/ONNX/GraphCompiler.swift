@@ -63,9 +63,7 @@ struct GraphCompiler {
         throw ModelError(
           .unsupported,
           "\(describeNode(node)): operator \(key.opType) of domain \(key.domainName) is not supported by fathom"
-            + " (supported in that domain: "
-            + OperatorRegistry.supportedOperators.filter { $0.domain == key.domain }.map(\.opType)
-            .joined(separator: ", ") + ")")
+            + nearOperatorHint(key))
       }
       guard definition.opsets.contains(version) else {
         throw ModelError(
@@ -171,4 +169,14 @@ struct GraphCompiler {
     }
     return order
   }
+}
+
+/// A hint for an unsupported operator: a near-miss spelling, or where the supported list is.
+private func nearOperatorHint(_ key: OperatorKey) -> String {
+  let known = OperatorRegistry.supportedOperators.filter { $0.domain == key.domain }.map(\.opType)
+  // Operator names are case-sensitive; a wrong case is the one slip worth pointing out.
+  if let near = known.first(where: { $0.lowercased() == key.opType.lowercased() }) {
+    return " (did you mean \(near)?)"
+  }
+  return " (`fathom inspect` lists a model's operators; the README lists the \(known.count) fathom runs in \(key.domainName))"
 }
