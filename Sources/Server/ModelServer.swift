@@ -70,7 +70,8 @@ public actor ModelServer {
     return ServerStatus(
       address: running?.address, model: served.model.name, modelVersion: served.version,
       uptime: running.map { ContinuousClock.now - $0.startedAt } ?? .zero,
-      requests: snapshot.requests, errors: snapshot.errors, p50: snapshot.p50, p99: snapshot.p99)
+      requests: snapshot.requests, errors: snapshot.errors, inFlight: statistics.inFlight, p50: snapshot.p50,
+      p99: snapshot.p99)
   }
 
   /// Serves until SIGINT or SIGTERM, then drains requests in flight and returns: the

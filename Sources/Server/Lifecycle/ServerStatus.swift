@@ -32,6 +32,8 @@ public struct ServerStatus: Sendable, CustomStringConvertible {
   public var requests: Int
   /// Requests answered with a 4xx or 5xx status.
   public var errors: Int
+  /// Requests being answered now.
+  public var inFlight: Int
   /// The median latency, when any request was answered.
   public var p50: Duration?
   /// The 99th percentile latency.
@@ -42,7 +44,7 @@ public struct ServerStatus: Sendable, CustomStringConvertible {
     func ms(_ d: Duration?) -> String { d.map(formatMilliseconds) ?? "-" }
     let seconds = uptime.components.seconds
     return "serving \(model) (version \(modelVersion)) at \(address.url) for \(seconds)s: "
-      + "\(requests) requests, \(errors) errors, p50 \(ms(p50)), p99 \(ms(p99))"
+      + "\(requests) requests (\(inFlight) in flight), \(errors) errors, p50 \(ms(p50)), p99 \(ms(p99))"
   }
 }
 

@@ -16,9 +16,19 @@ final class RequestStatistics: Sendable {
   static let bucketCount = 8 * 40
 
   private let state = Mutex(State())
+  private let running = Atomic<Int>(0)
 
-  /// Records one answered request.
+  /// Requests being answered now.
+  var inFlight: Int { running.load(ordering: .relaxed) }
+
+  /// Counts a request as in flight until `record(status:duration:)` answers it.
+  func begin() {
+    running.add(1, ordering: .relaxed)
+  }
+
+  /// Records one answered request (and ends what `begin()` started).
   func record(status: Int, duration: Duration) {
+    running.subtract(1, ordering: .relaxed)
     let micros = max(1.0, Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12)
     let index = min(Self.bucketCount - 1, Int(log2(micros) * Self.bucketsPerDoubling))
     state.withLock {

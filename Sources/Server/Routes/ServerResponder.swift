@@ -10,7 +10,7 @@ import NIOCore
 /// Routing is a `switch` over the path rather than Hummingbird's trie router because the
 /// API is small and fixed, and it gives FastAPI's exact 404/405 bodies without middleware.
 struct ServerResponder: HTTPResponder {
-  typealias Context = BasicRequestContext
+  typealias Context = ServerRequestContext
 
   let store: ModelStore
   let configuration: ServerConfiguration
@@ -20,6 +20,7 @@ struct ServerResponder: HTTPResponder {
 
   func respond(to request: Request, context: Context) async throws -> Response {
     let start = ContinuousClock.now
+    statistics.begin()
     var request = request
     let route = Route(path: request.uri.path)
     var response: Response
@@ -29,6 +30,11 @@ struct ServerResponder: HTTPResponder {
       response = await answer(&request, route: route)
     }
     addCORSHeaders(to: &response, request: request)
+    if response.headers[.connection] == "close" {
+      // The body is not read to its end: stop reading, so the connection closes once the
+      // answer is written instead of after the client has sent everything.
+      context.channel.close(mode: .input, promise: nil)
+    }
     let duration = ContinuousClock.now - start
     let status = response.status.code
     statistics.record(status: status, duration: duration)
