@@ -187,12 +187,7 @@ SUMMARY = []
 # Models fathom cannot run yet, with the reason; index.json marks them "pending" and
 # the Swift zoo tests list them as known issues instead of failing.
 PENDING = {
-    "diabetes_adaboost": "needs TopK, CumSum and GatherElements (ai.onnx)",
-    "iris_knn": "needs Scan (with a subgraph) and TopK (ai.onnx)",
-    "diabetes_knn": "needs Scan (with a subgraph) and TopK (ai.onnx)",
     "digits_torch_conv1d": "needs Conv and MaxPool (ai.onnx)",
-    "iris_kmeans": "needs Gemm to accumulate with fused multiply-add as onnxruntime's MLAS does: "
-                   "distances near a centre are |x|^2 - 2x.c + |c|^2 and lose 3e-5 otherwise",
 }
 
 # Classifiers whose second output holds decision scores, not probabilities

@@ -80,11 +80,68 @@ struct KernelEdgeCaseTests {
     let argmax = try oneNodeModel("ArgMax", inputs: [("x", .float)], output: .int64)
     #expect(throws: ModelError.self) { try argmax.run(["x": Tensor(shape: [0, 3], floats: [])]) }
   }
+
+  @Test("TopK breaks ties by the lower index, ranks NaN above every number, and rejects k outside the axis")
+  func topKTiesAndBounds() throws {
+    let smallest = try oneNodeModel(
+      "TopK", inputs: [("x", .float), ("k", .int64)], output: .float, extraOutputs: [("i", .int64)],
+      attributes: [intAttribute("largest", 0)])
+    let x = try Tensor(shape: [1, 6], floats: [3, 1, .nan, 1, 0, 3])
+    let r = try smallest.run(["x": x, "k": Tensor(shape: [1], storage: .int64([4]))])
+    #expect(r["i"]?.tensor?.storage == .int64([4, 1, 3, 0]))
+    let largest = try oneNodeModel(
+      "TopK", inputs: [("x", .float), ("k", .int64)], output: .float, extraOutputs: [("i", .int64)])
+    let l = try largest.run(["x": x, "k": Tensor(shape: [1], storage: .int64([3]))])
+    #expect(l["i"]?.tensor?.storage == .int64([2, 0, 5]))
+    for k: Int64 in [-1, 7, .max] {
+      #expect(throws: ModelError.self) {
+        try largest.run(["x": x, "k": Tensor(shape: [1], storage: .int64([k]))])
+      }
+    }
+  }
+
+  @Test("GatherElements rejects an index outside the axis and indices larger than the data")
+  func gatherElementsBounds() throws {
+    let gather = try oneNodeModel(
+      "GatherElements", inputs: [("x", .float), ("i", .int64)], output: .float,
+      attributes: [intAttribute("axis", 1)])
+    let x = try Tensor(shape: [2, 2], floats: [1, 2, 3, 4])
+    let ok = try gather.run(["x": x, "i": Tensor(shape: [2, 1], storage: .int64([-1, 0]))])
+    #expect(ok["y"]?.tensor?.storage == .float([2, 3]))
+    #expect(throws: ModelError.self) {
+      try gather.run(["x": x, "i": Tensor(shape: [2, 1], storage: .int64([2, 0]))])
+    }
+    #expect(throws: ModelError.self) {
+      try gather.run(["x": x, "i": Tensor(shape: [3, 1], storage: .int64([0, 0, 0]))])
+    }
+  }
+
+  @Test("CumSum sums in reverse and exclusively, and integers wrap instead of trapping")
+  func cumulativeSums() throws {
+    let cumsum = try oneNodeModel(
+      "CumSum", inputs: [("x", .int64), ("axis", .int64)], output: .int64,
+      attributes: [intAttribute("exclusive", 1), intAttribute("reverse", 1)])
+    let r = try cumsum.run([
+      "x": Tensor(shape: [4], storage: .int64([1, 2, .max, 4])),
+      "axis": Tensor(shape: [], storage: .int64([0])),
+    ])
+    #expect(r["y"]?.tensor?.storage == .int64([.max &+ 6, .max &+ 4, 4, 0]))
+  }
 }
 
-/// A model of one default-domain node reading `inputs` and writing `y`.
-private func oneNodeModel(
+/// An integer attribute.
+func intAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
+  var a = Onnx_AttributeProto()
+  a.name = name
+  a.type = .int
+  a.i = value
+  return a
+}
+
+/// A model of one default-domain node reading `inputs` and writing `y` (then `extraOutputs`).
+func oneNodeModel(
   _ opType: String, inputs: [(name: String, type: ElementType)], output: ElementType,
+  extraOutputs: [(name: String, type: ElementType)] = [], attributes: [Onnx_AttributeProto] = [],
   opset: Int64 = 17
 ) throws -> Model {
   func valueInfo(_ name: String, _ type: ElementType) -> Onnx_ValueInfoProto {
@@ -96,7 +153,8 @@ private func oneNodeModel(
   var node = Onnx_NodeProto()
   node.opType = opType
   node.input = inputs.map(\.name)
-  node.output = ["y"]
+  node.output = ["y"] + extraOutputs.map(\.name)
+  node.attribute = attributes
   var model = Onnx_ModelProto()
   model.irVersion = 8
   var opsetImport = Onnx_OperatorSetIdProto()
@@ -105,6 +163,6 @@ private func oneNodeModel(
   model.graph.name = opType
   model.graph.node = [node]
   model.graph.input = inputs.map { valueInfo($0.name, $0.type) }
-  model.graph.output = [valueInfo("y", output)]
+  model.graph.output = [valueInfo("y", output)] + extraOutputs.map { valueInfo($0.name, $0.type) }
   return try Model(data: try model.serializedData(), name: opType)
 }

@@ -4,6 +4,12 @@
 struct GraphCompiler {
   /// The opset version in force for each domain.
   let opsets: [String: Int]
+  /// For a subgraph: the enclosing graphs' values known at load time, by name. The
+  /// subgraph takes those it reads as constants of its own.
+  var outerConstants: [String: Tensor] = [:]
+  /// For a subgraph: the enclosing graphs' run-time values it reads, in the order its plan
+  /// takes them after the declared inputs (the enclosing node passes them as extra inputs).
+  var capturedNames: [String] = []
 
   struct Result {
     let plan: ExecutionPlan
@@ -36,6 +42,12 @@ struct GraphCompiler {
     if !graph.sparseInitializer.isEmpty {
       throw ModelError(.unsupported, "the graph has sparse initializers, which fathom does not load")
     }
+    // A subgraph reads the enclosing graphs' constants as its own.
+    for name in freeVariables(of: graph).sorted() {
+      guard constantsByName[name] == nil, let tensor = outerConstants[name] else { continue }
+      constantsByName[name] = tensor
+      constants.append((slot(name), .tensor(tensor)))
+    }
 
     var inputs: [Onnx_ValueInfoProto] = []
     var defined = Set(constantsByName.keys)
@@ -47,6 +59,12 @@ struct GraphCompiler {
       defined.insert(input.name)
       inputs.append(input)
       _ = slot(input.name)
+    }
+    var inputSlots = inputs.map { slot($0.name) }
+    for (index, name) in capturedNames.enumerated() {
+      // A name this graph defines itself hides the enclosing one: its value goes to an unused slot.
+      inputSlots.append(defined.contains(name) ? slot("\u{0}captured \(index)") : slot(name))
+      defined.insert(name)
     }
 
     let ordered = try topologicalOrder(graph.node, defined: defined)
@@ -71,9 +89,13 @@ struct GraphCompiler {
           "\(describeNode(node)): \(key.opType) at opset \(version) is not supported "
             + "(fathom runs opsets \(definition.opsets.lowerBound) to \(definition.opsets.upperBound))")
       }
+      // What the node's subgraphs read from this graph: constants are compiled into them,
+      // run-time values become extra inputs of the node's step, after its own.
+      let captured = implicitInputs(of: node).filter { constantsByName[$0] == nil }
       let context = NodeContext(
         node: node, opset: version,
-        constantInputs: node.input.map { $0.isEmpty ? nil : constantsByName[$0] })
+        constantInputs: node.input.map { $0.isEmpty ? nil : constantsByName[$0] },
+        subgraphCompiler: GraphCompiler(opsets: opsets, outerConstants: constantsByName, capturedNames: captured))
       let kernel = try definition.make(context)
       if key == OperatorKey(domain: "", opType: "Constant"), node.output.count == 1,
         let value = try? kernel.run([]).first?.tensor
@@ -86,7 +108,7 @@ struct GraphCompiler {
       steps.append(
         ExecutionPlan.Step(
           kernel: kernel,
-          inputs: node.input.map { $0.isEmpty ? -1 : slot($0) },
+          inputs: node.input.map { $0.isEmpty ? -1 : slot($0) } + captured.map { slot($0) },
           outputs: node.output.map { $0.isEmpty ? -1 : slot($0) },
           lastUses: [],
           label: describeNode(node)))
@@ -116,8 +138,15 @@ struct GraphCompiler {
 
     let plan = ExecutionPlan(
       slotCount: slotOf.count, constants: constants,
-      inputSlots: inputs.compactMap { slotOf[$0.name] }, outputSlots: outputSlots, steps: finalSteps)
+      inputSlots: inputSlots, outputSlots: outputSlots, steps: finalSteps)
     return Result(plan: plan, inputs: inputs, constants: constantsByName, nodes: ordered)
+  }
+
+  /// Compiles a node's graph attribute (a Scan body) in the scope of this compiler.
+  func compileSubgraph(_ graph: Onnx_GraphProto) throws(ModelError) -> Subgraph {
+    let result = try compile(graph)
+    return Subgraph(
+      plan: result.plan, inputNames: result.inputs.map(\.name), outputNames: graph.output.map(\.name))
   }
 
   /// Orders nodes so that every value is computed before it is read (Kahn's algorithm,
@@ -138,7 +167,8 @@ struct GraphCompiler {
     var pending = [Int](repeating: 0, count: nodes.count)
     var readers: [Int: [Int]] = [:]
     for (index, node) in nodes.enumerated() {
-      for input in Set(node.input) where !input.isEmpty && !defined.contains(input) {
+      // A node with subgraphs also waits for the values they read from this graph.
+      for input in Set(node.input).union(implicitInputs(of: node)) where !input.isEmpty && !defined.contains(input) {
         guard let p = producer[input] else {
           throw ModelError(
             .invalidGraph,
@@ -169,6 +199,29 @@ struct GraphCompiler {
     }
     return order
   }
+}
+
+/// The names a graph reads but does not define — values of its enclosing graphs — including
+/// those its own subgraphs read.
+func freeVariables(of graph: Onnx_GraphProto) -> Set<String> {
+  var defined = Set(graph.initializer.map(\.name)).union(graph.input.map(\.name))
+  for node in graph.node { defined.formUnion(node.output) }
+  var used = Set(graph.output.map(\.name))
+  for node in graph.node {
+    used.formUnion(node.input.filter { !$0.isEmpty })
+    used.formUnion(implicitInputs(of: node))
+  }
+  return used.subtracting(defined)
+}
+
+/// The names a node's graph attributes read from the graph around the node, sorted.
+func implicitInputs(of node: Onnx_NodeProto) -> [String] {
+  var names = Set<String>()
+  for attribute in node.attribute {
+    if attribute.hasG { names.formUnion(freeVariables(of: attribute.g)) }
+    for graph in attribute.graphs { names.formUnion(freeVariables(of: graph)) }
+  }
+  return names.sorted()
 }
 
 /// A hint for an unsupported operator: a near-miss spelling, or where the supported list is.

@@ -7,6 +7,12 @@ struct NodeContext {
   let opset: Int
   /// The value of each input when it is known at load time (an initializer or a Constant).
   let constantInputs: [Tensor?]
+  /// Compiles the node's graph attributes in the scope of the graph around the node.
+  let subgraphCompiler: GraphCompiler
+
+  /// The run-time values of the enclosing graph that the node's subgraphs read: the kernel
+  /// receives them after the node's own inputs, in this order.
+  var capturedNames: [String] { subgraphCompiler.capturedNames }
 
   /// The node as messages name it.
   var label: String { describeNode(node) }
@@ -68,6 +74,17 @@ struct NodeContext {
   func tensor(_ name: String) throws(ModelError) -> Tensor? {
     guard let a = attribute(name), a.hasT else { return nil }
     return try Tensor(proto: a.t, context: "\(label) attribute \(name)")
+  }
+
+  /// The graph attribute `name` compiled for running, or nil when the node does not set it.
+  func subgraph(_ name: String) throws(ModelError) -> Subgraph? {
+    guard let a = attribute(name) else { return nil }
+    guard a.hasG || a.type == .graph else { throw error("attribute \(name) should be a graph") }
+    do {
+      return try subgraphCompiler.compileSubgraph(a.g)
+    } catch {
+      throw ModelError(error.code, "\(label), attribute \(name): \(error.message)")
+    }
   }
 
   /// A float list that may be given as `name` or as a double tensor `name_as_tensor`.

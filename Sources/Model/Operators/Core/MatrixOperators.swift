@@ -17,18 +17,23 @@ enum MatrixOperators {
           if transA { a = try transpose(a, perm: [1, 0]) }
           if transB { b = try transpose(b, perm: [1, 0]) }
           var y = try matmul(a, b)
-          if alpha != 1 { y = scale(y, by: Double(alpha)) }
-          if let c = try inputs.optionalTensor(2) {
-            let cc = beta == 1 ? c : scale(c, by: Double(beta))
-            switch (y.storage, cc.storage) {
-            case (.float(let p), .float(let q)):
-              let r = try broadcastBinary(p, y.shape, q, cc.shape, +)
-              y = Tensor(unchecked: r.shape, .float(r.values))
-            case (.double(let p), .double(let q)):
-              let r = try broadcastBinary(p, y.shape, q, cc.shape, +)
-              y = Tensor(unchecked: r.shape, .double(r.values))
-            default: throw kernelError("Gemm's C must have A's element type")
-            }
+          // Like onnxruntime, beta = 0 ignores C (so an infinite C does not make NaNs).
+          guard let c = try inputs.optionalTensor(2), beta != 0 else {
+            return alpha == 1 ? y : scale(y, by: Double(alpha))
+          }
+          // MLAS adds the bias in its epilogue as one fused alpha·AB + beta·C.
+          let cc = beta == 1 ? c : scale(c, by: Double(beta))
+          guard broadcastShape(y.shape, cc.shape) == y.shape else {
+            throw kernelError("Gemm's C of shape \(c.shape) does not broadcast to the result's \(y.shape)")
+          }
+          switch (y.storage, cc.storage) {
+          case (.float(let p), .float(let q)):
+            let r = try broadcastBinary(p, y.shape, q, cc.shape) { $1.addingProduct($0, alpha) }
+            y = Tensor(unchecked: r.shape, .float(r.values))
+          case (.double(let p), .double(let q)):
+            let r = try broadcastBinary(p, y.shape, q, cc.shape) { $1.addingProduct($0, Double(alpha)) }
+            y = Tensor(unchecked: r.shape, .double(r.values))
+          default: throw kernelError("Gemm's C must have A's element type")
           }
           return y
         }
@@ -129,7 +134,7 @@ private func gemmKernel<T: FloatingPoint>(
     for p in 0..<k {
       let av = a[i * k + p]
       let brow = b + p * n
-      for j in 0..<n { row[j] += av * brow[j] }
+      for j in 0..<n { row[j] = row[j].addingProduct(av, brow[j]) }
     }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Softmax, arg-max and the Reduce operators.
+/// Softmax, arg-max, the Reduce operators and CumSum.
 enum Reductions {
   static var definitions: [OperatorDefinition] {
     [
@@ -8,14 +8,25 @@ enum Reductions {
       softmax("LogSoftmax", log: true),
       argExtreme("ArgMax", greater: true),
       argExtreme("ArgMin", greater: false),
-      reduce("ReduceSum", axesInputSince: 13, initial: 0, combine: { $0 + $1 }, finish: { v, _ in v }),
-      reduce("ReduceMean", axesInputSince: 18, initial: 0, combine: { $0 + $1 }, finish: { v, n in v / Double(n) }),
+      reduce(
+        "ReduceSum", axesInputSince: 13, initial: 0, combine: { $0 + $1 }, finish: { v, _ in v },
+        float: .init(combine: { $0 + $1 }, finish: { v, _ in v })),
+      reduce(
+        "ReduceMean", axesInputSince: 18, initial: 0, combine: { $0 + $1 }, finish: { v, n in v / Double(n) },
+        float: .init(combine: { $0 + $1 }, finish: { v, n in v / Float(n) })),
       reduce("ReduceMax", axesInputSince: 18, initial: -.infinity, combine: { max($0, $1) }, finish: { v, _ in v }),
       reduce("ReduceMin", axesInputSince: 18, initial: .infinity, combine: { min($0, $1) }, finish: { v, _ in v }),
-      reduce("ReduceProd", axesInputSince: 18, initial: 1, combine: { $0 * $1 }, finish: { v, _ in v }),
-      reduce("ReduceSumSquare", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v }),
-      reduce("ReduceL2", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() }),
+      reduce(
+        "ReduceProd", axesInputSince: 18, initial: 1, combine: { $0 * $1 }, finish: { v, _ in v },
+        float: .init(combine: { $0 * $1 }, finish: { v, _ in v })),
+      reduce(
+        "ReduceSumSquare", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v },
+        float: .init(combine: { $0 + $1 * $1 }, finish: { v, _ in v })),
+      reduce(
+        "ReduceL2", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() },
+        float: .init(combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() })),
       reduce("ReduceLogSumExp", axesInputSince: 18, initial: 0, combine: { $0 + exp($1) }, finish: { v, _ in log(v) }),
+      cumulativeSum(),
     ]
   }
 
@@ -80,10 +91,19 @@ enum Reductions {
     }
   }
 
+  /// How a reduction accumulates float tensors: in Float, element by element in row-major
+  /// order, as onnxruntime does; a Double accumulator rounds differently, which matters
+  /// when a later subtraction cancels (k-means distances |x|² − 2x·c + |c|²).
+  struct FloatAccumulation: Sendable {
+    let combine: @Sendable (Float, Float) -> Float
+    let finish: @Sendable (Float, Int) -> Float
+  }
+
   private static func reduce(
     _ name: String, axesInputSince: Int, initial: Double,
     combine: @escaping @Sendable (Double, Double) -> Double,
-    finish: @escaping @Sendable (Double, Int) -> Double
+    finish: @escaping @Sendable (Double, Int) -> Double,
+    float: FloatAccumulation? = nil
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { (ctx) throws(ModelError) in
       let attrAxes = ctx.ints("axes").map(Int.init)
@@ -92,7 +112,6 @@ enum Reductions {
       let axesFromInput = ctx.opset >= axesInputSince
       return tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.tensor(0)
-        guard let v = x.storage.doubles else { throw kernelError("\(name) needs numbers") }
         var axes = attrAxes
         if axesFromInput { axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? [] }
         if axes.isEmpty {
@@ -108,29 +127,98 @@ enum Reductions {
             outShape.append(d)
           }
         }
-        let keptShape = x.shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
-        let outCount = keptShape.reduce(1, *)
-        var acc = [Double](repeating: initial, count: outCount)
-        let outStrides = strides(of: keptShape)
-        var counter = [Int](repeating: 0, count: x.rank)
-        for e in 0..<v.count {
-          var o = 0
-          for d in 0..<x.rank where !reduced.contains(d) { o += counter[d] * outStrides[d] }
-          acc[o] = combine(acc[o], v[e])
-          var d = x.rank - 1
-          while d >= 0 {
-            counter[d] += 1
-            if counter[d] < x.shape[d] { break }
-            counter[d] = 0
-            d -= 1
-          }
-        }
         let n = reduced.map { x.shape[$0] }.reduce(1, *)
-        let result = acc.map { finish($0, n) }
-        return Tensor(unchecked: outShape, storageOf(x.elementType, result))
+        if case .float(let v) = x.storage, let float {
+          let acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: Float(initial), float.combine)
+          return Tensor(unchecked: outShape, .float(acc.map { float.finish($0, n) }))
+        }
+        guard let v = x.storage.doubles else { throw kernelError("\(name) needs numbers") }
+        let acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: initial, combine)
+        return Tensor(unchecked: outShape, storageOf(x.elementType, acc.map { finish($0, n) }))
       }
     }
   }
+}
+
+extension Reductions {
+  /// CumSum: running sums along an axis given as an input; `exclusive` leaves each element
+  /// out of its own sum, `reverse` sums from the end. Floats accumulate in Float, in order.
+  fileprivate static func cumulativeSum() -> OperatorDefinition {
+    OperatorRegistry.define("", "CumSum", opsets: 11...22) { (ctx) throws(ModelError) in
+      let exclusive = try ctx.int("exclusive", default: 0) != 0
+      let reverse = try ctx.int("reverse", default: 0) != 0
+      return tensorKernel { (inputs) throws(ModelError) in
+        let x = try inputs.tensor(0)
+        let axisSpec = try inputs.tensor(1)
+        guard axisSpec.rank <= 1, axisSpec.count == 1, let axis = try axisSpec.integers("CumSum's axis").first else {
+          throw kernelError("CumSum's axis must be a single integer, got shape \(axisSpec.shape)")
+        }
+        guard x.rank > 0 else { throw kernelError("CumSum needs a tensor of rank 1 or more") }
+        let a = try normalizeAxis(axis, rank: x.rank)
+        let layout = (n: x.shape[a], inner: x.shape[(a + 1)...].reduce(1, *), exclusive: exclusive, reverse: reverse)
+        switch x.storage {
+        case .float(let v): return Tensor(unchecked: x.shape, .float(runningSums(v, layout, +)))
+        case .double(let v): return Tensor(unchecked: x.shape, .double(runningSums(v, layout, +)))
+        // Integers wrap on overflow rather than trap.
+        case .int64(let v): return Tensor(unchecked: x.shape, .int64(runningSums(v, layout, &+)))
+        case .int32(let v): return Tensor(unchecked: x.shape, .int32(runningSums(v, layout, &+)))
+        default: throw kernelError("CumSum needs numbers, got \(x.elementType)")
+        }
+      }
+    }
+  }
+}
+
+/// Running sums along lines of `n` elements spaced `inner` apart.
+private func runningSums<T: AdditiveArithmetic>(
+  _ v: [T], _ layout: (n: Int, inner: Int, exclusive: Bool, reverse: Bool), _ add: (T, T) -> T
+) -> [T] {
+  let (n, inner) = (layout.n, layout.inner)
+  var out = [T](repeating: .zero, count: v.count)
+  guard n > 0, inner > 0 else { return out }
+  let outer = v.count / (n * inner)
+  for o in 0..<outer {
+    for i in 0..<inner {
+      var sum = T.zero
+      for step in 0..<n {
+        let j = layout.reverse ? n - 1 - step : step
+        let index = (o * n + j) * inner + i
+        if layout.exclusive {
+          out[index] = sum
+          sum = add(sum, v[index])
+        } else {
+          sum = add(sum, v[index])
+          out[index] = sum
+        }
+      }
+    }
+  }
+  return out
+}
+
+/// Folds the elements of a row-major tensor of `shape` over the `reduced` axes, visiting
+/// them in row-major order; the result has the kept axes' shape.
+private func reduceAxes<T>(
+  _ v: [T], shape: [Int], reduced: Set<Int>, initial: T, _ combine: (T, T) -> T
+) -> [T] {
+  let rank = shape.count
+  let keptShape = shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
+  var acc = [T](repeating: initial, count: keptShape.reduce(1, *))
+  let outStrides = strides(of: keptShape)
+  var counter = [Int](repeating: 0, count: rank)
+  for e in 0..<v.count {
+    var o = 0
+    for d in 0..<rank where !reduced.contains(d) { o += counter[d] * outStrides[d] }
+    acc[o] = combine(acc[o], v[e])
+    var d = rank - 1
+    while d >= 0 {
+      counter[d] += 1
+      if counter[d] < shape[d] { break }
+      counter[d] = 0
+      d -= 1
+    }
+  }
+  return acc
 }
 
 /// Softmax over `n` elements spaced `inner` apart, for each of `outer` blocks, with the

@@ -1,0 +1,132 @@
+/// Operators that run a subgraph: Scan (opset 9 and later). If and Loop are not run.
+enum ControlFlowOperators {
+  static var definitions: [OperatorDefinition] {
+    [scan()]
+  }
+
+  /// Scan: runs `body` once per slice of the scan inputs, carrying the state variables from
+  /// one iteration to the next and stacking the body's scan outputs.
+  ///
+  /// Inputs are N initial states then M scan inputs; outputs are the N final states then
+  /// K stacked scan outputs. Opset 8's form, with a batch axis and sequence lengths, is not run.
+  private static func scan() -> OperatorDefinition {
+    OperatorRegistry.define("", "Scan", opsets: 9...22) { (ctx) throws(ModelError) in
+      guard let body = try ctx.subgraph("body") else { throw ctx.error("Scan needs a body graph attribute") }
+      guard let m = try ctx.int("num_scan_inputs"), m >= 1, m <= ctx.node.input.count else {
+        throw ctx.error("Scan needs num_scan_inputs between 1 and its \(ctx.node.input.count) inputs")
+      }
+      let declared = ctx.node.input.count
+      let n = declared - m
+      guard body.inputNames.count == declared else {
+        throw ctx.error(
+          "the body takes \(body.inputNames.count) inputs, but Scan passes \(n) states and \(m) scan slices")
+      }
+      let k = body.outputNames.count - n
+      guard k >= 0 else {
+        throw ctx.error("the body gives \(body.outputNames.count) outputs, fewer than the \(n) state variables")
+      }
+      guard ctx.node.output.count <= n + k else {
+        throw ctx.error("Scan has \(ctx.node.output.count) outputs, but its body gives \(n + k)")
+      }
+      func list(_ name: String, count: Int, default value: Int) throws(ModelError) -> [Int] {
+        let given = ctx.ints(name).map { Int(clamping: $0) }
+        if given.isEmpty { return [Int](repeating: value, count: count) }
+        guard given.count == count else { throw ctx.error("\(name) has \(given.count) entries, expected \(count)") }
+        return given
+      }
+      let inputAxes = try list("scan_input_axes", count: m, default: 0)
+      let outputAxes = try list("scan_output_axes", count: k, default: 0)
+      let inputReversed = try list("scan_input_directions", count: m, default: 0)
+      let outputReversed = try list("scan_output_directions", count: k, default: 0)
+      guard (inputReversed + outputReversed).allSatisfy({ $0 == 0 || $0 == 1 }) else {
+        throw ctx.error("scan directions must be 0 (forward) or 1 (reverse)")
+      }
+      let layout = ScanLayout(
+        states: n, scanInputs: m, scanOutputs: k, inputAxes: inputAxes, outputAxes: outputAxes,
+        inputReversed: inputReversed.map { $0 == 1 }, outputReversed: outputReversed.map { $0 == 1 })
+      return ClosureKernel { (inputs) throws(ModelError) in
+        try runScan(body, layout, inputs: inputs, declared: declared)
+      }
+    }
+  }
+}
+
+/// Scan's attributes, checked at load time.
+private struct ScanLayout: Sendable {
+  let states: Int
+  let scanInputs: Int
+  let scanOutputs: Int
+  let inputAxes: [Int]
+  let outputAxes: [Int]
+  let inputReversed: [Bool]
+  let outputReversed: [Bool]
+}
+
+private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: [Value?], declared: Int) throws(ModelError)
+  -> [Value]
+{
+  var state: [Value] = []
+  for i in 0..<layout.states {
+    guard i < inputs.count, let value = inputs[i] else { throw kernelError("state input \(i) is missing") }
+    state.append(value)
+  }
+  // Each scan input with its scanned axis moved to the front, so a slice is a contiguous block.
+  var sequences: [Tensor] = []
+  for j in 0..<layout.scanInputs {
+    var x = try inputs.tensor(layout.states + j)
+    guard x.rank >= 1 else { throw kernelError("scan input \(j) is a scalar; it needs an axis to scan") }
+    let axis = try normalizeAxis(layout.inputAxes[j], rank: x.rank)
+    if axis != 0 {
+      x = try transpose(x, perm: [axis] + (0..<x.rank).filter { $0 != axis })
+    }
+    sequences.append(x)
+  }
+  let length = sequences[0].shape[0]
+  guard sequences.allSatisfy({ $0.shape[0] == length }) else {
+    throw kernelError("the scan inputs have different lengths: \(sequences.map { $0.shape[0] })")
+  }
+  guard length > 0 || layout.scanOutputs == 0 else {
+    throw kernelError("Scan over zero iterations cannot give the shape of its scan outputs")
+  }
+  let captured = inputs[min(declared, inputs.count)...]
+  var collected = [[Tensor]](repeating: [], count: layout.scanOutputs)
+  for t in 0..<length {
+    var arguments = state
+    for (j, x) in sequences.enumerated() {
+      let row = layout.inputReversed[j] ? length - 1 - t : t
+      let size = x.count / length
+      let slice = x.storage.picking(Array(row * size..<(row + 1) * size))
+      arguments.append(.tensor(Tensor(unchecked: Array(x.shape.dropFirst()), slice)))
+    }
+    let results = try body.run(arguments, captured: captured)
+    guard results.count == layout.states + layout.scanOutputs else {
+      throw kernelError("the body gave \(results.count) values, expected \(layout.states + layout.scanOutputs)")
+    }
+    state = Array(results[..<layout.states])
+    for j in 0..<layout.scanOutputs {
+      guard let tensor = results[layout.states + j].tensor else {
+        throw kernelError("scan output \(j) of the body is not a tensor")
+      }
+      if let first = collected[j].first, first.shape != tensor.shape || first.elementType != tensor.elementType {
+        throw kernelError(
+          "scan output \(j) changes from \(first.elementType) \(first.shape) to \(tensor.elementType) "
+            + "\(tensor.shape) between iterations")
+      }
+      collected[j].append(tensor)
+    }
+  }
+  var outputs = state
+  for j in 0..<layout.scanOutputs {
+    let slices = layout.outputReversed[j] ? collected[j].reversed() : collected[j]
+    let sliceShape = slices.first?.shape ?? []
+    var stacked = Tensor(unchecked: [length] + sliceShape, try .joined(slices.map(\.storage)))
+    let axis = try normalizeAxis(layout.outputAxes[j], rank: stacked.rank)
+    if axis != 0 {
+      // Move the iteration axis from the front to `axis`.
+      let perm = (0..<stacked.rank).map { $0 < axis ? $0 + 1 : ($0 == axis ? 0 : $0) }
+      stacked = try transpose(stacked, perm: perm)
+    }
+    outputs.append(.tensor(stacked))
+  }
+  return outputs
+}

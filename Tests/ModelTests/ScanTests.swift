@@ -1,0 +1,112 @@
+import Foundation
+import SwiftProtobuf
+import Testing
+
+@testable import Model
+
+/// Scan runs its body once per slice; the body may read values of the graph around it.
+@Suite("Scan and subgraphs")
+struct ScanTests {
+  /// state ← state + x + bias, scan output state · scale; `bias` is computed by an outer node
+  /// listed after the Scan, `scale` is an outer initializer.
+  static func scanModel(attributes: [Onnx_AttributeProto] = [], bodyReads extra: String? = nil) throws -> Model {
+    var body = Onnx_GraphProto()
+    body.name = "body"
+    body.input = [valueInfo("s_in", [2]), valueInfo("x", [2])]
+    body.output = [valueInfo("s_out", [2]), valueInfo("y", [2])]
+    body.node = [
+      node("Add", ["s_in", "x"], ["t"]),
+      node("Add", ["t", extra ?? "bias"], ["s_out"]),
+      node("Mul", ["s_out", "scale"], ["y"]),
+    ]
+    var bodyAttribute = Onnx_AttributeProto()
+    bodyAttribute.name = "body"
+    bodyAttribute.type = .graph
+    bodyAttribute.g = body
+    var scan = node("Scan", ["init", "xs"], ["final", "ys"])
+    scan.attribute = [bodyAttribute, intAttribute("num_scan_inputs", 1)] + attributes
+
+    var scale = Onnx_TensorProto()
+    scale.name = "scale"
+    scale.dims = [2]
+    scale.dataType = 1
+    scale.floatData = [2, 2]
+    var model = Onnx_ModelProto()
+    model.irVersion = 8
+    var opset = Onnx_OperatorSetIdProto()
+    opset.version = 17
+    model.opsetImport = [opset]
+    model.graph.name = "scan"
+    model.graph.initializer = [scale]
+    model.graph.node = [scan, node("Identity", ["b"], ["bias"])]
+    model.graph.input = [valueInfo("init", [2]), valueInfo("xs", [3, 2]), valueInfo("b", [2])]
+    model.graph.output = [valueInfo("final", [2]), valueInfo("ys", [3, 2])]
+    return try Model(data: try model.serializedData(), name: "scan")
+  }
+
+  static let inputs: [String: Tensor] = {
+    guard let i = try? Tensor(shape: [2], floats: [0, 0]), let xs = try? Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6]),
+      let b = try? Tensor(shape: [2], floats: [10, 20])
+    else { return [:] }
+    return ["init": i, "xs": xs, "b": b]
+  }()
+
+  @Test("the state is carried, the scan outputs are stacked, and the body reads outer values and initializers")
+  func carriesStateAndReadsOuterScope() throws {
+    let r = try Self.scanModel().run(Self.inputs)
+    #expect(r["final"]?.tensor == (try Tensor(shape: [2], floats: [39, 72])))
+    #expect(r["ys"]?.tensor == (try Tensor(shape: [3, 2], floats: [22, 44, 48, 92, 78, 144])))
+  }
+
+  @Test("scan_output_directions = 1 stacks the outputs last iteration first")
+  func reversedOutput() throws {
+    let model = try Self.scanModel(attributes: [intsAttribute("scan_output_directions", [1])])
+    let r = try model.run(Self.inputs)
+    #expect(r["ys"]?.tensor == (try Tensor(shape: [3, 2], floats: [78, 144, 48, 92, 22, 44])))
+  }
+
+  @Test("a body that reads a name defined nowhere fails at load time, naming it")
+  func undefinedOuterName() {
+    #expect {
+      _ = try Self.scanModel(bodyReads: "nowhere")
+    } throws: { error in
+      (error as? ModelError)?.code == .invalidGraph && "\(error)".contains("nowhere")
+    }
+  }
+
+  @Test("If and Loop stay unsupported")
+  func otherControlFlowIsUnsupported() throws {
+    let model = try? oneNodeModel("If", inputs: [("c", .bool)], output: .float)
+    #expect(model == nil)
+    #expect(!OperatorRegistry.supportedOperators.contains(OperatorKey(domain: "", opType: "Loop")))
+  }
+}
+
+private func node(_ opType: String, _ inputs: [String], _ outputs: [String]) -> Onnx_NodeProto {
+  var n = Onnx_NodeProto()
+  n.opType = opType
+  n.input = inputs
+  n.output = outputs
+  return n
+}
+
+private func valueInfo(_ name: String, _ shape: [Int64]) -> Onnx_ValueInfoProto {
+  var info = Onnx_ValueInfoProto()
+  info.name = name
+  info.type.tensorType.elemType = 1
+  info.type.tensorType.shape.dim = shape.map { d in
+    var dim = Onnx_TensorShapeProto.Dimension()
+    dim.dimValue = d
+    return dim
+  }
+  return info
+}
+
+/// An integer-list attribute.
+func intsAttribute(_ name: String, _ values: [Int64]) -> Onnx_AttributeProto {
+  var a = Onnx_AttributeProto()
+  a.name = name
+  a.type = .ints
+  a.ints = values
+  return a
+}
