@@ -23,7 +23,7 @@ public struct Model: Sendable {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ModelError(.unreadableFile, "cannot read \(url.path): \(readableReason(error))")
+      throw ModelError(.unreadableFile, "cannot read \(url.relativePath): \(readableReason(error))")
     }
     var sidecar = schema
     if sidecar == nil {
