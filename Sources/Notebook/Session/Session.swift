@@ -34,7 +34,15 @@ public final class Session {
   public static let transcriptWidth = 80
 
   /// The model predictions use.
-  public internal(set) var model: Model
+  public internal(set) var model: Model {
+    didSet { modelDidChange?(model) }
+  }
+  /// Called when `load` switches the model (the notebook's server swaps what it serves).
+  public var modelDidChange: ((Model) -> Void)?
+  /// During a replay, what the current cell printed when it was recorded (set by the replayer).
+  var recordedOutput: String?
+  /// During a replay, what commands want the replayer to say (such as a load test not re-run).
+  var replayNotes: [String] = []
   /// How the model was named when loaded: a built-in name or a path.
   public internal(set) var modelReference: String
   /// How the session prints.

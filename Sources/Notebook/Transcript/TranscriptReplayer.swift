@@ -24,7 +24,11 @@ public struct TranscriptReplayer {
   }
 
   /// Replays the transcript at `path`.
-  public static func replay(path: String, mode: Mode) -> Outcome {
+  /// - Parameters:
+  ///   - path: the transcript file.
+  ///   - mode: show, check or update.
+  ///   - commands: extra commands for the replayed session, such as `serve` and `loadtest`.
+  public static func replay(path: String, mode: Mode, commands: [any CommandHandler] = []) -> Outcome {
     guard let data = FileManager.default.contents(atPath: path) else {
       return Outcome(output: "", messages: "fathom: cannot read \(path)\n", exitStatus: 1)
     }
@@ -38,7 +42,7 @@ public struct TranscriptReplayer {
     let replayed: Transcript
     var messages = ""
     do {
-      (replayed, messages) = try rerun(recorded, relativeTo: directory)
+      (replayed, messages) = try rerun(recorded, relativeTo: directory, commands: commands)
     } catch {
       return Outcome(output: "", messages: "fathom: \(path): \(error.message)\n", exitStatus: 1)
     }
@@ -71,7 +75,8 @@ public struct TranscriptReplayer {
 
   /// Runs every cell of `transcript` in a fresh session at width 80 without colour.
   /// - Returns: the transcript with fresh outputs, and warnings.
-  static func rerun(_ transcript: Transcript, relativeTo directory: String) throws(NotebookError)
+  static func rerun(_ transcript: Transcript, relativeTo directory: String, commands: [any CommandHandler] = [])
+    throws(NotebookError)
     -> (Transcript, String)
   {
     var reference = transcript.header.model
@@ -87,14 +92,18 @@ public struct TranscriptReplayer {
     }
     let session = Session(
       model: model, modelReference: transcript.header.model, options: Session.Options(replaying: true))
+    for command in commands { session.register(command) }
     for entry in transcript.entries {
       switch entry {
       case .note(let note): session.run(note)
-      case .cell(let input, _):
+      case .cell(let input, let output):
+        session.recordedOutput = output
         session.run(input)
+        session.recordedOutput = nil
       }
       if session.quitRequested { break }
     }
+    warnings += session.replayNotes.map { $0 + "\n" }.joined()
     return (session.transcript, warnings)
   }
 }
