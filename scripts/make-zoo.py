@@ -187,7 +187,6 @@ SUMMARY = []
 # Models fathom cannot run yet, with the reason; index.json marks them "pending" and
 # the Swift zoo tests list them as known issues instead of failing.
 PENDING = {
-    "digits_torch_conv1d": "needs Conv and MaxPool (ai.onnx)",
 }
 
 # Classifiers whose second output holds decision scores, not probabilities

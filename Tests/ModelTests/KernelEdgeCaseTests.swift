@@ -129,6 +129,57 @@ struct KernelEdgeCaseTests {
   }
 }
 
+extension KernelEdgeCaseTests {
+  @Test("Conv and MaxPool reject windows that do not fit, weights that do not fit the groups, and unknown auto_pad")
+  func windowsThatDoNotFit() throws {
+    let pool = try oneNodeModel(
+      "MaxPool", inputs: [("x", .float)], output: .float, attributes: [intsAttribute("kernel_shape", [4])])
+    #expect(throws: ModelError.self) { try pool.run(["x": Tensor(shape: [1, 1, 3], floats: [1, 2, 3])]) }
+    #expect(throws: ModelError.self) {
+      try oneNodeModel(
+        "MaxPool", inputs: [("x", .float)], output: .float,
+        attributes: [intsAttribute("kernel_shape", [3]), intsAttribute("dilations", [.max])])
+    }
+    let dilated = try oneNodeModel(
+      "MaxPool", inputs: [("x", .float)], output: .float,
+      attributes: [intsAttribute("kernel_shape", [3]), intsAttribute("dilations", [1 << 30])])
+    #expect(throws: ModelError.self) { try dilated.run(["x": Tensor(shape: [1, 1, 3], floats: [1, 2, 3])]) }
+    let conv = try oneNodeModel(
+      "Conv", inputs: [("x", .float), ("w", .float)], output: .float, attributes: [intAttribute("group", 2)])
+    #expect(throws: ModelError.self) {
+      try conv.run([
+        "x": Tensor(shape: [1, 3, 2], floats: [1, 2, 3, 4, 5, 6]), "w": Tensor(shape: [1, 3, 1], floats: [1, 1, 1]),
+      ])
+    }
+    var autoPad = Onnx_AttributeProto()
+    autoPad.name = "auto_pad"
+    autoPad.type = .string
+    autoPad.s = Data("SAME_MIDDLE".utf8)
+    #expect {
+      _ = try oneNodeModel("Conv", inputs: [("x", .float), ("w", .float)], output: .float, attributes: [autoPad])
+    } throws: { ($0 as? ModelError)?.code == .unsupported }
+  }
+
+  @Test("a 1-D Conv with padding, stride and bias, then MaxPool with ceil_mode, give the reference values")
+  func convolutionThenPooling() throws {
+    let conv = try oneNodeModel(
+      "Conv", inputs: [("x", .float), ("w", .float), ("b", .float)], output: .float,
+      attributes: [intsAttribute("pads", [1, 1]), intsAttribute("strides", [2])])
+    let y = try conv.run([
+      "x": Tensor(shape: [1, 1, 5], floats: [1, 2, 3, 4, 5]), "w": Tensor(shape: [1, 1, 3], floats: [1, 10, 100]),
+      "b": Tensor(shape: [1], floats: [0.5]),
+    ])
+    // Windows [0,1,2], [2,3,4], [4,5,0] of the padded input.
+    #expect(y["y"]?.tensor == (try Tensor(shape: [1, 1, 3], floats: [210.5, 432.5, 54.5])))
+    let pool = try oneNodeModel(
+      "MaxPool", inputs: [("x", .float)], output: .float, extraOutputs: [("i", .int64)],
+      attributes: [intsAttribute("kernel_shape", [2]), intsAttribute("strides", [2]), intAttribute("ceil_mode", 1)])
+    let p = try pool.run(["x": Tensor(shape: [1, 1, 5], floats: [3, 1, .nan, 2, 7])])
+    #expect(p["y"]?.tensor == (try Tensor(shape: [1, 1, 3], floats: [3, 2, 7])))
+    #expect(p["i"]?.tensor?.storage == .int64([0, 3, 4]))
+  }
+}
+
 /// An integer attribute.
 func intAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
   var a = Onnx_AttributeProto()
