@@ -60,7 +60,9 @@ let package = Package(
     .target(
       name: "Notebook",
       dependencies: [
-        "Model", "Plot", "CLibedit",
+        "Model", "Plot", "Server", "CLibedit",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
       ],
       swiftSettings: strictSettings
     ),
