@@ -2,11 +2,12 @@
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 # Debian packages the build and the tests need: libedit for the line editor, pkg-config
-# to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite.
-APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata
+# to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite,
+# wrk for the test that checks `loadtest` against it.
+APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk
 BENCH_APT_PACKAGES := wrk hyperfine
 
-.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server clean
+.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-loadtest clean
 
 all: build
 
@@ -40,7 +41,7 @@ test: deps
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
-bench: bench-model bench-server
+bench: bench-model bench-server bench-loadtest
 
 # fathom's inference speed against onnxruntime's Python API on the same zoo models.
 bench-model: bench-deps
@@ -50,6 +51,10 @@ bench-model: bench-deps
 # Builds fathom in release into .build-release and the Python peers into .venv-peers.
 bench-server: bench-deps
 	scripts/bench-server.sh
+
+# fathom loadtest against wrk on the same fathom serve, same duration and connections.
+bench-loadtest: bench-deps
+	scripts/bench-loadtest.sh
 
 clean:
 	rm -rf .build

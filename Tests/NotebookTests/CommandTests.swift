@@ -16,7 +16,7 @@ struct CommandTests {
       ("sweep petal_length steps 1", "steps should be a whole number from 2 to 2000, got 1"),
       ("sweep petal_length from 2 to 2", "the sweep needs two different finite ends, got 2 and 2"),
       ("sweep petal_length, petal_length", "sweep two different features, not petal_length twice"),
-      ("load nowhere.onnx", "cannot read nowhere.onnx: no such file"),
+      ("load /nowhere.onnx", "cannot read /nowhere.onnx: no such file"),
       ("del nothing", "there is no variable nothing"),
       ("help predikt", "no help on predikt; did you mean predict?"),
       ("serve 8080", "serve is not available yet in this build"),
@@ -70,8 +70,8 @@ struct CommandTests {
   @Test("vars, del, history and load keep the session consistent")
   func sessionCommands() throws {
     #expect(try run(["a = 1; b = [1, 2]", "vars"]) == "a  number   1\nb  list[2]  [1, 2]")
-    #expect(try run(["a = 1", "del a", "a"]) == "error: unknown name a")
-    #expect(try run(["a = 1", "history"]) == "[1] a = 1\n[2] history")
+    #expect(try run(["a = 1", "del a", "a"]).contains("\nerror: unknown name a"))
+    #expect(try run(["a = 1", "b = 2", "history"]) == "[1] a = 1\n[2] b = 2")
     #expect(try run(["load diabetes", "model"]).contains("task:     regression"))
   }
 

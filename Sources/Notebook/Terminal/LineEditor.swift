@@ -120,6 +120,8 @@ final class LineEditor {
   func remember(_ line: String) {
     guard !line.trimmingWhitespace.isEmpty else { return }
     fathom_history_enter(history, &event, line)
+    // Saved at once, so that a killed fathom keeps its history too.
+    saveHistory()
   }
 
   /// Writes history to its file.

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+/// Drives the built fathom binary in a real terminal (tmux): typing, reading the screen.
+struct TmuxDriver {
+  let socket = "fathom-test-\(UUID().uuidString.prefix(8))"
+  let session = "fathom"
+
+  static var tmuxPath: String? {
+    ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
+  /// The fathom binary: $FATHOM_BINARY, or `fathom` beside the test bundle.
+  static var fathomBinary: String? {
+    if let path = ProcessInfo.processInfo.environment["FATHOM_BINARY"] { return path }
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<3 {
+      let candidate = directory.appendingPathComponent("fathom").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    return nil
+  }
+
+  @discardableResult
+  func tmux(_ arguments: [String]) throws -> String {
+    // The first command forks the tmux server, which inherits the child's descriptors and
+    // keeps them open: only commands that print are read, and by then the server exists.
+    let printing = ["capture-pane", "display-message"].contains(arguments.first ?? "")
+    return try ChildProcess.run(Self.tmuxPath ?? "/usr/bin/tmux", ["-L", socket] + arguments, capture: printing).output
+  }
+
+  func start(_ command: String) throws {
+    try tmux(["new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+    try tmux(["set-option", "-t", session, "remain-on-exit", "on"])
+  }
+
+  func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
+
+  func type(_ text: String) throws { try tmux(["send-keys", "-t", session, "-l", text]) }
+
+  func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session]) }
+
+  /// Waits until the screen contains `text` (tmux drops trailing spaces); fails after 10 seconds.
+  func waitFor(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    for _ in 0..<200 {
+      if try screen().contains(text) { return }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("the screen never showed \(text.debugDescription):\n\(try screen())", sourceLocation: sourceLocation)
+    throw CancellationError()
+  }
+
+  func paneValue(_ format: String) throws -> String {
+    try tmux(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  func kill() { _ = try? tmux(["kill-server"]) }
+}
+
+private let tmuxRequired = ProcessInfo.processInfo.environment["CI"] != nil
+
+@Suite("fathom in a real terminal (tmux)", .serialized)
+struct TerminalTests {
+  @Test(
+    "history, Tab completion, Ctrl-C on a line, Ctrl-D, and restoring a killed session",
+    .enabled(if: TmuxDriver.tmuxPath != nil || tmuxRequired, "tmux is not installed (and CI is not set): skipped"))
+  func realTerminal() async throws {
+    let binary = try #require(TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
+    let state = NSTemporaryDirectory() + "fathom-tmux-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let command = "env XDG_STATE_HOME=\(state) TERM=xterm-256color \(binary)"
+    let t = TmuxDriver()
+    defer { t.kill() }
+    try t.start(command)
+    try await t.waitFor("[1]>")
+
+    try t.type("x = 41")
+    try t.send("Enter")
+    try await t.waitFor("[2]>")
+
+    // Tab: the common prefix, then the candidates.
+    try t.type("pet")
+    try t.send("Tab")
+    try await t.waitFor("[2]> petal_")
+    try t.send("Tab")
+    try await t.waitFor("petal_length  petal_width")
+
+    // Ctrl-C abandons the line and keeps the session (the cell number does not move).
+    try t.send("C-c")
+    try await t.waitFor("[2]> petal_^C\n[2]> ")
+
+    // Up recalls the previous line.
+    try t.send("Up")
+    try await t.waitFor("[2]> x = 41")
+    try t.send("C-u")
+    try t.type("x + 1")
+    try t.send("Enter")
+    try await t.waitFor("42\n[3]>")
+
+    // Ctrl-R searches history.
+    try t.send("C-r")
+    try t.type("= 4")
+    try await t.waitFor("x = 41")
+    try t.send("C-g", "C-u")
+
+    // Killed: the autosave stays and the next start offers it.
+    let pid = try t.paneValue("#{pane_pid}")
+    try t.tmux(["run-shell", "kill -9 \(pid)"])
+    for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
+    try t.tmux(["kill-session", "-t", t.session])
+    try t.start(command)
+    try await t.waitFor("an unsaved session (2 cells) can be restored: type restore")
+    try t.type("restore")
+    try t.send("Enter")
+    try await t.waitFor("restored 2 cells from")
+    try t.type("x")
+    try t.send("Enter")
+    try await t.waitFor("41\n[4]>")
+
+    // History survived the kill: Up shows the last line typed before it.
+    try t.send("Up")
+    try await t.waitFor("[4]> x")
+
+    // Ctrl-D on an empty line exits.
+    try t.send("C-u", "C-d")
+    for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
+    #expect(try t.paneValue("#{pane_dead}") == "1")
+  }
+
+  @Test("without a terminal: no prompts, just outputs", .enabled(if: TmuxDriver.fathomBinary != nil))
+  func piped() throws {
+    let (status, text) = try ChildProcess.run(
+      try #require(TmuxDriver.fathomBinary), [], input: "x = 2\nx * 21\npredict petal_length=1.4 petal_width=0.2\n",
+      capture: true)
+    #expect(text.hasPrefix("42\npredicted: setosa"))
+    #expect(!text.contains("[1]>"))
+    #expect(status == 0)
+  }
+}
+
+/// Runs a program with posix_spawn and waits for it (Foundation's Process can hang
+/// in waitUntilExit on Linux when its child forks a daemon, as tmux does).
+enum ChildProcess {
+  static func run(_ path: String, _ arguments: [String], input: String? = nil, capture: Bool) throws -> (
+    status: Int32, output: String
+  ) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    var outPipe: [Int32] = [-1, -1]
+    var inPipe: [Int32] = [-1, -1]
+    if capture {
+      guard pipe(&outPipe) == 0 else { throw POSIXError(.EIO) }
+      posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+      posix_spawn_file_actions_addclose(&actions, outPipe[0])
+      posix_spawn_file_actions_addclose(&actions, outPipe[1])
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if input != nil {
+      guard pipe(&inPipe) == 0 else { throw POSIXError(.EIO) }
+      posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+      posix_spawn_file_actions_addclose(&actions, inPipe[0])
+      posix_spawn_file_actions_addclose(&actions, inPipe[1])
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+    if let input {
+      close(inPipe[0])
+      _ = Array(input.utf8).withUnsafeBytes { write(inPipe[1], $0.baseAddress, $0.count) }
+      close(inPipe[1])
+    }
+    var output = Data()
+    if capture {
+      close(outPipe[1])
+      var buffer = [UInt8](repeating: 0, count: 65536)
+      while true {
+        let n = read(outPipe[0], &buffer, buffer.count)
+        if n <= 0 { break }
+        output.append(contentsOf: buffer[0..<n])
+      }
+      close(outPipe[0])
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return (exitStatus, String(decoding: output, as: UTF8.self))
+  }
+}
