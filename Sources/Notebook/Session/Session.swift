@@ -39,8 +39,6 @@ public final class Session {
   }
   /// Called when `load` switches the model (the notebook's server swaps what it serves).
   public var modelDidChange: ((Model) -> Void)?
-  /// During a replay, what the current cell printed when it was recorded (set by the replayer).
-  var recordedOutput: String?
   /// During a replay, what commands want the replayer to say (such as a load test not re-run).
   var replayNotes: [String] = []
   /// How the model was named when loaded: a built-in name or a path.
@@ -53,9 +51,6 @@ public final class Session {
   public private(set) var transcript: Transcript
   /// Set by `quit`.
   public internal(set) var quitRequested = false
-  /// During a replay, the output the running cell printed when it was recorded
-  /// (a command whose output cannot be reproduced, such as a load test, may reuse it).
-  public internal(set) var recordedOutput: String?
   /// Called after every cell (autosave hooks in here).
   public var afterCell: ((Session) -> Void)?
 
