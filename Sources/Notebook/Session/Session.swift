@@ -51,6 +51,9 @@ public final class Session {
   public private(set) var transcript: Transcript
   /// Set by `quit`.
   public internal(set) var quitRequested = false
+  /// During a replay, the output the running cell printed when it was recorded
+  /// (a command whose output cannot be reproduced, such as a load test, may reuse it).
+  public internal(set) var recordedOutput: String?
   /// Called after every cell (autosave hooks in here).
   public var afterCell: ((Session) -> Void)?
 
