@@ -118,9 +118,9 @@ struct TerminalTests {
     try t.send("Enter")
     try await t.waitFor("41\n[4]>")
 
-    // History survived the kill: Up shows the last line typed before it.
-    try t.send("Up")
-    try await t.waitFor("[4]> x")
+    // History survived the kill: past "x" and "restore", Up reaches the line typed before it.
+    try t.send("Up", "Up", "Up")
+    try await t.waitFor("[4]> x + 1")
 
     // Ctrl-D on an empty line exits.
     try t.send("C-u", "C-d")
