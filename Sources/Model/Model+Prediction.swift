@@ -138,30 +138,36 @@ extension Model {
     values.reserveCapacity(features.count)
     var defaultsUsed: [String] = []
     let missingAllowed = acceptsMissingNumbers
-    for feature in features {
-      var value = row[feature.name]
-      if value == nil, policy.useDefaults, let d = feature.defaultValue {
-        value = d
-        defaultsUsed.append(feature.name)
+    // Read the features in place: copying a Feature copies its strings and arrays.
+    features.withUnsafeBufferPointer { features in
+      for i in features.indices {
+        var value = row[features[i].name]
+        if value == nil, policy.useDefaults, let d = features[i].defaultValue {
+          value = d
+          defaultsUsed.append(features[i].name)
+        }
+        guard let given = value else {
+          issues.append(ValidationIssue(row: index, feature: features[i].name, kind: .missing))
+          values.append(.null)
+          continue
+        }
+        let checked = check(
+          given, type: features[i].type, minimum: features[i].minimum, maximum: features[i].maximum,
+          policy: policy, missingAllowed: missingAllowed)
+        if let kind = checked.issue {
+          issues.append(ValidationIssue(row: index, feature: features[i].name, kind: kind, input: given))
+        }
+        values.append(checked.value)
       }
-      guard let given = value else {
-        issues.append(ValidationIssue(row: index, feature: feature.name, kind: .missing))
-        values.append(.null)
-        continue
-      }
-      let checked = check(given, against: feature, policy: policy, missingAllowed: missingAllowed)
-      if let kind = checked.issue {
-        issues.append(ValidationIssue(row: index, feature: feature.name, kind: kind, input: given))
-      }
-      values.append(checked.value)
     }
     return (values, defaultsUsed)
   }
 
-  private func check(_ value: FeatureValue, against feature: Feature, policy: ValidationPolicy, missingAllowed: Bool)
-    -> (value: FeatureValue, issue: ValidationIssue.Kind?)
-  {
-    switch feature.type {
+  private func check(
+    _ value: FeatureValue, type: FeatureType, minimum: Double?, maximum: Double?, policy: ValidationPolicy,
+    missingAllowed: Bool
+  ) -> (value: FeatureValue, issue: ValidationIssue.Kind?) {
+    switch type {
     case .number, .integer:
       var number: Double
       switch value {
@@ -169,30 +175,30 @@ extension Model {
       case .string(let s):
         // Numeric strings are accepted, as Pydantic's lax mode does.
         guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
-          return (value, .wrongType(expected: feature.type))
+          return (value, .wrongType(expected: type))
         }
         number = d
       case .null where missingAllowed:
         return (.number(.nan), nil)
       default:
-        return (value, .wrongType(expected: feature.type))
+        return (value, .wrongType(expected: type))
       }
       if number.isNaN, missingAllowed { return (.number(number), nil) }
       guard number.isFinite else { return (.number(number), .notFinite) }
-      if case .integer = feature.type, number != number.rounded() { return (value, .notInteger) }
+      if case .integer = type, number != number.rounded() { return (value, .notInteger) }
       if policy.enforceRanges {
-        if let lo = feature.minimum, number < lo { return (.number(number), .belowMinimum(lo)) }
-        if let hi = feature.maximum, number > hi { return (.number(number), .aboveMaximum(hi)) }
+        if let lo = minimum, number < lo { return (.number(number), .belowMinimum(lo)) }
+        if let hi = maximum, number > hi { return (.number(number), .aboveMaximum(hi)) }
       }
       return (.number(number), nil)
     case .boolean:
       if case .bool = value { return (value, nil) }
-      return (value, .wrongType(expected: feature.type))
+      return (value, .wrongType(expected: type))
     case .string:
       if case .string = value { return (value, nil) }
-      return (value, .wrongType(expected: feature.type))
+      return (value, .wrongType(expected: type))
     case .category(let categories):
-      guard case .string(let s) = value else { return (value, .wrongType(expected: feature.type)) }
+      guard case .string(let s) = value else { return (value, .wrongType(expected: type)) }
       if !categories.isEmpty, !categories.contains(s) { return (value, .notAllowed(categories: categories)) }
       return (value, nil)
     }
@@ -203,35 +209,34 @@ extension Model {
     var tensors: [Tensor] = []
     for (inputIndex, input) in signature.inputs.enumerated() {
       let (width, pairs) = layout.columns[inputIndex]
-      let columns = pairs.map { (offset: $0.feature, element: signature.features[$0.feature]) }
       let rank = input.shape?.count ?? 2
       let shape = rank == 1 ? [n * width] : [n, width]
-      let type = input.elementType ?? .float
-      func numbers() -> [Double] {
-        var out = [Double](repeating: 0, count: n * width)
+      // Every cell starts at 0 (or ""); a feature's value, checked by `resolve`, fills its column.
+      func fill<T>(_ zero: T, _ convert: (FeatureValue) -> T?) -> [T] {
+        var out = [T](repeating: zero, count: n * width)
         for (r, row) in rows.enumerated() {
-          for (featureIndex, feature) in columns {
-            if case .number(let d) = row[featureIndex] { out[r * width + feature.binding.column] = d }
-            if case .bool(let b) = row[featureIndex] { out[r * width + feature.binding.column] = b ? 1 : 0 }
+          for (feature, column) in pairs {
+            if let v = convert(row[feature]) { out[r * width + column] = v }
           }
         }
         return out
       }
-      let storage: Tensor.Storage
-      switch type {
-      case .float: storage = .float(numbers().map { Float($0) })
-      case .double: storage = .double(numbers())
-      case .int64: storage = .int64(numbers().map { Int64($0) })
-      case .int32: storage = .int32(numbers().map { Int32(clamping: Int64($0)) })
-      case .bool: storage = .bool(numbers().map { $0 != 0 })
-      case .string:
-        var out = [String](repeating: "", count: n * width)
-        for (r, row) in rows.enumerated() {
-          for (featureIndex, feature) in columns {
-            if case .string(let s) = row[featureIndex] { out[r * width + feature.binding.column] = s }
-          }
+      func number(_ v: FeatureValue) -> Double? {
+        switch v {
+        case .number(let d): d
+        case .bool(let b): b ? 1 : 0
+        default: nil
         }
-        storage = .string(out)
+      }
+      let storage: Tensor.Storage
+      switch input.elementType ?? .float {
+      case .float: storage = .float(fill(0) { number($0).map { Float($0) } })
+      case .double: storage = .double(fill(0, number))
+      // Integer features were checked to be whole; out-of-range values saturate rather than trap.
+      case .int64: storage = .int64(fill(0) { number($0).map { Int64(saturating: $0) } })
+      case .int32: storage = .int32(fill(0) { number($0).map { Int32(clamping: Int64(saturating: $0)) } })
+      case .bool: storage = .bool(fill(false) { number($0).map { $0 != 0 } })
+      case .string: storage = .string(fill("") { if case .string(let s) = $0 { s } else { nil } })
       }
       tensors.append(Tensor(unchecked: shape, storage))
     }
