@@ -7,7 +7,7 @@ SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk
 BENCH_APT_PACKAGES := wrk hyperfine
 
-.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-loadtest clean
+.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest clean
 
 all: build
 
@@ -41,7 +41,8 @@ test: deps
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
-bench: bench-model bench-server bench-loadtest
+# Regenerates every table of docs/PERFORMANCE.md.
+bench: bench-model bench-server bench-startup bench-plot bench-loadtest
 
 # fathom's inference speed against onnxruntime's Python API on the same zoo models.
 bench-model: bench-deps
@@ -51,6 +52,14 @@ bench-model: bench-deps
 # Builds fathom in release into .build-release and the Python peers into .venv-peers.
 bench-server: bench-deps
 	scripts/bench-server.sh
+
+# Time to the first prompt and to replay each transcript, against IPython's start-up.
+bench-startup: bench-deps
+	scripts/bench-startup.sh
+
+# Terminal plot rendering against plotext.
+bench-plot: bench-deps
+	scripts/bench-plot.sh
 
 # fathom loadtest against wrk on the same fathom serve, same duration and connections.
 bench-loadtest: bench-deps
