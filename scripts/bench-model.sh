@@ -25,7 +25,8 @@ log() { printf '%s\n' "bench-model: $*" >&2; }
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building fathom (release, $SCRATCH)"
-  swift build -c release --scratch-path "$SCRATCH" --product fathom >&2
+  # shellcheck disable=SC2046
+  swift build -c release --scratch-path "$SCRATCH" $(scripts/release-flags.sh) --product fathom >&2
 fi
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import onnxruntime, numpy' 2>/dev/null; then
   log "installing onnxruntime into $VENV (scripts/peers/requirements.txt)"

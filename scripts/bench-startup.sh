@@ -21,7 +21,8 @@ log() { printf '%s\n' "bench-startup: $*" >&2; }
 command -v hyperfine >/dev/null || { log "hyperfine is missing (make bench-deps installs it)"; exit 1; }
 if [ -z "${SKIP_BUILD:-}" ]; then
   log "building fathom (release, $SCRATCH)"
-  swift build -c release --scratch-path "$SCRATCH" --product fathom >&2
+  # shellcheck disable=SC2046
+  swift build -c release --scratch-path "$SCRATCH" $(scripts/release-flags.sh) --product fathom >&2
 fi
 if [ ! -x "$VENV/bin/ipython" ]; then
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
