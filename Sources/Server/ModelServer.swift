@@ -104,9 +104,11 @@ public actor ModelServer {
       server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
       configuration: ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-      onServerRunning: { channel in
+      onServerRunning: { [store] channel in
         readiness.set(true)
         bound.resolve(.success(channel.localAddress?.port ?? configuration.port))
+        // Once the port answers, build what /openapi.json and /docs serve.
+        store.served.warmInBackground()
       },
       logger: configuration.logger
     )

@@ -24,9 +24,9 @@ public final class ModelStore: Sendable {
   ///   - model: the new model.
   ///   - loadDuration: how long loading it took.
   public func swap(to model: Model, loadDuration: Duration? = nil) {
-    // Precomputing the documents happens outside the lock, so requests never wait on it.
     let next = ServedModel(model, loadDuration: loadDuration)
     current.withLock { $0 = next }
+    next.warmInBackground()
   }
 
   /// The current model with everything precomputed for it.

@@ -2,7 +2,8 @@ import Foundation
 import Model
 
 /// A model and everything the server derives from it once, not per request:
-/// its version, the fixed tail of every prediction response, and the documents.
+/// its version, the fixed tail of every prediction response, and the documents (the two
+/// slow ones, OpenAPI and /docs, on first use or when `warm()` runs).
 final class ServedModel: Sendable {
   let model: Model
   /// The model's version: its `version` metadata entry, or the start of its SHA-256.
@@ -18,9 +19,12 @@ final class ServedModel: Sendable {
   /// `GET /v2/models/{name}`.
   let inferenceMetadata: [UInt8]
   /// `GET /openapi.json`.
-  let openAPIDocument: [UInt8]
+  var openAPIDocument: [UInt8] { openAPI.value }
   /// `GET /docs`.
-  let docsPage: [UInt8]
+  var docsPage: [UInt8] { docs.value }
+
+  private let openAPI: LazyDocument
+  private let docs: LazyDocument
 
   init(_ model: Model, loadDuration: Duration?) {
     self.model = model
@@ -38,8 +42,18 @@ final class ServedModel: Sendable {
     featureNames = Set(model.signature.featureNames)
     modelDocument = ModelDocument.json(for: model, version: version)
     inferenceMetadata = InferenceProtocol.metadata(for: model, version: version)
-    let openAPI = OpenAPIDocument(model: model, version: version)
-    openAPIDocument = openAPI.json
-    docsPage = DocsPage.html(for: model, version: version)
+    openAPI = LazyDocument { OpenAPIDocument(model: model, version: version).json }
+    docs = LazyDocument { DocsPage.html(for: model, version: version) }
+  }
+
+  /// Builds the lazy documents now, so the first request for them does not wait.
+  func warm() {
+    _ = openAPI.value
+    _ = docs.value
+  }
+
+  /// Builds the lazy documents in a background task.
+  func warmInBackground() {
+    _Concurrency.Task.detached(priority: .background) { self.warm() }
   }
 }
