@@ -19,7 +19,7 @@ struct Repl: ParsableCommand {
 
   func run() throws {
     let loaded = try loadModel(model)
-    let status = InteractiveLoop(model: loaded, reference: model).run()
+    let status = InteractiveLoop(model: loaded, reference: model, commands: ServerCommands.make()).run()
     if status != 0 { throw ExitCode(status) }
   }
 }

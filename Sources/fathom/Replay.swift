@@ -21,6 +21,9 @@ struct Replay: ParsableCommand {
   @Flag(help: "Rewrite the recorded outputs with the fresh ones.")
   var update = false
 
+  @Flag(help: "Run serve and loadtest cells again (by default their recorded outputs are kept).")
+  var rerunLoadtests = false
+
   func validate() throws {
     if check && update { throw ValidationError("--check and --update cannot be used together") }
     if files.isEmpty { throw ValidationError("give a transcript file to replay") }
@@ -30,7 +33,8 @@ struct Replay: ParsableCommand {
     let mode: TranscriptReplayer.Mode = check ? .check : update ? .update : .show
     var status: Int32 = 0
     for file in files {
-      let outcome = TranscriptReplayer.replay(path: file, mode: mode)
+      let outcome = TranscriptReplayer.replay(
+        path: file, mode: mode, commands: ServerCommands.make(rerunOnReplay: rerunLoadtests))
       FileHandle.standardOutput.write(Data(outcome.output.utf8))
       FileHandle.standardError.write(Data(outcome.messages.utf8))
       status = max(status, outcome.exitStatus)

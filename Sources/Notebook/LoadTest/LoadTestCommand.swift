@@ -1,0 +1,175 @@
+internal import Foundation
+internal import Model
+#if canImport(Glibc)
+  internal import Glibc
+#endif
+
+/// `loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=…] [method=GET]`.
+struct LoadTestCommand: CommandHandler {
+  let name = "loadtest"
+  let usage = "loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=JSON] [method=POST|GET]"
+  let summary = "load-test a server: requests/s, latency percentiles, errors, plots"
+  let details = """
+    Without a URL, the session's own server (serve) is tested with POST /predict and a
+    body made from the current inputs (the feature variables, defaults for the rest).
+    Closed loop by default: each connection sends its next request when the last is
+    answered. rate=R sends R requests per second in all (open loop) and measures each
+    latency from when the request was due, so stalls are not hidden. Bounds: at most
+    300 s, 10,000,000 requests and 1024 connections; Ctrl-C stops it and reports what
+    was measured. Only the URL you name is targeted, never a remote default.
+    The result is a value; latencies are in milliseconds:
+      r = loadtest requests=1000 connections=8
+      r.rps; r.p50; r.p99; r.p99_9; r.max; r.errors; r.error_kinds
+    A replay keeps the recorded result (fathom replay --rerun-loadtests runs it again).
+    """
+
+  let server: NotebookServer
+  /// Whether a replay runs the test instead of keeping the recorded output.
+  let rerunOnReplay: Bool
+
+  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
+    if session.options.replaying && !rerunOnReplay {
+      let recorded = ReplayedOutput.keep(command: name, in: session)
+      return recorded.flatMap(LoadTestReport.value(fromSummary:))
+    }
+    let plan = try makePlan(arguments, in: session)
+    let live = session.options.interactive && isatty(STDOUT_FILENO) == 1
+    if live {
+      FileHandle.standardOutput.write(Data("loadtest \(plan.url): \(plan.summary)\n".utf8))
+    }
+    guard let result = LoadTestRunner.run(plan, live: live) else {
+      throw NotebookError(.cancelled, "the load test did not finish in time; nothing was measured")
+    }
+    let summary = LoadTestReport.summary(result)
+    session.print(summary.joined(separator: "\n"))
+    for (plot, height) in LoadTestReport.plots(result) { session.show(plot, height: height) }
+    return LoadTestReport.value(fromSummary: summary.joined(separator: "\n"))
+  }
+
+  /// Reads the arguments into a plan.
+  func makePlan(_ arguments: CommandArguments, in session: Session) throws(NotebookError) -> LoadTestPlan {
+    var url: String?
+    var options: [String: String] = [:]
+    for word in try Self.words(arguments.raw) {
+      if let equals = word.firstIndex(of: "="), !word.contains("://"),
+        !word[..<equals].isEmpty, word[..<equals].allSatisfy({ $0.isLetter || $0 == "_" })
+      {
+        let key = String(word[..<equals])
+        guard ["connections", "duration", "requests", "rate", "body", "method"].contains(key) else {
+          throw NotebookError(
+            .usage, "unknown option \(key) (options: connections, duration, requests, rate, body, method)")
+        }
+        options[key] = Self.resolved(String(word[word.index(after: equals)...]), in: session)
+      } else if url == nil {
+        url = word
+      } else {
+        throw NotebookError(.usage, "unexpected argument \(word) (usage: \(usage))")
+      }
+    }
+    if options["duration"] != nil && options["requests"] != nil {
+      throw NotebookError(.usage, "give duration= or requests=, not both")
+    }
+    let target: String
+    if let url {
+      target = url
+    } else if let base = server.url {
+      target = base + "/predict"
+    } else {
+      throw NotebookError(
+        .usage, "no server is running: start one with serve, or name one (loadtest http://127.0.0.1:8000/predict)")
+    }
+    func integer(_ key: String) throws(NotebookError) -> Int? {
+      guard let text = options[key] else { return nil }
+      guard let value = Int(text) else { throw NotebookError(.usage, "\(key) should be a whole number, got \(text)") }
+      return value
+    }
+    var duration: Duration?
+    if let text = options["duration"] {
+      guard let parsed = LoadTestPlan.parseDuration(text) else {
+        throw NotebookError(.usage, "duration should be like 10s, 500ms or 2m, got \(text)")
+      }
+      duration = parsed
+    }
+    var rate: Double?
+    if let text = options["rate"] {
+      guard let value = Double(text) else { throw NotebookError(.usage, "rate should be a number, got \(text)") }
+      rate = value
+    }
+    let method = options["method"] ?? "POST"
+    var body = "{}"
+    if let given = options["body"] {
+      body = given
+    } else if method.uppercased() == "POST" && url == nil {
+      body = try Self.body(for: session)
+    }
+    let connections = try integer("connections")
+    let requests = try integer("requests")
+    return try LoadTestPlan(
+      url: target, method: method, body: body, connections: connections ?? 64, duration: duration,
+      requests: requests, rate: rate)
+  }
+
+  /// A `/predict` body from the session's inputs: the feature variables, and the defaults for the rest.
+  static func body(for session: Session) throws(NotebookError) -> String {
+    let row = session.featureRow()
+    var fields: [String] = []
+    var missing: [String] = []
+    for feature in session.model.signature.features {
+      guard let value = row[feature.name] ?? feature.defaultValue else {
+        missing.append(feature.name)
+        continue
+      }
+      let json: String
+      switch value {
+      case .number(let v) where v.isFinite: json = formatNumber(v)
+      case .string(let s): json = quoted(s)
+      case .bool(let b): json = b ? "true" : "false"
+      case .null: json = "null"
+      default:
+        throw NotebookError(.type, "\(feature.name) is \(value), which a JSON request cannot carry; set it to a number")
+      }
+      fields.append("\(quoted(feature.name)): \(json)")
+    }
+    guard missing.isEmpty else {
+      throw NotebookError(
+        .usage, "no value for \(missing.joined(separator: ", ")) (no default): set \(missing[0]) = … or pass body=…")
+    }
+    return "{" + fields.joined(separator: ", ") + "}"
+  }
+
+  /// A string variable's text when `value` names one, else `value` itself.
+  private static func resolved(_ value: String, in session: Session) -> String {
+    switch session.variable(value) {
+    case .string(let s)?: s
+    case .number(let n)?: formatNumber(n)
+    default: value
+    }
+  }
+
+  /// Splits on spaces outside quotes. A quote (' or ") opens only at the start of a word or
+  /// right after `=`, and is removed: `body='{"a": 1}'` is `body={"a": 1}`.
+  static func words(_ text: String) throws(NotebookError) -> [String] {
+    var words: [String] = []
+    var current = ""
+    var quote: Character?
+    var inWord = false
+    for c in text {
+      if let q = quote {
+        if c == q { quote = nil } else { current.append(c) }
+      } else if c == "'" || c == "\"", current.isEmpty || current.hasSuffix("=") {
+        quote = c
+        inWord = true
+      } else if c.isWhitespace {
+        if inWord { words.append(current) }
+        current = ""
+        inWord = false
+      } else {
+        current.append(c)
+        inWord = true
+      }
+    }
+    if quote != nil { throw NotebookError(.syntax, "a quote is not closed in: \(text)") }
+    if inWord { words.append(current) }
+    return words
+  }
+}
