@@ -30,18 +30,21 @@ die() { log "$*"; exit 1; }
 
 command -v wrk >/dev/null || die "wrk is missing (make bench-deps installs it)"
 
+# `fathom loadtest --help` of a fathom without the subcommand is the notebook's help, so look for an option.
+has_loadtest() { [ -x "$1" ] && "$1" loadtest --help 2>&1 | grep -q -- '--connections'; }
+
 if [ -z "${SERVER:-}" ]; then
   if [ -x .build-release/release/fathom ]; then SERVER=.build-release/release/fathom; else SERVER=$SCRATCH/debug/fathom; fi
 fi
-if [ ! -x "$SERVER" ] || { [ -z "${CLIENT:-}" ] && ! "$SERVER" loadtest --help >/dev/null 2>&1 && [ ! -x "$SCRATCH/debug/fathom" ]; }; then
+if [ ! -x "$SERVER" ] || { [ -z "${CLIENT:-}" ] && ! has_loadtest "$SERVER" && [ ! -x "$SCRATCH/debug/fathom" ]; }; then
   log "building fathom (debug, $SCRATCH)"
   timeout 3600 swift build --product fathom --scratch-path "$SCRATCH" >&2
   [ -x "$SERVER" ] || SERVER=$SCRATCH/debug/fathom
 fi
 if [ -z "${CLIENT:-}" ]; then
-  if "$SERVER" loadtest --help >/dev/null 2>&1; then CLIENT=$SERVER; else CLIENT=$SCRATCH/debug/fathom; fi
+  if has_loadtest "$SERVER"; then CLIENT=$SERVER; else CLIENT=$SCRATCH/debug/fathom; fi
 fi
-"$CLIENT" loadtest --help >/dev/null 2>&1 || die "$CLIENT has no loadtest subcommand"
+has_loadtest "$CLIENT" || die "$CLIENT has no loadtest subcommand"
 build_of() { case "$1" in *release*) echo release ;; *) echo debug ;; esac; }
 
 # --- the server ---------------------------------------------------------------------------
