@@ -6,12 +6,11 @@
 #
 #   scripts/bench-loadtest.sh                # or: make bench-loadtest
 #   DURATION=5 CONNECTIONS="1 64" scripts/bench-loadtest.sh
-#   SERVER=.build-release/release/fathom CLIENT=.build-loadtest/debug/fathom scripts/bench-loadtest.sh
+#   SKIP_BUILD=1 scripts/bench-loadtest.sh   # reuse .build-release/release/fathom
 #
-# SERVER is the fathom that serves: the release build at .build-release/release/fathom when it
-# exists, else the debug build. CLIENT is the fathom that runs `loadtest`: SERVER when it has
-# the subcommand, else the debug build in .build-loadtest. Everything binds 127.0.0.1, every
-# run is bounded in time, and whatever this script starts, it stops.
+# Both the server and the load tester are the release build in .build-release (SERVER and
+# CLIENT override them). Everything binds 127.0.0.1, every run is bounded in time, and
+# whatever this script starts, it stops.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +19,7 @@ cd "$ROOT"
 DURATION=${DURATION:-10}                 # seconds per run
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 WARMUP=${WARMUP:-2}                      # seconds of load before measuring
-SCRATCH=${SCRATCH:-.build-loadtest}      # never the default .build: others build there
+SCRATCH=${SCRATCH:-.build-release}       # the release build every bench script shares
 OUT=${OUT:-docs/PERFORMANCE.md}
 RESULTS=$(mktemp -d /tmp/bench-loadtest.XXXXXX)
 PAYLOAD='{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}'
@@ -30,21 +29,14 @@ die() { log "$*"; exit 1; }
 
 command -v wrk >/dev/null || die "wrk is missing (make bench-deps installs it)"
 
-# `fathom loadtest --help` of a fathom without the subcommand is the notebook's help, so look for an option.
-has_loadtest() { [ -x "$1" ] && "$1" loadtest --help 2>&1 | grep -q -- '--connections'; }
-
-if [ -z "${SERVER:-}" ]; then
-  if [ -x .build-release/release/fathom ]; then SERVER=.build-release/release/fathom; else SERVER=$SCRATCH/debug/fathom; fi
+if [ -z "${SKIP_BUILD:-}" ]; then
+  log "building fathom (release, $SCRATCH)"
+  # shellcheck disable=SC2046
+  timeout 3600 swift build -c release --scratch-path "$SCRATCH" $(scripts/release-flags.sh) --product fathom >&2
 fi
-if [ ! -x "$SERVER" ] || { [ -z "${CLIENT:-}" ] && ! has_loadtest "$SERVER" && [ ! -x "$SCRATCH/debug/fathom" ]; }; then
-  log "building fathom (debug, $SCRATCH)"
-  timeout 3600 swift build --product fathom --scratch-path "$SCRATCH" >&2
-  [ -x "$SERVER" ] || SERVER=$SCRATCH/debug/fathom
-fi
-if [ -z "${CLIENT:-}" ]; then
-  if has_loadtest "$SERVER"; then CLIENT=$SERVER; else CLIENT=$SCRATCH/debug/fathom; fi
-fi
-has_loadtest "$CLIENT" || die "$CLIENT has no loadtest subcommand"
+SERVER=${SERVER:-$SCRATCH/release/fathom}
+CLIENT=${CLIENT:-$SERVER}
+[ -x "$SERVER" ] || die "$SERVER is missing: build it, or unset SKIP_BUILD"
 build_of() { case "$1" in *release*) echo release ;; *) echo debug ;; esac; }
 
 # --- the server ---------------------------------------------------------------------------

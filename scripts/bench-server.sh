@@ -41,7 +41,8 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   log "building fathom (release, $SCRATCH)"
   # The Swift runtime and Foundation linked in: one self-contained binary that starts faster,
   # maps less and calls retain/release without the PLT (about +25% requests/s here).
-  timeout 3600 swift build -c release --static-swift-stdlib --product fathom --scratch-path "$SCRATCH" >&2
+  # shellcheck disable=SC2046
+  timeout 3600 swift build -c release --scratch-path "$SCRATCH" $(scripts/release-flags.sh) --product fathom >&2
 fi
 [ -x "$FATHOM" ] || die "no fathom binary at $FATHOM"
 
