@@ -7,7 +7,8 @@ SWIFT_BUILD_FLAGS ?=
 APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk
 BENCH_APT_PACKAGES := wrk hyperfine
 
-.PHONY: all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest clean
+# fuzz: the mutation fuzzer of Tests/ModelTests/FuzzTests.swift, longer than in make test.
+.PHONY: fuzz all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest clean
 
 all: build
 
@@ -37,6 +38,10 @@ run: build
 test: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+
+# Mutates every zoo model FUZZ_MUTATIONS times (make test does 40) and loads and runs each mutant.
+fuzz: deps
+	FUZZ_MUTATIONS=$${FUZZ_MUTATIONS:-2000} $(SWIFT) test $(SWIFT_BUILD_FLAGS) --filter FuzzTests
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

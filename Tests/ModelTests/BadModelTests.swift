@@ -185,4 +185,45 @@ struct BadModelTests {
     let loaded = try Model(data: try model.serializedData(), name: "dup")
     #expect(loaded.info.opsets["ai.onnx"] == 17)
   }
+
+  @Test("a tree whose nodes point back up is a cycle, found at load time") func treeCycle() throws {
+    var tree = node("TreeEnsembleRegressor", ["X"], ["Y"], name: "trees", domain: "ai.onnx.ml")
+    func ints(_ name: String, _ v: [Int64]) -> Onnx_AttributeProto {
+      var a = Onnx_AttributeProto()
+      a.name = name
+      a.type = .ints
+      a.ints = v
+      return a
+    }
+    func strings(_ name: String, _ v: [String]) -> Onnx_AttributeProto {
+      var a = Onnx_AttributeProto()
+      a.name = name
+      a.type = .strings
+      a.strings = v.map { Data($0.utf8) }
+      return a
+    }
+    var values = Onnx_AttributeProto()
+    values.name = "nodes_values"
+    values.type = .floats
+    values.floats = [1, 2, 0]
+    var weights = Onnx_AttributeProto()
+    weights.name = "target_weights"
+    weights.type = .floats
+    weights.floats = [1]
+    // Node 0 → 1 → 0: neither ever reaches the leaf 2 on its true branch.
+    tree.attribute = [
+      ints("nodes_treeids", [0, 0, 0]), ints("nodes_nodeids", [0, 1, 2]), ints("nodes_featureids", [0, 1, 0]),
+      strings("nodes_modes", ["BRANCH_LEQ", "BRANCH_LEQ", "LEAF"]), values,
+      ints("nodes_truenodeids", [1, 0, 0]), ints("nodes_falsenodeids", [2, 2, 0]),
+      ints("target_treeids", [0]), ints("target_nodeids", [2]), ints("target_ids", [0]), weights,
+    ]
+    var model = try Onnx_ModelProto(serializedBytes: try modelBytes(nodes: [tree]))
+    var ml = Onnx_OperatorSetIdProto()
+    ml.domain = "ai.onnx.ml"
+    ml.version = 1
+    model.opsetImport.append(ml)
+    let e = loadError(try model.serializedData())
+    #expect(e?.code == .invalidGraph)
+    #expect(e?.message.contains("cycle") == true)
+  }
 }

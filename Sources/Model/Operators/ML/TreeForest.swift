@@ -90,26 +90,41 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     }
   }
 
-  /// Checks that every child index is inside the forest and the trees cannot loop,
-  /// so `leaf(from:_:)` always ends.
+  /// Checks that every child index is inside the forest and that no walk down a tree can
+  /// come back to a node it passed (a depth-first search with three colours), so
+  /// `leaf(from:_:_:)` always ends.
   func validate(label: String) throws(ModelError) {
     let n = nodes.count
-    var depthOK = [Bool](repeating: false, count: n)
-    // Children must come from the same flat array; a walk longer than n nodes is a cycle.
+    // 0: not seen, 1: on the current path, 2: every path below it ends in a leaf.
+    var state = [UInt8](repeating: 0, count: n)
     for root in roots {
-      var stack: [(Int, Int)] = [(Int(root), 0)]
-      while let (i, depth) = stack.popLast() {
-        guard i >= 0, i < n else { throw ModelError(.invalidGraph, "\(label): a tree refers to node index \(i), outside the tree") }
-        guard depth <= n else { throw ModelError(.invalidGraph, "\(label): a tree has a cycle") }
-        if depthOK[i] { continue }
-        depthOK[i] = true
-        if nodes[i].mode != .leaf {
-          stack.append((Int(nodes[i].trueChild), depth + 1))
-          stack.append((Int(nodes[i].falseChild), depth + 1))
+      let r = Int(root)
+      guard r >= 0, r < n else { throw ModelError(.invalidGraph, "\(label): a tree root is node index \(r), outside the tree") }
+      if state[r] == 2 { continue }
+      var path: [(node: Int, next: Int)] = [(r, 0)]
+      state[r] = 1
+      while let (i, next) = path.last {
+        if nodes[i].mode == .leaf || next == 2 {
+          state[i] = 2
+          path.removeLast()
+          continue
+        }
+        path[path.count - 1].next += 1
+        let child = Int(next == 0 ? nodes[i].trueChild : nodes[i].falseChild)
+        guard child >= 0, child < n else {
+          throw ModelError(.invalidGraph, "\(label): a tree refers to node index \(child), outside the tree")
+        }
+        switch state[child] {
+        case 1: throw ModelError(.invalidGraph, "\(label): a tree has a cycle through node index \(child)")
+        case 0:
+          state[child] = 1
+          path.append((child, 0))
+        default: break
         }
       }
     }
   }
+
 }
 
 /// A node's identity in the opset-1/3 layout.
