@@ -120,7 +120,7 @@ struct CommandTests {
   func pathCompletion() throws {
     let directory = NSTemporaryDirectory() + "fathom-complete-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory + "/models", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: directory + "/model.onnx", contents: Data())
+    _ = FileManager.default.createFile(atPath: directory + "/model.onnx", contents: Data())
     defer { try? FileManager.default.removeItem(atPath: directory) }
     #expect(Completion.paths(directory + "/mod", builtIns: []) == [directory + "/model.onnx", directory + "/models/"])
     #expect(Completion.currentWord("save \(directory)/mo") == "\(directory)/mo")

@@ -88,7 +88,7 @@ struct TerminalTests {
 
     // Ctrl-C abandons the line and keeps the session (the cell number does not move).
     try t.send("C-c")
-    try await t.waitFor("[2]> petal_^C\n[2]> ")
+    try await t.waitFor("[2]> petal_^C\n[2]>")
 
     // Up recalls the previous line.
     try t.send("Up")
@@ -105,8 +105,11 @@ struct TerminalTests {
     try t.send("C-g", "C-u")
 
     // Killed: the autosave stays and the next start offers it.
-    let pid = try t.paneValue("#{pane_pid}")
-    try t.tmux(["run-shell", "kill -9 \(pid)"])
+    // The autosave is named after fathom's pid (the pane's pid may be a shell around it).
+    let autosaves = try FileManager.default.contentsOfDirectory(atPath: state + "/fathom").filter { $0.hasPrefix("autosave-") }
+    let pid = try #require(autosaves.first.flatMap { pid_t($0.dropFirst("autosave-".count).dropLast(".fathom".count)) })
+    kill(pid, SIGKILL)
+    for _ in 0..<100 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
     for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
     try t.tmux(["kill-session", "-t", t.session])
     try t.start(command)
@@ -142,6 +145,10 @@ struct TerminalTests {
 /// Runs a program with posix_spawn and waits for it (Foundation's Process can hang
 /// in waitUntilExit on Linux when its child forks a daemon, as tmux does).
 enum ChildProcess {
+  private static func closeOnExec(_ fds: [Int32]) {
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+  }
+
   static func run(_ path: String, _ arguments: [String], input: String? = nil, capture: Bool) throws -> (
     status: Int32, output: String
   ) {
@@ -151,7 +158,9 @@ enum ChildProcess {
     var outPipe: [Int32] = [-1, -1]
     var inPipe: [Int32] = [-1, -1]
     if capture {
+      // Close-on-exec: a daemon spawned meanwhile (the tmux server) must not inherit the write end.
       guard pipe(&outPipe) == 0 else { throw POSIXError(.EIO) }
+      closeOnExec(outPipe)
       posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
       posix_spawn_file_actions_addclose(&actions, outPipe[0])
       posix_spawn_file_actions_addclose(&actions, outPipe[1])
@@ -161,6 +170,7 @@ enum ChildProcess {
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     if input != nil {
       guard pipe(&inPipe) == 0 else { throw POSIXError(.EIO) }
+      closeOnExec(inPipe)
       posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
       posix_spawn_file_actions_addclose(&actions, inPipe[0])
       posix_spawn_file_actions_addclose(&actions, inPipe[1])
@@ -169,8 +179,21 @@ enum ChildProcess {
     }
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    // The child starts with no blocked signals and default handlers: the test runner's threads
+    // may block SIGCHLD, and a tmux server inheriting that mask would never reap its panes.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGCHLD, SIGINT, SIGPIPE, SIGTERM, SIGHUP] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
     guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
     if let input {
       close(inPipe[0])

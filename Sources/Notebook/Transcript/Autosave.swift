@@ -45,6 +45,17 @@ public struct Autosave: Sendable {
   /// Removes the file (after a clean exit).
   public func remove() { unlink(path) }
 
+  /// Whether process `pid` still runs: it exists and is not a zombie (a killed fathom
+  /// whose parent has not collected it yet is gone for our purposes).
+  static func isRunning(_ pid: Int32) -> Bool {
+    guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return true }
+    // The state letter follows the parenthesised command name: "1234 (fathom) Z ...".
+    return stat[close...].dropFirst(2).first != "Z"
+  }
+
   /// Autosaves whose process is gone, newest first.
   public static func orphans(in directory: String) -> [Orphan] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -52,7 +63,7 @@ public struct Autosave: Sendable {
     for name in names where name.hasPrefix("autosave-") && name.hasSuffix(".fathom") {
       let pidText = name.dropFirst("autosave-".count).dropLast(".fathom".count)
       guard let pid = Int32(pidText) else { continue }
-      if pid != getpid(), kill(pid, 0) == 0 { continue }  // still running
+      if pid != getpid(), isRunning(pid) { continue }
       let path = directory + "/" + name
       guard let data = FileManager.default.contents(atPath: path),
         let transcript = try? Transcript.parse(String(decoding: data, as: UTF8.self)),
