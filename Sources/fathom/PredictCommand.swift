@@ -40,12 +40,7 @@ struct PredictCommand: ParsableCommand {
     }
     let text = String(decoding: data, as: UTF8.self)
     let kind = inputFormat ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
-    let rows: [RowReader.Row]
-    do {
-      rows = kind == "jsonl" ? try RowReader.jsonLines(text) : try RowReader.csv(text, model: loaded)
-    } catch {
-      throw failure("\(error)")
-    }
+    let rows = kind == "jsonl" ? RowReader.jsonLines(text) : RowReader.csv(text, model: loaded)
     let writer = PredictionWriter(model: loaded, format: format == .csv ? .csv : .jsonl)
     var failures = 0
     var out = writer.header

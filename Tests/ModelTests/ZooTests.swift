@@ -103,7 +103,7 @@ struct ZooTests {
       for p in predictions where zoo.hasProbabilities {
         let total = p.probabilities.map(\.probability).reduce(0, +)
         #expect(p.probabilities.count == model.signature.classLabels.count)
-        #expect(abs(total - 1) < 1e-3 || model.name.contains("svm"), "\(zoo.name) probabilities sum to \(total)")
+        #expect(abs(total - 1) < 1e-3, "\(zoo.name) probabilities sum to \(total)")
       }
     } else {
       let valueEntry = try #require(want.values.first { ["float32", "float64"].contains($0["dtype"] as? String) })

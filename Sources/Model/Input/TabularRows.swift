@@ -14,7 +14,7 @@ package enum RowReader {
   }
 
   /// Parses JSON Lines: one object of features per line; blank lines are skipped.
-  package static func jsonLines(_ text: String) throws -> [Row] {
+  package static func jsonLines(_ text: String) -> [Row] {
     var rows: [Row] = []
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -42,7 +42,7 @@ package enum RowReader {
 
   /// Parses CSV with a header row of feature names. Cells that look like numbers become
   /// numbers unless the feature is a string or category; empty cells are missing.
-  package static func csv(_ text: String, model: Model) throws -> [Row] {
+  package static func csv(_ text: String, model: Model) -> [Row] {
     var records = parseCSV(text)
     guard !records.isEmpty else { return [] }
     let header = records.removeFirst().map { $0.trimmingCharacters(in: .whitespaces) }

@@ -133,6 +133,11 @@ extension ServerResponder {
     } catch {
       return failure(error, prefix: [.key("body"), .key("instances")], rowIndexInLoc: true) { memberRows[$0] }
     }
+    return batchResponse(predictions, served: served, answerCSV: answerCSV)
+  }
+
+  /// A batch's answer: CSV when the client accepts it, else `{"predictions": [...], "model", "version"}`.
+  private func batchResponse(_ predictions: [Prediction], served: ServedModel, answerCSV: Bool) -> Response {
     metrics.recordPredictions(predictions, model: served.model.name)
     if answerCSV { return .csv(PredictionCSV.text(predictions, model: served.model)) }
     var w = JSONWriter(capacity: 160 * predictions.count + 64)
@@ -157,14 +162,7 @@ extension ServerResponder {
   /// A CSV batch: the header names the features; answers CSV when the client accepts it.
   private func predictCSV(_ body: [UInt8], served: ServedModel, answerCSV: Bool) -> Response {
     let text = String(decoding: body, as: UTF8.self)
-    let rows: [RowReader.Row]
-    do {
-      rows = try RowReader.csv(text, model: served.model)
-    } catch {
-      return ValidationDetail.response([
-        ValidationDetail(type: "value_error", loc: [.key("body")], msg: "Value error, \(error)", input: .null)
-      ])
-    }
+    let rows = RowReader.csv(text, model: served.model)
     let limit = configuration.maxBatchSize
     guard rows.count <= limit else {
       return ValidationDetail.response([
@@ -201,20 +199,7 @@ extension ServerResponder {
       if details.isEmpty { return modelFailure(error) }
       return ValidationDetail.response(details)
     }
-    metrics.recordPredictions(predictions, model: served.model.name)
-    if answerCSV { return .csv(PredictionCSV.text(predictions, model: served.model)) }
-    var w = JSONWriter(capacity: 160 * predictions.count + 64)
-    w.raw(#"{"predictions":["#)
-    var first = true
-    for p in predictions {
-      w.separator(&first)
-      w.raw("{")
-      writeFields(of: p, to: &w)
-      w.raw("}")
-    }
-    w.raw("],")
-    w.raw(bytes: served.responseTail)
-    return .json(bytes: w.bytes)
+    return batchResponse(predictions, served: served, answerCSV: answerCSV)
   }
 
   /// Writes `"label":…,"probabilities":{…}` or `"value":…` without braces.

@@ -34,7 +34,6 @@ enum Reductions {
     OperatorRegistry.define("", name) { (ctx) throws(ModelError) in
       let axis = try ctx.int("axis", default: ctx.opset >= 13 ? -1 : 1)
       let flattens = ctx.opset < 13
-      let isLog = name == "LogSoftmax"
       return tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.tensor(0)
         let a = try normalizeAxis(axis, rank: x.rank)
@@ -44,10 +43,10 @@ enum Reductions {
         let outer = x.count / max(n * inner, 1)
         switch x.storage {
         case .float(var v):
-          softmaxInPlace(&v, outer: outer, n: n, inner: inner, log: isLog)
+          softmaxInPlace(&v, outer: outer, n: n, inner: inner, log: log)
           return Tensor(unchecked: x.shape, .float(v))
         case .double(var v):
-          softmaxInPlace(&v, outer: outer, n: n, inner: inner, log: isLog)
+          softmaxInPlace(&v, outer: outer, n: n, inner: inner, log: log)
           return Tensor(unchecked: x.shape, .double(v))
         default: throw kernelError("\(name) needs floats")
         }
