@@ -1,15 +1,22 @@
-internal import AsyncHTTPClient
 internal import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import NIOPosix
+internal import NIOSSL
 internal import Synchronization
+#if canImport(Glibc)
+  internal import Glibc
+#endif
 
-/// Runs a load test: one keep-alive connection per worker, all workers in a
-/// task group, over one `HTTPClient` whose pool holds `connections` connections.
+/// Runs a load test: `connections` keep-alive HTTP/1.1 connections, each a small
+/// state machine on an event loop of its own client group (one thread per core,
+/// as wrk runs one per core), sending its next request from the handler that
+/// read the last answer — no task hop, no pool, nothing between the socket and
+/// the clock but NIO's HTTP codec.
 ///
-/// Closed loop by default: each worker sends its next request when the last one
+/// Closed loop by default: each connection sends its next request when the last one
 /// is answered. With a rate, open loop: request k is due at `start + k / rate`,
-/// any free worker takes it, and its latency counts from when it was due, so a
+/// any free connection takes it, and its latency counts from when it was due, so a
 /// stalled server shows up in the tail instead of slowing the sender
 /// (no coordinated omission).
 ///
@@ -38,20 +45,27 @@ public final class LoadTestEngine: Sendable {
   private let stopRequested = Atomic<Bool>(false)
   private let issued = Atomic<Int>(0)
   private let shared = Mutex<LoadTestTally>(LoadTestTally())
-  private let startTime = Mutex<ContinuousClock.Instant?>(nil)
+  private let startTime = Mutex<NIODeadline?>(nil)
+  private let connections = Mutex<[LoadTestConnection]>([])
 
   /// Creates an engine for `plan`.
   public init(plan: LoadTestPlan) {
     self.plan = plan
   }
 
-  /// Asks the workers to stop after the requests in flight; `run()` then returns what was measured.
-  public func stop() { stopRequested.store(true, ordering: .relaxed) }
+  /// Stops the test: no request is sent after this, the ones in flight are not waited
+  /// for (nor counted), and `run()` returns what was measured.
+  public func stop() {
+    stopRequested.store(true, ordering: .relaxed)
+    // Under the lock: `run()` empties the list under it before it shuts the loops down.
+    connections.withLock { connections in
+      for connection in connections { connection.loop.execute { connection.finish() } }
+    }
+  }
 
   /// The counts so far, for a live display.
   public func progress() -> Progress {
-    let clock = ContinuousClock()
-    let elapsed = startTime.withLock { $0 }.map { clock.now - $0 } ?? .zero
+    let elapsed = startTime.withLock { $0 }.map { Self.duration(NIODeadline.now() - $0) } ?? .zero
     let current = Int(elapsed.seconds)
     return shared.withLock { tally in
       let last = current >= 1 && current - 1 < tally.seconds.count ? tally.seconds[current - 1] : nil
@@ -65,111 +79,89 @@ public final class LoadTestEngine: Sendable {
   /// Runs the test to its duration or request count, a `stop()`, or the task's cancellation.
   /// - Returns: what was measured; failures are counted in it, never thrown.
   public func run() async -> LoadTestResult {
-    var configuration = HTTPClient.Configuration(
-      timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5), read: Self.timeAmount(plan.requestTimeout)))
-    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = plan.connections
-    // A refused connection is an error to count, not something to retry until the connect timeout.
-    configuration.connectionPool.retryConnectionEstablishment = false
-    configuration.httpVersion = .http1Only
-    configuration.redirectConfiguration = .disallow
-    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-
-    var request = HTTPClientRequest(url: plan.url)
-    request.method = plan.method == "GET" ? .GET : .POST
-    if plan.method == "POST" {
-      request.headers.add(name: "Content-Type", value: "application/json")
-      request.body = .bytes(ByteBuffer(string: plan.body))
-    }
-    let clock = ContinuousClock()
-    let start = clock.now
+    let target = LoadTestTarget(plan: plan)
+    let threads = max(1, min(plan.connections, System.coreCount))
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    let start = NIODeadline.now()
     startTime.withLock { $0 = start }
-    let deadline = start + plan.timeLimit
-    let template = request
-    await withTaskGroup(of: Void.self) { group in
-      for _ in 0..<plan.connections {
-        group.addTask { await self.work(client: client, request: template, start: start, deadline: deadline) }
-      }
-      await group.waitForAll()
+    let schedule = LoadTestConnection.Schedule(
+      start: start, deadline: start + Self.timeAmount(plan.timeLimit), limit: plan.requests ?? Int.max,
+      rate: plan.rate, requestTimeout: Self.timeAmount(plan.requestTimeout))
+    let started = (0..<plan.connections).map { _ in
+      LoadTestConnection(
+        loop: group.next(), target: target, schedule: schedule,
+        claim: { [self] in stopRequested.load(ordering: .relaxed) ? nil : issued.wrappingAdd(1, ordering: .relaxed).oldValue },
+        report: { [self] batch in shared.withLock { $0.add(batch) } })
     }
-    let elapsed = clock.now - start
-    try? await client.shutdown()
+    connections.withLock { $0 = started }
+    // A stop that came before the connections existed still counts.
+    if stopRequested.load(ordering: .relaxed) { stop() }
+    for connection in started { connection.loop.execute { connection.begin() } }
+    await withTaskCancellationHandler {
+      for connection in started { try? await connection.finished.get() }
+    } onCancel: {
+      stop()
+    }
+    let elapsed = Self.duration(NIODeadline.now() - start)
+    connections.withLock { $0 = [] }
+    try? await group.shutdownGracefully()
     let tally = shared.withLock { $0 }
     return LoadTestResult(
       plan: plan, elapsed: elapsed, interrupted: stopRequested.load(ordering: .relaxed) || Task.isCancelled,
       tally: tally)
   }
 
-  /// One worker: requests in a loop until the plan or a stop says to end.
-  private func work(
-    client: HTTPClient, request: HTTPClientRequest, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant
-  ) async {
-    let clock = ContinuousClock()
-    var batch = LoadTestTally()
-    var batched = 0
-    let limit = plan.requests ?? Int.max
-    while !stopRequested.load(ordering: .relaxed), !Task.isCancelled {
-      let index = issued.wrappingAdd(1, ordering: .relaxed).oldValue
-      guard index < limit else { break }
-      let sent: ContinuousClock.Instant
-      if let rate = plan.rate {
-        // Capped at a day so that a tiny rate cannot overflow; the deadline comes first anyway.
-        let due = start + .nanoseconds(Int64((min(Double(index) / rate, 86_400) * 1e9).rounded()))
-        guard due < deadline else { break }
-        if due > clock.now {
-          do { try await Task.sleep(until: due, clock: clock) } catch { break }
-        }
-        sent = due
-      } else {
-        sent = clock.now
-        guard sent < deadline else { break }
-      }
-      let outcome: RequestOutcome
-      do {
-        let response = try await client.execute(request, timeout: Self.timeAmount(plan.requestTimeout))
-        var size = 0
-        for try await chunk in response.body { size += chunk.readableBytes }
-        outcome = .response(status: Int(response.status.code), microseconds: (clock.now - sent).microseconds, bytes: size)
-      } catch {
-        if Task.isCancelled || error is CancellationError { break }
-        let kind = Self.kind(of: error)
-        outcome = .failure(kind)
-        if kind == .connect {
-          // Nothing listens: count it, and do not spin on a refused port.
-          try? await Task.sleep(for: .milliseconds(10))
-        }
-      }
-      batch.record(outcome, second: Int((clock.now - start).seconds))
-      batched += 1
-      // Workers add to the shared tally in batches, so they seldom wait on its lock.
-      if batched >= 64 {
-        let full = batch
-        shared.withLock { $0.add(full) }
-        batch = LoadTestTally()
-        batched = 0
-      }
-    }
-    let rest = batch
-    shared.withLock { $0.add(rest) }
+  static func timeAmount(_ duration: Duration) -> TimeAmount {
+    .nanoseconds(Int64(min(duration.seconds * 1e9, Double(Int64.max / 2))))
   }
 
-  /// How the report groups an error thrown by the client.
-  static func kind(of error: any Error) -> LoadTestErrorKind {
-    if let client = error as? HTTPClientError {
-      switch client {
-      case .readTimeout, .writeTimeout, .deadlineExceeded: return .timeout
-      case .connectTimeout, .getConnectionFromPoolTimeout: return .connect
-      case .remoteConnectionClosed: return .closed
-      default: return .other
-      }
+  static func duration(_ amount: TimeAmount) -> Duration { .nanoseconds(amount.nanoseconds) }
+}
+
+/// Where the requests go and what they are: parsed and encoded once per test.
+struct LoadTestTarget: Sendable {
+  var host: String
+  var port: Int
+  /// A TLS context for `https://`, or why none could be made.
+  var tls: Result<NIOSSLContext, LoadTestTLSError>?
+  var head: HTTPRequestHead
+  var body: ByteBuffer?
+
+  init(plan: LoadTestPlan) {
+    // The plan normalised the URL, so it parses; the fallbacks only keep this total.
+    let components = URLComponents(string: plan.url)
+    let secure = components?.scheme?.lowercased() == "https"
+    var host = components?.host ?? "127.0.0.1"
+    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+    self.host = host
+    port = components?.port ?? (secure ? 443 : 80)
+    if secure {
+      tls = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
+        .mapError { LoadTestTLSError(description: "\($0)") }
     }
-    let text = "\(type(of: error)) \(error)".lowercased()
-    if text.contains("connect") || text.contains("refused") || text.contains("unreachable") { return .connect }
-    if text.contains("timeout") || text.contains("timed out") { return .timeout }
-    if text.contains("reset") || text.contains("closed") || text.contains("eof") { return .closed }
-    return .other
+    var path = components?.percentEncodedPath ?? "/"
+    if path.isEmpty { path = "/" }
+    if let query = components?.percentEncodedQuery { path += "?" + query }
+    let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (components?.port.map { ":\($0)" } ?? "")
+    var headers: HTTPHeaders = ["Host": hostHeader, "User-Agent": "fathom-loadtest"]
+    if plan.method == "POST" {
+      let bytes = ByteBuffer(string: plan.body)
+      headers.add(name: "Content-Type", value: "application/json")
+      headers.add(name: "Content-Length", value: String(bytes.readableBytes))
+      body = bytes
+    }
+    head = HTTPRequestHead(version: .http1_1, method: plan.method == "GET" ? .GET : .POST, uri: path, headers: headers)
   }
 
-  private static func timeAmount(_ duration: Duration) -> TimeAmount {
-    .microseconds(Int64(min(duration.microseconds, UInt64(Int64.max / 1000))))
+  /// The name to check the server's certificate against: none for an IP address.
+  var serverHostname: String? {
+    var v4 = in_addr()
+    var v6 = in6_addr()
+    return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1 ? nil : host
   }
+}
+
+/// Why a TLS client context could not be made.
+struct LoadTestTLSError: Error, Sendable {
+  var description: String
 }
