@@ -41,6 +41,9 @@ struct TmuxDriver {
 
   func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session]) }
 
+  /// The screen and the lines scrolled off it.
+  func scrollback() throws -> String { try tmux(["capture-pane", "-p", "-S", "-", "-t", session]) }
+
   /// Waits until the screen contains `text` (tmux drops trailing spaces); fails after 10 seconds.
   func waitFor(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     for _ in 0..<200 {
@@ -129,6 +132,40 @@ struct TerminalTests {
     try t.send("C-u", "C-d")
     for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
     #expect(try t.paneValue("#{pane_dead}") == "1")
+  }
+
+  @Test(
+    "loadtest in a terminal: a live plot and status line, Ctrl-C stops it, the report and the session stay",
+    .enabled(if: TmuxDriver.tmuxPath != nil || tmuxRequired, "tmux is not installed (and CI is not set): skipped"))
+  func liveLoadTest() async throws {
+    let binary = try #require(TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
+    let state = NSTemporaryDirectory() + "fathom-tmux-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let t = TmuxDriver()
+    defer { t.kill() }
+    try t.start("env XDG_STATE_HOME=\(state) TERM=xterm-256color \(binary)")
+    try await t.waitFor("[1]>")
+    try t.type("serve 0")
+    try t.send("Enter")
+    try await t.waitFor("[2]>")
+    // A long, light test (open loop, 200 req/s): it is stopped well before its 60 s.
+    try t.type("r = loadtest connections=2 duration=60s rate=200")
+    try t.send("Enter")
+    try await t.waitFor("(Ctrl-C stops)")
+    try await t.waitFor("requests per second (live)")
+    try t.send("C-c")
+    try await t.waitFor("[3]>")
+    // The report and its plots are taller than the screen: read what scrolled off too.
+    let text = try t.scrollback()
+    #expect(text.contains("interrupted (Ctrl-C) after"), "\(text)")
+    #expect(text.contains("p99 latency (ms)"), "\(text)")
+    #expect(!text.contains("(Ctrl-C stops)"), "the live frame was not cleared:\n\(text)")
+    try t.type("r.requests > 0")
+    try t.send("Enter")
+    try await t.waitFor("true\n[4]>")
+    try t.type("serve stop")
+    try t.send("Enter")
+    try await t.waitFor("stopped serving at")
   }
 
   @Test("without a terminal: no prompts, just outputs", .enabled(if: TmuxDriver.fathomBinary != nil))

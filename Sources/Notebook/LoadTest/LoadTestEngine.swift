@@ -76,6 +76,12 @@ public final class LoadTestEngine: Sendable {
     }
   }
 
+  /// What was measured so far, as a result: for the live picture.
+  func snapshot() -> LoadTestResult {
+    let elapsed = startTime.withLock { $0 }.map { Self.duration(NIODeadline.now() - $0) } ?? .zero
+    return LoadTestResult(plan: plan, elapsed: elapsed, interrupted: false, tally: shared.withLock { $0 })
+  }
+
   /// Runs the test to its duration or request count, a `stop()`, or the task's cancellation.
   /// - Returns: what was measured; failures are counted in it, never thrown.
   public func run() async -> LoadTestResult {

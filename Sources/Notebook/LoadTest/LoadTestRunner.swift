@@ -11,11 +11,15 @@ public enum LoadTestRunner {
   /// Runs `plan` and waits for it.
   /// - Parameters:
   ///   - plan: what to run.
-  ///   - live: whether to redraw a status line on standard output each second.
+  ///   - live: whether to redraw, each second on standard output, requests per second so far
+  ///     as a plot (when the terminal is tall enough) and a status line.
   /// - Returns: the result, also after Ctrl-C; `nil` only if the test did not return in time.
   static func run(_ plan: LoadTestPlan, live: Bool) -> LoadTestResult? {
     let engine = LoadTestEngine(plan: plan)
     var lastDrawn = 0
+    var frameLines = 0
+    let size = TerminalSize.current()
+    let options = RenderOptions(width: min(size.columns, 100), height: 8, colorMode: .detect())
     let limit = plan.timeLimit + plan.requestTimeout + .seconds(5)
     let result = BlockingWait.run(
       limit: limit,
@@ -27,13 +31,40 @@ public enum LoadTestRunner {
         let whole = Int(waited.seconds)
         if live, whole > lastDrawn {
           lastDrawn = whole
-          write("\r\u{1B}[K" + statusLine(engine.progress()))
+          let frame = liveFrame(engine.snapshot(), engine.progress(), options: options, rows: size.rows)
+          write(erase(lines: frameLines) + frame)
+          frameLines = frame.split(separator: "\n", omittingEmptySubsequences: false).count
         }
         return .wait
       },
       { await engine.run() })
-    if live && lastDrawn > 0 { write("\r\u{1B}[K") }
+    if live && frameLines > 0 { write(erase(lines: frameLines)) }
     return result
+  }
+
+  /// The live picture: requests per second so far (once there are two seconds of them, and
+  /// the terminal has room) above the status line. No newline at the end: the cursor stays
+  /// on the status line, so the next frame can replace this one.
+  static func liveFrame(
+    _ sofar: LoadTestResult, _ progress: LoadTestEngine.Progress, options: RenderOptions, rows: Int
+  ) -> String {
+    // Whole seconds only, and not the one just ended: connections report their counts every
+    // quarter second, so its last moments may still be on their way.
+    let timeline = sofar.timeline.filter { $0.time == $0.time.rounded() && $0.time <= sofar.elapsed.seconds - 0.3 }
+    var frame = ""
+    if timeline.count >= 2, rows >= 16 {
+      let plot = Plot(
+        kind: .line([Series(name: "req/s", x: timeline.map(\.time), y: timeline.map(\.requestsPerSecond))]),
+        title: "requests per second (live)", xLabel: "s")
+      frame = TextRenderer(options: options).render(plot) + "\n"
+    }
+    return frame + statusLine(progress)
+  }
+
+  /// Moves the cursor to the start of a frame of `lines` lines drawn last, and clears it and below.
+  static func erase(lines: Int) -> String {
+    guard lines > 0 else { return "" }
+    return "\r" + (lines > 1 ? "\u{1B}[\(lines - 1)A" : "") + "\u{1B}[J"
   }
 
   /// `  3 s: 12345 responses, 4115 req/s, p99 1.2 ms, 0 errors`.
