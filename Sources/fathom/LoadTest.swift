@@ -36,6 +36,9 @@ struct LoadTest: ParsableCommand {
   @Option(help: "POST or GET.")
   var method: String = "POST"
 
+  @Option(help: "Seconds one request may take before it counts as a timeout (at most 300).")
+  var timeout: Double = 10
+
   @Flag(help: "Print only the summary, without plots.")
   var noPlots = false
 
@@ -49,7 +52,8 @@ struct LoadTest: ParsableCommand {
     do {
       plan = try LoadTestPlan(
         url: url, method: method, body: body, connections: connections,
-        duration: duration.map { .milliseconds(Int64(($0 * 1000).rounded())) }, requests: requests, rate: rate)
+        duration: duration.map { .milliseconds(Int64(($0 * 1000).rounded())) }, requests: requests, rate: rate,
+        requestTimeout: .milliseconds(Int64((min(max(timeout, 0), 1e6) * 1000).rounded())))
     } catch {
       throw ValidationError(error.message)
     }

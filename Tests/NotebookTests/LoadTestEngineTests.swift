@@ -72,6 +72,18 @@ struct LoadTestEngineTests {
     #expect(result.errorCount == 4)
   }
 
+  @Test("timeout= in the notebook sets how long a request may wait")
+  func timeoutOption() async throws {
+    let listener = try Listener()
+    defer { listener.close() }
+    let report = try await onOwnThread {
+      let session = try LoadTestLiveTests.session()
+      return LoadTestLiveTests.text(
+        session.run("loadtest http://127.0.0.1:\(listener.port)/predict requests=2 connections=1 timeout=200ms"))
+    }
+    #expect(report.contains("errors by kind: timeout 2"), "\(report)")
+  }
+
   @Test("a server that closes every connection: each request is a closed error, and the client reconnects")
   func closed() async throws {
     let listener = try Listener()

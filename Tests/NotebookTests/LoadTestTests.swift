@@ -106,6 +106,7 @@ struct LoadTestStatisticsTests {
       ("duration should be more than 0 s and at most 300 s, got 301 s", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", duration: .seconds(301)) }),
       ("requests should be between 1 and 10000000, got 10000001", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", requests: 10_000_001) }),
       ("rate should be between 0 and 1000000 requests per second, got -1", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", rate: -1) }),
+      ("timeout should be more than 0 s and at most 300 s, got 0 s", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", requestTimeout: .zero) }),
       ("ftp://example.org is not an http:// URL (such as http://127.0.0.1:8000/predict)", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "ftp://example.org") }),
     ]
     for (message, make) in cases {

@@ -4,17 +4,19 @@ internal import Model
   internal import Glibc
 #endif
 
-/// `loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=…] [method=GET]`.
+/// `loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=…] [method=GET] [timeout=10s]`.
 struct LoadTestCommand: CommandHandler {
   let name = "loadtest"
-  let usage = "loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=JSON] [method=POST|GET]"
+  let usage =
+    "loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=JSON] [method=POST|GET] [timeout=10s]"
   let summary = "load-test a server: requests/s, latency percentiles, errors, plots"
   let details = """
     Without a URL, the session's own server (serve) is tested with POST /predict and a
     body made from the current inputs (the feature variables, defaults for the rest).
     Closed loop by default: each connection sends its next request when the last is
     answered. rate=R sends R requests per second in all (open loop) and measures each
-    latency from when the request was due, so stalls are not hidden. Bounds: at most
+    latency from when the request was due, so stalls are not hidden. A request unanswered
+    after timeout= (10 s by default) counts as a timeout error. Bounds: at most
     300 s, 10,000,000 requests and 1024 connections; Ctrl-C stops it and reports what
     was measured. Only the URL you name is targeted, never a remote default.
     The result is a value; latencies are in milliseconds:
@@ -55,9 +57,9 @@ struct LoadTestCommand: CommandHandler {
         !word[..<equals].isEmpty, word[..<equals].allSatisfy({ $0.isLetter || $0 == "_" })
       {
         let key = String(word[..<equals])
-        guard ["connections", "duration", "requests", "rate", "body", "method"].contains(key) else {
+        guard ["connections", "duration", "requests", "rate", "body", "method", "timeout"].contains(key) else {
           throw NotebookError(
-            .usage, "unknown option \(key) (options: connections, duration, requests, rate, body, method)")
+            .usage, "unknown option \(key) (options: connections, duration, requests, rate, body, method, timeout)")
         }
         options[key] = Self.resolved(String(word[word.index(after: equals)...]), in: session)
       } else if url == nil {
@@ -83,12 +85,12 @@ struct LoadTestCommand: CommandHandler {
       guard let value = Int(text) else { throw NotebookError(.usage, "\(key) should be a whole number, got \(text)") }
       return value
     }
-    var duration: Duration?
-    if let text = options["duration"] {
+    func duration(_ key: String) throws(NotebookError) -> Duration? {
+      guard let text = options[key] else { return nil }
       guard let parsed = LoadTestPlan.parseDuration(text) else {
-        throw NotebookError(.usage, "duration should be like 10s, 500ms or 2m, got \(text)")
+        throw NotebookError(.usage, "\(key) should be like 10s, 500ms or 2m, got \(text)")
       }
-      duration = parsed
+      return parsed
     }
     var rate: Double?
     if let text = options["rate"] {
@@ -105,8 +107,8 @@ struct LoadTestCommand: CommandHandler {
     let connections = try integer("connections")
     let requests = try integer("requests")
     return try LoadTestPlan(
-      url: target, method: method, body: body, connections: connections ?? 64, duration: duration,
-      requests: requests, rate: rate)
+      url: target, method: method, body: body, connections: connections ?? 64, duration: try duration("duration"),
+      requests: requests, rate: rate, requestTimeout: try duration("timeout") ?? .seconds(10))
   }
 
   /// A `/predict` body from the session's inputs: the feature variables, and the defaults for the rest.

@@ -40,7 +40,7 @@ public struct LoadTestPlan: Sendable, Equatable {
   ///   - duration: up to 300 s; when both this and `requests` are `nil`, 10 s.
   ///   - requests: up to 10,000,000.
   ///   - rate: a fixed total rate for an open-loop test.
-  ///   - requestTimeout: the timeout of one request, 10 s by default.
+  ///   - requestTimeout: the timeout of one request, more than 0 and at most 300 s; 10 s by default.
   /// - Throws: `NotebookError` (`.usage`) naming the bound that was passed.
   public init(
     url: String, method: String = "POST", body: String = "{}", connections: Int = 64, duration: Duration? = nil,
@@ -75,6 +75,10 @@ public struct LoadTestPlan: Sendable, Equatable {
       }
     }
     self.rate = rate
+    guard requestTimeout > .zero, requestTimeout <= Self.maximumDuration else {
+      throw NotebookError(
+        .usage, "timeout should be more than 0 s and at most 300 s, got \(LoadTestPlan.text(requestTimeout))")
+    }
     self.requestTimeout = requestTimeout
   }
 
