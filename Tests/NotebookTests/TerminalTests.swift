@@ -101,6 +101,18 @@ struct TerminalTests {
     try t.send("Enter")
     try await t.waitFor("42\n[3]>")
 
+    // A resized window: the next plot fits the new width, and editing still works.
+    try t.tmux(["resize-window", "-t", t.session, "-x", "60", "-y", "30"])
+    for _ in 0..<100 where try t.paneValue("#{pane_width}") != "60" { try await Task.sleep(for: .milliseconds(50)) }
+    try t.type("plot [1, 4, 9, 16]")
+    try t.send("Enter")
+    try await t.waitFor("[4]>")
+    let screen = try t.screen()
+    let border = try #require(screen.split(separator: "\n").last { $0.contains("└") }, "no plot:\n\(screen)")
+    #expect(border.count <= 60 && border.count >= 40, "\(border.count) columns:\n\(screen)")
+    try t.tmux(["resize-window", "-t", t.session, "-x", "100", "-y", "30"])
+    for _ in 0..<100 where try t.paneValue("#{pane_width}") != "100" { try await Task.sleep(for: .milliseconds(50)) }
+
     // Ctrl-R searches history.
     try t.send("C-r")
     try t.type("= 4")
@@ -116,17 +128,17 @@ struct TerminalTests {
     for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
     try t.tmux(["kill-session", "-t", t.session])
     try t.start(command)
-    try await t.waitFor("an unsaved session (2 cells) can be restored: type restore")
+    try await t.waitFor("an unsaved session (3 cells) can be restored: type restore")
     try t.type("restore")
     try t.send("Enter")
-    try await t.waitFor("restored 2 cells from")
+    try await t.waitFor("restored 3 cells from")
     try t.type("x")
     try t.send("Enter")
-    try await t.waitFor("41\n[4]>")
+    try await t.waitFor("41\n[5]>")
 
     // History survived the kill: past "x" and "restore", Up reaches the line typed before it.
     try t.send("Up", "Up", "Up")
-    try await t.waitFor("[4]> x + 1")
+    try await t.waitFor("[5]> plot [1, 4, 9, 16]")
 
     // Ctrl-D on an empty line exits.
     try t.send("C-u", "C-d")

@@ -92,6 +92,8 @@ public struct InteractiveLoop {
           pendingOrphan = nil
           continue
         }
+        // Plots fit the terminal as it is now: it may have been resized since the last cell.
+        session.options.width = min(TerminalSize.current().columns, 100)
         let output = session.run(line)
         let text = output.rendered(width: session.options.width, colorMode: session.options.colorMode)
         if !text.isEmpty { write(text) }

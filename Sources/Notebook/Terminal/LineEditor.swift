@@ -1,5 +1,6 @@
 internal import CLibedit
 internal import Foundation
+internal import Synchronization
 #if canImport(Glibc)
   internal import Glibc
 #endif
@@ -28,6 +29,9 @@ final class LineEditor {
   /// The prompt as C bytes; kept alive here because libedit reads it on every redraw.
   private var promptBytes: [CChar] = [0]
   private let completer: Completer
+  /// Set by SIGWINCH; the next `readLine` tells libedit the terminal's new size. (libedit's own
+  /// signal handling is off, see `init`, so it would not notice.)
+  private static let resized = Atomic<Bool>(false)
 
   /// Creates an editor on standard input and output.
   /// - Parameters:
@@ -73,6 +77,12 @@ final class LineEditor {
     }
     fathom_el_bind(el, "^C", "fathom-interrupt")
     fathom_el_bind(el, "^R", "em-inc-search-prev")
+    // SA_RESTART: a resize must not interrupt the read of a line being typed.
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in LineEditor.resized.store(true, ordering: .relaxed) }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    sigaction(SIGWINCH, &action, nil)
   }
 
   deinit {
@@ -84,6 +94,7 @@ final class LineEditor {
   /// Reads one line, showing `prompt`.
   func readLine(prompt: String) -> Input {
     promptBytes = Array(prompt.utf8CString)
+    if Self.resized.exchange(false, ordering: .relaxed) { el_resize(editLine) }
     var count: Int32 = 0
     errno = 0
     lineInterrupted = false
