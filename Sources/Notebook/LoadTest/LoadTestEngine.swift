@@ -130,8 +130,10 @@ struct LoadTestTarget: Sendable {
   var port: Int
   /// A TLS context for `https://`, or why none could be made.
   var tls: Result<NIOSSLContext, LoadTestTLSError>?
+  /// The request's head, which the response decoder must see to parse the answer.
   var head: HTTPRequestHead
-  var body: ByteBuffer?
+  /// The whole request as it goes on the wire, encoded once.
+  var bytes: ByteBuffer
 
   init(plan: LoadTestPlan) {
     // The plan normalised the URL, so it parses; the fallbacks only keep this total.
@@ -150,13 +152,15 @@ struct LoadTestTarget: Sendable {
     if let query = components?.percentEncodedQuery { path += "?" + query }
     let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (components?.port.map { ":\($0)" } ?? "")
     var headers: HTTPHeaders = ["Host": hostHeader, "User-Agent": "fathom-loadtest"]
+    let body = plan.method == "POST" ? Array(plan.body.utf8) : []
     if plan.method == "POST" {
-      let bytes = ByteBuffer(string: plan.body)
       headers.add(name: "Content-Type", value: "application/json")
-      headers.add(name: "Content-Length", value: String(bytes.readableBytes))
-      body = bytes
+      headers.add(name: "Content-Length", value: String(body.count))
     }
     head = HTTPRequestHead(version: .http1_1, method: plan.method == "GET" ? .GET : .POST, uri: path, headers: headers)
+    let lines = ["\(plan.method) \(path) HTTP/1.1"] + headers.map { "\($0.name): \($0.value)" }
+    bytes = ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n\r\n")
+    bytes.writeBytes(body)
   }
 
   /// The name to check the server's certificate against: none for an IP address.
