@@ -20,6 +20,25 @@ struct KernelEdgeCaseTests {
     #expect(n["y"]?.tensor?.storage == .int32([.min, -5]))
   }
 
+  @Test("ReduceLogSumExp does not overflow on large inputs, and keeps -inf and NaN")
+  func logSumExpRange() throws {
+    var axes = Onnx_AttributeProto()
+    axes.name = "axes"
+    axes.type = .ints
+    axes.ints = [1]
+    let lse = try oneNodeModel(
+      "ReduceLogSumExp", inputs: [("x", .double)], output: .double, attributes: [axes, intAttribute("keepdims", 0)])
+    let r = try lse.run(["x": Tensor(shape: [4, 2], storage: .double([1000, 1000, -.infinity, 3, -.infinity, -.infinity, .nan, 1]))])
+    guard case .double(let v)? = r["y"]?.tensor?.storage else {
+      Issue.record("no double output: \(String(describing: r["y"]))")
+      return
+    }
+    #expect(Swift.abs(v[0] - (1000 + log(2.0))) < 1e-9)
+    #expect(v[1] == 3)
+    #expect(v[2] == -.infinity)
+    #expect(v[3].isNaN)
+  }
+
   @Test("Int64.min / -1 wraps instead of trapping")
   func integerDivisionOverflow() throws {
     let div = try oneNodeModel("Div", inputs: [("a", .int64), ("b", .int64)], output: .int64)

@@ -25,9 +25,18 @@ enum Reductions {
       reduce(
         "ReduceL2", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() },
         float: .init(combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() })),
-      reduce("ReduceLogSumExp", axesInputSince: 18, initial: 0, combine: { $0 + exp($1) }, finish: { v, _ in log(v) }),
+      // log(e^a + e^b) one element at a time, as max + log1p(e^-|a-b|): exp never sees a large
+      // argument, so 1000 and 1000 give 1000.69 rather than an overflow to infinity.
+      reduce("ReduceLogSumExp", axesInputSince: 18, initial: -.infinity, combine: logAddExp, finish: { v, _ in v }),
       cumulativeSum(),
     ]
+  }
+
+  /// log(e^a + e^b) without overflow; equal arguments (also two infinities) give a + log 2.
+  @Sendable static func logAddExp(_ a: Double, _ b: Double) -> Double {
+    if a == b { return a + M_LN2 }
+    let high = max(a, b)
+    return high + log1p(exp(-abs(a - b)))
   }
 
   private static func softmax(_ name: String, log: Bool) -> OperatorDefinition {
