@@ -130,7 +130,9 @@ final class LoadTestConnection: @unchecked Sendable {
   private func send(from sent: NIODeadline) {
     guard !done else { return }
     inFlight = InFlight(sent: sent)
-    guard let channel, channel.isActive else { return connect() }
+    // A connection closing under us is forgotten now, so that its end is not taken for this request's.
+    if let stale = channel, !stale.isActive { drop(stale) }
+    guard let channel else { return connect() }
     // Only the head: the response decoder notes it on its way, the writer puts the whole
     // request, encoded once, on the wire.
     channel.writeAndFlush(HTTPClientRequestPart.head(target.head), promise: nil)
