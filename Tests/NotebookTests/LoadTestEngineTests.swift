@@ -41,6 +41,22 @@ final class Listener: @unchecked Sendable {
     }.start()
   }
 
+  /// Accepts connections on a thread; on each, reads a request, answers `200 ok` with
+  /// `Connection: close`, and closes it; until `close()`.
+  func answerOnceAndClose() {
+    Thread { [self] in
+      while true {
+        let client = accept(descriptor, nil, nil)
+        guard client >= 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        _ = read(client, &buffer, buffer.count)
+        let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".utf8)
+        _ = write(client, answer, answer.count)
+        Glibc.close(client)
+      }
+    }.start()
+  }
+
   func close() {
     shutdown(descriptor, Int32(SHUT_RDWR))
     Glibc.close(descriptor)
@@ -94,6 +110,17 @@ struct LoadTestEngineTests {
     #expect(result.responses == 0)
     #expect(result.errors.map(\.kind) == ["closed"])
     #expect(result.errorCount == 5)
+  }
+
+  @Test("a server that answers and closes (Connection: close): every answer counts, the client reconnects")
+  func connectionClose() async throws {
+    let listener = try Listener()
+    defer { listener.close() }
+    listener.answerOnceAndClose()
+    let plan = try LoadTestPlan(url: "http://127.0.0.1:\(listener.port)/predict", connections: 1, requests: 5)
+    let result = await LoadTestEngine(plan: plan).run()
+    #expect(result.responses == 5 && result.errorCount == 0, "\(result.errors)")
+    #expect(result.bytes == 10)
   }
 
   @Test("stop() ends a long test at once, with no answer waited for, and says it was interrupted")
