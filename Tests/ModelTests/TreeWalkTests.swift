@@ -27,17 +27,21 @@ struct TreeWalkTests {
       ? rows.indices.filter { rows[$0].contains(where: \.isNaN) }.map(Int32.init) : []
     x.withUnsafeBufferPointer { xb in
       forest.nodes.withUnsafeBufferPointer { nodes in
-        guard let xs = xb.baseAddress else { return }
-        for tree in forest.roots.indices {
-          var leaves = [Int32](repeating: 0, count: rows.count)
-          nanRows.withUnsafeBufferPointer { nanRows in
-            leaves.withUnsafeMutableBufferPointer { out in
-              guard let out = out.baseAddress else { return }
-              forest.leaves(tree: tree, rows: xs, count: rows.count, stride: f, exactRows: nanRows, into: out)
+        forest.compact.withUnsafeBufferPointer { splits in
+          guard let xs = xb.baseAddress else { return }
+          for tree in forest.roots.indices {
+            var leaves = [Int32](repeating: 0, count: rows.count)
+            nanRows.withUnsafeBufferPointer { nanRows in
+              leaves.withUnsafeMutableBufferPointer { out in
+                guard let out = out.baseAddress else { return }
+                forest.leaves(
+                  tree: tree, rows: xs, count: rows.count, stride: f, exactRows: nanRows, nodes: nodes, splits: splits,
+                  into: out)
+              }
             }
+            compact += leaves
+            exact += rows.indices.map { Int32(forest.leaf(from: forest.roots[tree], xs + $0 * f, nodes)) }
           }
-          compact += leaves
-          exact += rows.indices.map { Int32(forest.leaf(from: forest.roots[tree], xs + $0 * f, nodes)) }
         }
       }
     }

@@ -170,35 +170,51 @@ struct TreeEnsembleKernel: Kernel {
     }
     // onnxruntime's scalar path uses only a leaf's first weight.
     let scalar = k == 1 && labels == nil
-    for tree in forest.roots.indices {
-      forest.leaves(tree: tree, rows: rows, count: count, stride: f, exactRows: exactRows, into: leaves)
-      if let dense {
-        dense.values.withUnsafeBufferPointer { values in
-          if k == 1 {
-            for j in 0..<count { s[j] += values[Int(leaves[j])] }
-          } else {
-            // Indices stay below count·k and nodes·k, which the buffers hold.
+    forest.nodes.withUnsafeBufferPointer { nodes in
+      forest.compact.withUnsafeBufferPointer { splits in
+        (dense?.values ?? []).withUnsafeBufferPointer { values in
+          for tree in forest.roots.indices {
+            forest.leaves(
+              tree: tree, rows: rows, count: count, stride: f, exactRows: exactRows, nodes: nodes, splits: splits,
+              into: leaves)
+            if !values.isEmpty {
+              addDense(values, leaves: leaves, count: count, into: s)
+              continue
+            }
             for j in 0..<count {
-              let leaf = Int(leaves[j]) &* k
-              let row = j &* k
-              for t in 0..<k { s[row &+ t] += values[leaf &+ t] }
+              let leaf = Int(leaves[j])
+              let first = Int(forest.leafStart[leaf])
+              if scalar {
+                accumulate(&s[j], &h[j], forest.weightValue[first])
+              } else {
+                for q in first..<(first + Int(forest.leafCount[leaf])) {
+                  let t = Int(forest.weightTarget[q])
+                  if t < k { accumulate(&s[j * k + t], &h[j * k + t], forest.weightValue[q]) }
+                }
+              }
             }
           }
         }
-        continue
       }
-      for j in 0..<count {
-        let leaf = Int(leaves[j])
-        let first = Int(forest.leafStart[leaf])
-        if scalar {
-          accumulate(&s[j], &h[j], forest.weightValue[first])
-        } else {
-          for q in first..<(first + Int(forest.leafCount[leaf])) {
-            let t = Int(forest.weightTarget[q])
-            if t < k { accumulate(&s[j * k + t], &h[j * k + t], forest.weightValue[q]) }
-          }
-        }
-      }
+    }
+  }
+
+  /// Adds each row's leaf scores (`targets` per node in `values`) to its scores in `s`.
+  @inline(__always)
+  private func addDense<T: BinaryFloatingPoint>(
+    _ values: UnsafeBufferPointer<T>, leaves: UnsafeMutablePointer<Int32>, count: Int,
+    into s: UnsafeMutableBufferPointer<T>
+  ) {
+    let k = targets
+    if k == 1 {
+      for j in 0..<count { s[j] += values[Int(leaves[j])] }
+      return
+    }
+    // Indices stay below count·k and nodes·k, which the buffers hold.
+    for j in 0..<count {
+      let leaf = Int(leaves[j]) &* k
+      let row = j &* k
+      for t in 0..<k { s[row &+ t] += values[leaf &+ t] }
     }
   }
 

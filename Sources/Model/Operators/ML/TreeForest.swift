@@ -105,51 +105,63 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   /// The branch-free walk moves every row one level at a time, `depths[tree]` times: the rows'
   /// walks are independent, so the processor overlaps them instead of waiting on one
   /// mispredicted branch after another.
+  /// The caller passes `nodes` and `compact` as buffers, taken once for many calls.
   func leaves(
     tree: Int, rows x: UnsafePointer<T>, count: Int, stride: Int, exactRows: UnsafeBufferPointer<Int32>,
+    nodes: UnsafeBufferPointer<TreeNode<T>>, splits: UnsafeBufferPointer<CompactSplit<T>>,
     into leaves: UnsafeMutablePointer<Int32>
   ) {
     let root = roots[tree]
-    nodes.withUnsafeBufferPointer { nodes in
-      guard !compact.isEmpty else {
-        for j in 0..<count { leaves[j] = Int32(leaf(from: root, x + j * stride, nodes)) }
-        return
-      }
-      compact.withUnsafeBufferPointer { splits in
-        walk(splits, depth: Int(depths[tree]), from: root, rows: x, count: count, stride: stride, into: leaves)
-      }
-      for j in exactRows { leaves[Int(j)] = Int32(leaf(from: root, x + Int(j) * stride, nodes)) }
+    guard !splits.isEmpty else {
+      for j in 0..<count { leaves[j] = Int32(leaf(from: root, x + j * stride, nodes)) }
+      return
     }
+    walk(splits, depth: Int(depths[tree]), from: root, rows: x, count: count, stride: stride, into: leaves)
+    for j in exactRows { leaves[Int(j)] = Int32(leaf(from: root, x + Int(j) * stride, nodes)) }
   }
 
-  /// The branch-free walk of `leaves(tree:rows:count:stride:exactRows:into:)`.
+  /// The branch-free walk of `leaves(tree:rows:count:stride:exactRows:nodes:splits:into:)`.
   @inline(__always)
   private func walk(
     _ splits: UnsafeBufferPointer<CompactSplit<T>>, depth: Int, from root: Int32, rows x: UnsafePointer<T>,
     count: Int, stride: Int, into leaves: UnsafeMutablePointer<Int32>
   ) {
-    for j in 0..<count { leaves[j] = root }
+    if nanRouting == .low {
+      Self.walk(splits, depth: depth, from: root, rows: x, count: count, stride: stride, nanLow: true, into: leaves)
+    } else {
+      Self.walk(splits, depth: depth, from: root, rows: x, count: count, stride: stride, nanLow: false, into: leaves)
+    }
+  }
+
+  @inline(__always)
+  private static func walk(
+    _ splits: UnsafeBufferPointer<CompactSplit<T>>, depth: Int, from root: Int32, rows x: UnsafePointer<T>,
+    count: Int, stride: Int, nanLow: Bool, into leaves: UnsafeMutablePointer<Int32>
+  ) {
     // `validate` guaranteed every child index is inside `splits`; the kernel checked that
     // `maxFeature < stride`.
-    if nanRouting == .low {
-      for _ in 0..<depth {
-        var row = x
-        for j in 0..<count {
-          let s = splits[Int(leaves[j])]
-          leaves[j] = row[Int(s.feature)] > s.threshold ? s.hi : s.lo
-          row += stride
-        }
-      }
-    } else {
-      for _ in 0..<depth {
-        var row = x
-        for j in 0..<count {
-          let s = splits[Int(leaves[j])]
-          leaves[j] = row[Int(s.feature)] <= s.threshold ? s.lo : s.hi
-          row += stride
-        }
+    if count == 1 {
+      // One row: a plain walk, without the bookkeeping of interleaving rows.
+      var i = root
+      for _ in 0..<depth { i = step(splits[Int(i)], x, nanLow: nanLow) }
+      leaves[0] = i
+      return
+    }
+    for j in 0..<count { leaves[j] = root }
+    for _ in 0..<depth {
+      var row = x
+      for j in 0..<count {
+        leaves[j] = step(splits[Int(leaves[j])], row, nanLow: nanLow)
+        row += stride
       }
     }
+  }
+
+  /// The child a row goes to from split `s`; NaN goes to `lo` when `nanLow`, else to `hi`.
+  @inline(__always)
+  private static func step(_ s: CompactSplit<T>, _ row: UnsafePointer<T>, nanLow: Bool) -> Int32 {
+    let v = row[Int(s.feature)]
+    return nanLow ? (v > s.threshold ? s.hi : s.lo) : (v <= s.threshold ? s.lo : s.hi)
   }
 
   /// Checks the forest (`validate`) and prepares the branch-free walk: `compact`, `depths`
