@@ -106,6 +106,7 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   /// walks are independent, so the processor overlaps them instead of waiting on one
   /// mispredicted branch after another.
   /// The caller passes `nodes` and `compact` as buffers, taken once for many calls.
+  @inline(__always)
   func leaves(
     tree: Int, rows x: UnsafePointer<T>, count: Int, stride: Int, exactRows: UnsafeBufferPointer<Int32>,
     nodes: UnsafeBufferPointer<TreeNode<T>>, splits: UnsafeBufferPointer<CompactSplit<T>>,
