@@ -12,7 +12,7 @@ enum LinearModels {
         guard !strings.isEmpty || !ints.isEmpty else { throw ctx.error("the classifier has no class labels") }
         guard !coefficients.isEmpty else { throw ctx.error("coefficients are missing") }
         let labelCount = strings.isEmpty ? ints.count : strings.count
-        return ClosureKernel { (inputs) throws(ModelError) in
+        return ClosureKernel { (inputs, outputs) throws(ModelError) in
           let x = try floatRows(try inputs.tensor(0))
           let c = intercepts.isEmpty ? coefficients.count / max(x.f, 1) : intercepts.count
           guard c > 0, coefficients.count == c * x.f else {
@@ -61,7 +61,8 @@ enum LinearModels {
             }
             label = .int64(chosen)
           }
-          return [.tensor(Tensor(unchecked: [x.n], label)), .tensor(Tensor(unchecked: [x.n, width], .float(z)))]
+          outputs.set(0, .tensor(Tensor(unchecked: [x.n], label)))
+          outputs.set(1, .tensor(Tensor(unchecked: [x.n, width], .float(z))))
         }
       },
       OperatorRegistry.define(ml, "LinearRegressor", opsets: 1...5) { (ctx) throws(ModelError) in

@@ -175,13 +175,13 @@ enum Preprocessing {
           throw ctx.error("exactly one of classlabels_strings and classlabels_int64s must be set")
         }
         let keys: MapKeys = strings.isEmpty ? .int64(ints) : .string(strings)
-        return ClosureKernel { (inputs) throws(ModelError) in
+        return ClosureKernel { (inputs, outputs) throws(ModelError) in
           let x = try inputs.tensor(0)
           guard x.rank == 1 || x.rank == 2 else { throw kernelError("ZipMap takes a 1-D or 2-D input, got \(x.shape)") }
           let c = x.shape.last ?? 0
           guard c == keys.count else { throw kernelError("\(c) columns for \(keys.count) class labels") }
           let v = try floatRows(x).values
-          return [.sequenceOfMaps(SequenceOfMaps(keys: keys, values: v))]
+          outputs.set(0, .sequenceOfMaps(SequenceOfMaps(keys: keys, values: v)))
         }
       },
       OperatorRegistry.define(ml, "LabelEncoder", opsets: 1...4) { (ctx) throws(ModelError) in

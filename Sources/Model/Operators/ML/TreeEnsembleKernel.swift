@@ -46,7 +46,7 @@ struct TreeEnsembleKernel: Kernel {
     doubleLeafScores = sums ? LeafScores(doubleForest, targets: targets, firstWeightOnly: firstWeightOnly) : nil
   }
 
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value] {
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let x = try inputs.tensor(0)
     let (n, f): (Int, Int)
     switch x.rank {
@@ -58,11 +58,11 @@ struct TreeEnsembleKernel: Kernel {
       throw kernelError("the trees read feature \(floatForest.maxFeature) but the input has \(f) columns")
     }
     switch x.storage {
-    case .double(let v): return evaluate(doubleForest, doubleLeafScores, v, n: n, f: f)
-    case .float(let v): return evaluate(floatForest, floatLeafScores, v, n: n, f: f)
+    case .double(let v): evaluate(doubleForest, doubleLeafScores, v, n: n, f: f, into: outputs)
+    case .float(let v): evaluate(floatForest, floatLeafScores, v, n: n, f: f, into: outputs)
     default:
       guard let d = x.storage.doubles else { throw kernelError("tree ensembles need numeric input") }
-      return evaluate(floatForest, floatLeafScores, d.map { Float($0) }, n: n, f: f)
+      evaluate(floatForest, floatLeafScores, d.map { Float($0) }, n: n, f: f, into: outputs)
     }
   }
 
@@ -71,8 +71,8 @@ struct TreeEnsembleKernel: Kernel {
   private static let blockRows = 64
 
   private func evaluate<T: BinaryFloatingPoint & Sendable>(
-    _ forest: TreeForest<T>, _ dense: LeafScores<T>?, _ x: [T], n: Int, f: Int
-  ) -> [Value] {
+    _ forest: TreeForest<T>, _ dense: LeafScores<T>?, _ x: [T], n: Int, f: Int, into outputs: KernelOutputs
+  ) {
     let classifier = labels != nil
     let width = classifier ? max(labels?.count ?? 0, 2) : targets
     var z = [Float](repeating: 0, count: n * width)
@@ -81,7 +81,7 @@ struct TreeEnsembleKernel: Kernel {
       z.withUnsafeMutableBufferPointer { z in
         scores(forest, dense, x, n: n, f: f, into: z) { _, _ in }
       }
-      return [.tensor(Tensor(unchecked: [n, width], .float(z)))]
+      outputs.set(0, .tensor(Tensor(unchecked: [n, width], .float(z))))
     case .int64(let l)?:
       var chosen = [Int64](repeating: 0, count: n)
       chosen.withUnsafeMutableBufferPointer { chosen in
@@ -89,7 +89,8 @@ struct TreeEnsembleKernel: Kernel {
           scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : Int64(c) }
         }
       }
-      return [.tensor(Tensor(unchecked: [n], .int64(chosen))), .tensor(Tensor(unchecked: [n, width], .float(z)))]
+      outputs.set(0, .tensor(Tensor(unchecked: [n], .int64(chosen))))
+      outputs.set(1, .tensor(Tensor(unchecked: [n, width], .float(z))))
     case .string(let l)?:
       var chosen = [String](repeating: "", count: n)
       chosen.withUnsafeMutableBufferPointer { chosen in
@@ -97,7 +98,8 @@ struct TreeEnsembleKernel: Kernel {
           scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : "" }
         }
       }
-      return [.tensor(Tensor(unchecked: [n], .string(chosen))), .tensor(Tensor(unchecked: [n, width], .float(z)))]
+      outputs.set(0, .tensor(Tensor(unchecked: [n], .string(chosen))))
+      outputs.set(1, .tensor(Tensor(unchecked: [n, width], .float(z))))
     }
   }
 
