@@ -18,17 +18,15 @@ enum Preprocessing {
           guard scale.count == stride || scale.count == 1 else {
             throw kernelError("the scaler has \(scale.count) columns; the input has \(stride)")
           }
-          let k = scale.count
+          // Element i takes column i % stride's offset and scale (or the only ones).
+          let columns = scale.count == 1 ? 1 : stride
           switch x.storage {
           case .double(let v):
-            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
-              Float((v[i] - Double(offset[k == 1 ? 0 : i % k])) * Double(scale[k == 1 ? 0 : i % k]))
-            }))
+            let y = scaled(v, columns: columns) { v, j in Float((v - Double(offset[j])) * Double(scale[j])) }
+            return Tensor(unchecked: x.shape, .float(y))
           default:
-            let v = try floatRows(x).values
-            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
-              (v[i] - offset[k == 1 ? 0 : i % k]) * scale[k == 1 ? 0 : i % k]
-            }))
+            let y = scaled(try floatRows(x).values, columns: columns) { v, j in (v - offset[j]) * scale[j] }
+            return Tensor(unchecked: x.shape, .float(y))
           }
         }
       },
@@ -238,5 +236,22 @@ private enum Norm: String {
       }
       initialized = x.count
     }
+  }
+}
+
+/// `transform(x[i], j)` for every element, where j is the element's column in rows of
+/// `columns` elements (`x.count` need not be a multiple: the last row may be short).
+@inline(__always)
+private func scaled<S>(_ x: [S], columns: Int, _ transform: (S, Int) -> Float) -> [Float] {
+  [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+    x.withUnsafeBufferPointer { x in
+      var start = 0
+      while start < x.count {
+        let end = min(start + columns, x.count)
+        for i in start..<end { y[i] = transform(x[i], i - start) }
+        start = end
+      }
+    }
+    initialized = x.count
   }
 }
