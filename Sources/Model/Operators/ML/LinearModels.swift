@@ -12,6 +12,8 @@ enum LinearModels {
         guard !strings.isEmpty || !ints.isEmpty else { throw ctx.error("the classifier has no class labels") }
         guard !coefficients.isEmpty else { throw ctx.error("coefficients are missing") }
         let labelCount = strings.isEmpty ? ints.count : strings.count
+        // The score width when the intercepts give the class count (else it depends on the input).
+        let shapes = RowShapes(width: intercepts.count == 1 && labelCount == 2 ? 2 : intercepts.count)
         return ClosureKernel { (inputs, outputs) throws(ModelError) in
           let x = try floatRows(try inputs.tensor(0))
           let c = intercepts.isEmpty ? coefficients.count / max(x.f, 1) : intercepts.count
@@ -61,8 +63,8 @@ enum LinearModels {
             }
             label = .int64(chosen)
           }
-          outputs.set(0, .tensor(Tensor(unchecked: [x.n], label)))
-          outputs.set(1, .tensor(Tensor(unchecked: [x.n, width], .float(z))))
+          outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(x.n), label)))
+          outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(x.n, width: width), .float(z))))
         }
       },
       OperatorRegistry.define(ml, "LinearRegressor", opsets: 1...5) { (ctx) throws(ModelError) in

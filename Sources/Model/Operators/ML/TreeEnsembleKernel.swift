@@ -26,6 +26,7 @@ struct TreeEnsembleKernel: Kernel {
   /// Dense leaf scores for summing forests, when they give the same sums.
   let floatLeafScores: LeafScores<Float>?
   let doubleLeafScores: LeafScores<Double>?
+  let shapes: RowShapes
 
   init(
     floatForest: TreeForest<Float>, doubleForest: TreeForest<Double>, targets: Int, aggregate: Aggregate,
@@ -44,6 +45,7 @@ struct TreeEnsembleKernel: Kernel {
     let firstWeightOnly = targets == 1 && labels == nil
     floatLeafScores = sums ? LeafScores(floatForest, targets: targets, firstWeightOnly: firstWeightOnly) : nil
     doubleLeafScores = sums ? LeafScores(doubleForest, targets: targets, firstWeightOnly: firstWeightOnly) : nil
+    shapes = RowShapes(width: labels == nil ? targets : max(labels?.count ?? 0, 2))
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
@@ -81,7 +83,7 @@ struct TreeEnsembleKernel: Kernel {
       z.withUnsafeMutableBufferPointer { z in
         scores(forest, dense, x, n: n, f: f, into: z) { _, _ in }
       }
-      outputs.set(0, .tensor(Tensor(unchecked: [n, width], .float(z))))
+      outputs.set(0, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
     case .int64(let l)?:
       var chosen = [Int64](repeating: 0, count: n)
       chosen.withUnsafeMutableBufferPointer { chosen in
@@ -89,8 +91,8 @@ struct TreeEnsembleKernel: Kernel {
           scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : Int64(c) }
         }
       }
-      outputs.set(0, .tensor(Tensor(unchecked: [n], .int64(chosen))))
-      outputs.set(1, .tensor(Tensor(unchecked: [n, width], .float(z))))
+      outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(n), .int64(chosen))))
+      outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
     case .string(let l)?:
       var chosen = [String](repeating: "", count: n)
       chosen.withUnsafeMutableBufferPointer { chosen in
@@ -98,8 +100,8 @@ struct TreeEnsembleKernel: Kernel {
           scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : "" }
         }
       }
-      outputs.set(0, .tensor(Tensor(unchecked: [n], .string(chosen))))
-      outputs.set(1, .tensor(Tensor(unchecked: [n, width], .float(z))))
+      outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(n), .string(chosen))))
+      outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
     }
   }
 
