@@ -15,12 +15,16 @@ struct TreeWalkTests {
   /// Every value the tests feed: the edges and their neighbours.
   static let inputs: [Float] = edges.flatMap { [$0, $0.nextUp, $0.nextDown] } + [0.5, -2.5]
 
-  /// The leaf each row reaches by both walks, as the tree ensemble kernel runs them: rows with
-  /// a NaN go to the exact walk when the forest's splits disagree on where NaN goes.
-  static func bothWalks(_ forest: TreeForest<Float>, rows: [[Float]]) -> (compact: [Int32], exact: [Int32]) {
+  /// The leaf each row reaches in each tree (tree-major), by the exact walk and as the tree
+  /// ensemble kernel runs the branch-free one: for a block of rows, and for one row at a time.
+  /// Rows with a NaN go to the exact walk when the forest's splits disagree on where NaN goes.
+  static func bothWalks(_ forest: TreeForest<Float>, rows: [[Float]]) -> (
+    compact: [Int32], oneRow: [Int32], exact: [Int32]
+  ) {
     let f = rows.first?.count ?? 0
     let x = rows.flatMap { $0 }
     var compact: [Int32] = []
+    var oneRow: [Int32] = []
     var exact: [Int32] = []
     let nanRows =
       forest.nanRouting == .exactWalk
@@ -42,10 +46,20 @@ struct TreeWalkTests {
             compact += leaves
             exact += rows.indices.map { Int32(forest.leaf(from: forest.roots[tree], xs + $0 * f, nodes)) }
           }
+          var perRow = [[Int32]](repeating: [], count: rows.count)
+          for r in rows.indices {
+            perRow[r] = [Int32](repeating: 0, count: forest.roots.count)
+            perRow[r].withUnsafeMutableBufferPointer { out in
+              guard let out = out.baseAddress else { return }
+              forest.leavesOfRow(
+                xs + r * f, exact: nanRows.contains(Int32(r)), nodes: nodes, splits: splits, into: out)
+            }
+          }
+          oneRow = forest.roots.indices.flatMap { tree in rows.indices.map { perRow[$0][tree] } }
         }
       }
     }
-    return (compact, exact)
+    return (compact, oneRow, exact)
   }
 
   @Test(
@@ -70,6 +84,7 @@ struct TreeWalkTests {
     #expect(!forest.compact.isEmpty)
     let walks = Self.bothWalks(forest, rows: Self.inputs.map { [$0] })
     #expect(walks.compact == walks.exact)
+    #expect(walks.oneRow == walks.exact)
   }
 
   @Test("deep random trees of mixed modes, NaN routing and depth")
@@ -96,6 +111,7 @@ struct TreeWalkTests {
       }
       let walks = Self.bothWalks(forest, rows: rows)
       #expect(walks.compact == walks.exact, "round \(round): NaN routing \(forest.nanRouting)")
+      #expect(walks.oneRow == walks.exact, "round \(round), one row at a time")
     }
   }
 

@@ -172,30 +172,26 @@ struct TreeEnsembleKernel: Kernel {
     } else {
       h.initialize(repeating: false)
     }
-    // onnxruntime's scalar path uses only a leaf's first weight.
-    let scalar = k == 1 && labels == nil
     forest.nodes.withUnsafeBufferPointer { nodes in
       forest.compact.withUnsafeBufferPointer { splits in
         (dense?.values ?? []).withUnsafeBufferPointer { values in
+          guard count > 1 else {
+            // One row: every tree in turn for the row, without the block's bookkeeping per tree.
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: forest.roots.count) { reached in
+              guard let reached = reached.baseAddress else { return }
+              forest.leavesOfRow(rows, exact: exactCount > 0, nodes: nodes, splits: splits, into: reached)
+              for tree in forest.roots.indices { add(forest, values, leaf: Int(reached[tree]), row: 0, into: s, h) }
+            }
+            return
+          }
           for tree in forest.roots.indices {
             forest.leaves(
               tree: tree, rows: rows, count: count, stride: f, exactRows: exactRows, nodes: nodes, splits: splits,
               into: leaves)
             if !values.isEmpty {
               addDense(values, leaves: leaves, count: count, into: s)
-              continue
-            }
-            for j in 0..<count {
-              let leaf = Int(leaves[j])
-              let first = Int(forest.leafStart[leaf])
-              if scalar {
-                accumulate(&s[j], &h[j], forest.weightValue[first])
-              } else {
-                for q in first..<(first + Int(forest.leafCount[leaf])) {
-                  let t = Int(forest.weightTarget[q])
-                  if t < k { accumulate(&s[j * k + t], &h[j * k + t], forest.weightValue[q]) }
-                }
-              }
+            } else {
+              for j in 0..<count { add(forest, values, leaf: Int(leaves[j]), row: j, into: s, h) }
             }
           }
         }
@@ -203,7 +199,37 @@ struct TreeEnsembleKernel: Kernel {
     }
   }
 
-  /// Adds each row's leaf scores (`targets` per node in `values`) to its scores in `s`.
+  /// Adds leaf `leaf`'s weights to row `row`'s scores in `s` (`targets` per row), from the
+  /// dense `values` when there are some, else weight by weight, recording targets in `h`.
+  @inline(__always)
+  private func add<T: BinaryFloatingPoint & Sendable>(
+    _ forest: TreeForest<T>, _ values: UnsafeBufferPointer<T>, leaf: Int, row j: Int,
+    into s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>
+  ) {
+    let k = targets
+    if !values.isEmpty {
+      // Indices stay below count·k and nodes·k, which the buffers hold.
+      if k == 1 {
+        s[j] += values[leaf]
+      } else {
+        for t in 0..<k { s[j &* k &+ t] += values[leaf &* k &+ t] }
+      }
+      return
+    }
+    let first = Int(forest.leafStart[leaf])
+    if k == 1 && labels == nil {
+      // onnxruntime's scalar path uses only a leaf's first weight.
+      accumulate(&s[j], &h[j], forest.weightValue[first])
+      return
+    }
+    for q in first..<(first + Int(forest.leafCount[leaf])) {
+      let t = Int(forest.weightTarget[q])
+      if t < k { accumulate(&s[j * k + t], &h[j * k + t], forest.weightValue[q]) }
+    }
+  }
+
+  /// Adds each of `count` rows' leaf scores (`targets` per node in `values`) to its scores
+  /// in `s`: `add` for a block of rows, with the one-target case kept apart.
   @inline(__always)
   private func addDense<T: BinaryFloatingPoint>(
     _ values: UnsafeBufferPointer<T>, leaves: UnsafeMutablePointer<Int32>, count: Int,

@@ -121,6 +121,29 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     for j in exactRows { leaves[Int(j)] = Int32(leaf(from: root, x + Int(j) * stride, nodes)) }
   }
 
+  /// Writes into `leaves[t]` the leaf that the row at `x` reaches in tree `t`, for every tree;
+  /// with `exact`, by the exact walk. The caller passes `nodes` and `compact` as buffers.
+  func leavesOfRow(
+    _ x: UnsafePointer<T>, exact: Bool, nodes: UnsafeBufferPointer<TreeNode<T>>,
+    splits: UnsafeBufferPointer<CompactSplit<T>>, into leaves: UnsafeMutablePointer<Int32>
+  ) {
+    roots.withUnsafeBufferPointer { roots in
+      depths.withUnsafeBufferPointer { depths in
+        if splits.isEmpty || exact {
+          for t in roots.indices { leaves[t] = Int32(leaf(from: roots[t], x, nodes)) }
+        } else if nanRouting == .low {
+          for t in roots.indices {
+            leaves[t] = Self.walk(splits, depth: Int(depths[t]), from: roots[t], x, nanLow: true)
+          }
+        } else {
+          for t in roots.indices {
+            leaves[t] = Self.walk(splits, depth: Int(depths[t]), from: roots[t], x, nanLow: false)
+          }
+        }
+      }
+    }
+  }
+
   /// The branch-free walk of `leaves(tree:rows:count:stride:exactRows:nodes:splits:into:)`.
   @inline(__always)
   private func walk(
@@ -143,9 +166,7 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     // `maxFeature < stride`.
     if count == 1 {
       // One row: a plain walk, without the bookkeeping of interleaving rows.
-      var i = root
-      for _ in 0..<depth { i = step(splits[Int(i)], x, nanLow: nanLow) }
-      leaves[0] = i
+      leaves[0] = walk(splits, depth: depth, from: root, x, nanLow: nanLow)
       return
     }
     for j in 0..<count { leaves[j] = root }
@@ -156,6 +177,17 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
         row += stride
       }
     }
+  }
+
+  /// The leaf one row reaches from `root` in `depth` steps of the branch-free walk.
+  @inline(__always)
+  private static func walk(
+    _ splits: UnsafeBufferPointer<CompactSplit<T>>, depth: Int, from root: Int32, _ row: UnsafePointer<T>,
+    nanLow: Bool
+  ) -> Int32 {
+    var i = root
+    for _ in 0..<depth { i = step(splits[Int(i)], row, nanLow: nanLow) }
+    return i
   }
 
   /// The child a row goes to from split `s`; NaN goes to `lo` when `nanLow`, else to `hi`.
