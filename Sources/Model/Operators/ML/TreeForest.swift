@@ -104,8 +104,8 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   ///
   /// The branch-free walk moves every row one level at a time, `depths[tree]` times: the rows'
   /// walks are independent, so the processor overlaps them instead of waiting on one
-  /// mispredicted branch after another.
-  /// The caller passes `nodes` and `compact` as buffers, taken once for many calls.
+  /// mispredicted branch after another. The caller passes `nodes` and `compact` as buffers,
+  /// taken once for many calls.
   @inline(__always)
   func leaves(
     tree: Int, rows x: UnsafePointer<T>, count: Int, stride: Int, exactRows: UnsafeBufferPointer<Int32>,
@@ -164,11 +164,6 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   ) {
     // `validate` guaranteed every child index is inside `splits`; the kernel checked that
     // `maxFeature < stride`.
-    if count == 1 {
-      // One row: a plain walk, without the bookkeeping of interleaving rows.
-      leaves[0] = walk(splits, depth: depth, from: root, x, nanLow: nanLow)
-      return
-    }
     for j in 0..<count { leaves[j] = root }
     for _ in 0..<depth {
       var row = x
