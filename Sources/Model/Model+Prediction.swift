@@ -84,6 +84,7 @@ extension Model {
   /// - Throws: `ModelError` when an input is missing, unknown or of the wrong type or shape.
   public func run(_ inputs: [String: Tensor]) throws(ModelError) -> [String: Value] {
     var ordered: [Value] = []
+    ordered.reserveCapacity(signature.inputs.count)
     var issues: [String] = []
     for info in signature.inputs {
       guard let tensor = inputs[info.name] else {
@@ -107,17 +108,20 @@ extension Model {
       }
       ordered.append(.tensor(tensor))
     }
-    let known = Set(signature.inputs.map(\.name))
-    for name in inputs.keys.sorted() where !known.contains(name) {
-      issues.append(
-        "\(name) is not an input of this model; the inputs are "
-          + signature.inputs.map(\.name).joined(separator: ", "))
+    // Every given name was an input unless there are more names than inputs found.
+    if inputs.count > ordered.count {
+      let known = Set(signature.inputs.map(\.name))
+      for name in inputs.keys.sorted() where !known.contains(name) {
+        issues.append(
+          "\(name) is not an input of this model; the inputs are "
+            + signature.inputs.map(\.name).joined(separator: ", "))
+      }
     }
     guard issues.isEmpty else {
       throw ModelError(.invalidInput, issues.joined(separator: "; "))
     }
     let values = try plan.run(ordered)
-    var result: [String: Value] = [:]
+    var result = [String: Value](minimumCapacity: signature.outputs.count)
     for (info, value) in zip(signature.outputs, values) { result[info.name] = value }
     return result
   }

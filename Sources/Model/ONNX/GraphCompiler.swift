@@ -98,7 +98,7 @@ struct GraphCompiler {
         subgraphCompiler: GraphCompiler(opsets: opsets, outerConstants: constantsByName, capturedNames: captured))
       let kernel = try definition.make(context)
       if key == OperatorKey(domain: "", opType: "Constant"), node.output.count == 1,
-        let value = try? kernel.run([]).first?.tensor
+        let value = try? kernel.run([], outputCount: 1).first??.tensor
       {
         // Constants are values, not work: fold them into the plan's constants.
         constantsByName[node.output[0]] = value

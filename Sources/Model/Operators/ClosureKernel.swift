@@ -1,17 +1,17 @@
 /// A kernel whose work is a closure: for operators whose attributes fit in a capture.
 struct ClosureKernel: Kernel {
-  let body: @Sendable ([Value?]) throws(ModelError) -> [Value]
+  let body: @Sendable (KernelInputs, KernelOutputs) throws(ModelError) -> Void
 
-  init(_ body: @escaping @Sendable ([Value?]) throws(ModelError) -> [Value]) {
+  init(_ body: @escaping @Sendable (KernelInputs, KernelOutputs) throws(ModelError) -> Void) {
     self.body = body
   }
 
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value] {
-    try body(inputs)
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
+    try body(inputs, outputs)
   }
 }
 
 /// A kernel with one tensor output.
-func tensorKernel(_ body: @escaping @Sendable ([Value?]) throws(ModelError) -> Tensor) -> ClosureKernel {
-  ClosureKernel { (inputs) throws(ModelError) in [.tensor(try body(inputs))] }
+func tensorKernel(_ body: @escaping @Sendable (KernelInputs) throws(ModelError) -> Tensor) -> ClosureKernel {
+  ClosureKernel { (inputs, outputs) throws(ModelError) in outputs.set(0, .tensor(try body(inputs))) }
 }

@@ -1,7 +1,74 @@
 /// A compiled operator: attributes checked and decoded at load time, run on values.
 protocol Kernel: Sendable {
-  /// Computes the node's outputs. An absent optional input is nil.
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value]
+  /// Computes the node's outputs from `inputs` and stores each in `outputs`.
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError)
+}
+
+extension Kernel {
+  /// Runs the kernel alone on `inputs`, for work done at load time (folding constants).
+  /// - Returns: the `outputCount` outputs, nil where the kernel stored none.
+  func run(_ inputs: [Value?], outputCount: Int) throws(ModelError) -> [Value?] {
+    var slots = inputs + [Value?](repeating: nil, count: max(outputCount, 1))
+    let inputSlots = Array(inputs.indices)
+    let outputSlots = Array(inputs.count..<(inputs.count + outputCount))
+    try slots.withUnsafeMutableBufferPointer { (buffer) throws(ModelError) in
+      guard let base = buffer.baseAddress else { return }
+      try run(KernelInputs(slots: base, slotIndices: inputSlots), KernelOutputs(slots: base, slotIndices: outputSlots))
+    }
+    return Array(slots[inputs.count..<(inputs.count + outputCount)])
+  }
+}
+
+/// A step's inputs, read in place from the running plan's slots; an absent optional input
+/// is nil.
+///
+/// It points into storage that lives only during the `Kernel.run` call it is passed to: a
+/// kernel reads its inputs there and keeps no reference to this view.
+struct KernelInputs: RandomAccessCollection {
+  let slots: UnsafeMutablePointer<Value?>
+  /// The slot of each input; -1 for an absent optional input.
+  let slotIndices: [Int]
+
+  var startIndex: Int { 0 }
+  var endIndex: Int { slotIndices.count }
+
+  subscript(position: Int) -> Value? {
+    let slot = slotIndices[position]
+    return slot >= 0 ? slots[slot] : nil
+  }
+
+  /// The tensor at `position`, or an error when it is absent.
+  func tensor(_ position: Int) throws(ModelError) -> Tensor {
+    guard position < count else { throw kernelError("input \(position) is missing") }
+    return try self[position].tensor(position)
+  }
+
+  /// The tensor at `position`, or nil when the optional input is absent.
+  func optionalTensor(_ position: Int) throws(ModelError) -> Tensor? {
+    guard position < count, self[position] != nil else { return nil }
+    return try self[position].tensor(position)
+  }
+}
+
+/// A step's outputs, stored in place into the running plan's slots, so that a step
+/// allocates nothing to hand its results over. Like `KernelInputs`, it lives only during
+/// the `Kernel.run` call it is passed to.
+struct KernelOutputs {
+  let slots: UnsafeMutablePointer<Value?>
+  /// The slot of each output; -1 for an output the graph leaves unnamed.
+  let slotIndices: [Int]
+
+  /// Stores output `position`; one the node does not declare, or leaves unnamed, is dropped.
+  func set(_ position: Int, _ value: Value) {
+    guard position < slotIndices.count else { return }
+    let slot = slotIndices[position]
+    if slot >= 0 { slots[slot] = value }
+  }
+
+  /// Stores `values` as outputs 0, 1, …
+  func set(_ values: [Value]) {
+    for (position, value) in values.enumerated() { set(position, value) }
+  }
 }
 
 /// A kernel failure before the plan adds the node's name to it.
@@ -17,19 +84,5 @@ extension Optional where Wrapped == Value {
     case .some(.sequenceOfMaps): throw kernelError("input \(position) is a sequence of maps, expected a tensor")
     case .none: throw kernelError("input \(position) is missing")
     }
-  }
-}
-
-extension Array where Element == Value? {
-  /// The tensor at `position`, or an error when it is absent.
-  func tensor(_ position: Int) throws(ModelError) -> Tensor {
-    guard position < count else { throw kernelError("input \(position) is missing") }
-    return try self[position].tensor(position)
-  }
-
-  /// The tensor at `position`, or nil when the optional input is absent.
-  func optionalTensor(_ position: Int) throws(ModelError) -> Tensor? {
-    guard position < count, self[position] != nil else { return nil }
-    return try self[position].tensor(position)
   }
 }

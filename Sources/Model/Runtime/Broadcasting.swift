@@ -71,7 +71,11 @@ func broadcastBinary<A, B, R>(
     for y in b { out.append(op(v, y)) }
   } else if sa == shape, let last = sb.last, sb.dropLast().allSatisfy({ $0 == 1 }), last == shape.last {
     // The common case of a row vector added to every row of a matrix.
-    for i in 0..<total { out.append(op(a[i], b[i % last])) }
+    var start = 0
+    while start < total {
+      for j in 0..<last { out.append(op(a[start + j], b[j])) }
+      start += last
+    }
   } else {
     let ia = broadcastIndices(from: sa, to: shape)
     let ib = broadcastIndices(from: sb, to: shape)

@@ -35,25 +35,35 @@ final class ExecutionPlan: Sendable {
   }
 
   /// Runs the plan on values for `inputSlots`, returning values for `outputSlots`.
+  ///
+  /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
+  /// and a run allocates only what its kernels compute.
   func run(_ inputs: [Value]) throws(ModelError) -> [Value] {
-    var slots = [Value?](repeating: nil, count: slotCount)
+    let result = withUnsafeTemporaryAllocation(of: Value?.self, capacity: max(slotCount, 1)) { slots in
+      slots.initialize(repeating: nil)
+      defer { slots.deinitialize() }
+      return Result { () throws(ModelError) in try run(inputs, in: slots) }
+    }
+    return try result.get()
+  }
+
+  private func run(_ inputs: [Value], in slots: UnsafeMutableBufferPointer<Value?>) throws(ModelError) -> [Value] {
+    guard let base = slots.baseAddress else { return [] }
     for (slot, value) in constants { slots[slot] = value }
     for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
-    var arguments: [Value?] = []
     for step in steps {
-      arguments.removeAll(keepingCapacity: true)
-      for slot in step.inputs { arguments.append(slot >= 0 ? slots[slot] : nil) }
-      let results: [Value]
       do {
-        results = try step.kernel.run(arguments)
+        try step.kernel.run(
+          KernelInputs(slots: base, slotIndices: step.inputs), KernelOutputs(slots: base, slotIndices: step.outputs))
       } catch {
         throw ModelError(error.code, "\(step.label): \(error.message)")
       }
-      guard results.count >= step.outputs.count else {
-        throw ModelError(.runtime, "\(step.label) produced \(results.count) outputs, expected \(step.outputs.count)")
+      for slot in step.outputs where slot >= 0 {
+        guard case .some = slots[slot] else {
+          throw ModelError(.runtime, "\(step.label) did not compute all of its \(step.outputs.count) outputs")
+        }
       }
       for slot in step.lastUses { slots[slot] = nil }
-      for (slot, value) in zip(step.outputs, results) where slot >= 0 { slots[slot] = value }
     }
     var outputs: [Value] = []
     outputs.reserveCapacity(outputSlots.count)

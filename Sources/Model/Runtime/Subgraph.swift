@@ -9,7 +9,7 @@ struct Subgraph: Sendable {
   let outputNames: [String]
 
   /// Runs the body on its declared inputs and the enclosing graph's values it reads.
-  func run(_ inputs: [Value], captured: ArraySlice<Value?>) throws(ModelError) -> [Value] {
+  func run(_ inputs: [Value], captured: [Value?]) throws(ModelError) -> [Value] {
     var all = inputs
     all.reserveCapacity(inputs.count + captured.count)
     for value in captured {

@@ -44,8 +44,8 @@ enum ControlFlowOperators {
       let layout = ScanLayout(
         states: n, scanInputs: m, scanOutputs: k, inputAxes: inputAxes, outputAxes: outputAxes,
         inputReversed: inputReversed.map { $0 == 1 }, outputReversed: outputReversed.map { $0 == 1 })
-      return ClosureKernel { (inputs) throws(ModelError) in
-        try runScan(body, layout, inputs: inputs, declared: declared)
+      return ClosureKernel { (inputs, outputs) throws(ModelError) in
+        outputs.set(try runScan(body, layout, inputs: inputs, declared: declared))
       }
     }
   }
@@ -62,7 +62,7 @@ private struct ScanLayout: Sendable {
   let outputReversed: [Bool]
 }
 
-private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: [Value?], declared: Int) throws(ModelError)
+private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: KernelInputs, declared: Int) throws(ModelError)
   -> [Value]
 {
   var state: [Value] = []
@@ -88,7 +88,7 @@ private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: [Value?], d
   guard length > 0 || layout.scanOutputs == 0 else {
     throw kernelError("Scan over zero iterations cannot give the shape of its scan outputs")
   }
-  let captured = inputs[min(declared, inputs.count)...]
+  let captured = Array(inputs[min(declared, inputs.count)...])
   var collected = [[Tensor]](repeating: [], count: layout.scanOutputs)
   for t in 0..<length {
     var arguments = state

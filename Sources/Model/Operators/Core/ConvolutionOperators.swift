@@ -65,7 +65,7 @@ enum ConvolutionOperators {
       if wantsIndices, columnMajor, window.kernel.count != 2 {
         throw ctx.unsupported("MaxPool indices in column-major order (storage_order=1) beyond 2-D")
       }
-      return ClosureKernel { (inputs) throws(ModelError) in
+      return ClosureKernel { (inputs, outputs) throws(ModelError) in
         let x = try inputs.tensor(0)
         guard x.rank == window.kernel.count + 2 else {
           throw kernelError("MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)")
@@ -85,7 +85,7 @@ enum ConvolutionOperators {
           (pooled, picked) = (.double(r.values), r.indices)
         default: throw kernelError("MaxPool needs float or double input, got \(x.elementType)")
         }
-        var outputs: [Value] = [.tensor(Tensor(unchecked: shape, pooled))]
+        outputs.set(0, .tensor(Tensor(unchecked: shape, pooled)))
         if wantsIndices {
           let plane = spatial.reduce(1, *)
           let indices = picked.map { (flat) -> Int64 in
@@ -94,9 +94,8 @@ enum ConvolutionOperators {
             let (base, offset) = (flat / plane * plane, flat % plane)
             return Int64(base + (offset % spatial[1]) * spatial[0] + offset / spatial[1])
           }
-          outputs.append(.tensor(Tensor(unchecked: shape, .int64(indices))))
+          outputs.set(1, .tensor(Tensor(unchecked: shape, .int64(indices))))
         }
-        return outputs
       }
     }
   }

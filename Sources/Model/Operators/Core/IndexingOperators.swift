@@ -19,7 +19,7 @@ enum IndexingOperators {
       } else {
         attributeK = nil
       }
-      return ClosureKernel { (inputs) throws(ModelError) in
+      return ClosureKernel { (inputs, outputs) throws(ModelError) in
         let x = try inputs.tensor(0)
         let k: Int
         if let attributeK {
@@ -50,10 +50,8 @@ enum IndexingOperators {
         // `order` holds flat source positions; the index output is the position along the axis.
         let inner = x.shape[(a + 1)...].reduce(1, *)
         let indices = order.map { Int64(($0 / inner) % n) }
-        return [
-          .tensor(Tensor(unchecked: shape, x.storage.picking(order))),
-          .tensor(Tensor(unchecked: shape, .int64(indices))),
-        ]
+        outputs.set(0, .tensor(Tensor(unchecked: shape, x.storage.picking(order))))
+        outputs.set(1, .tensor(Tensor(unchecked: shape, .int64(indices))))
       }
     }
   }

@@ -5,9 +5,9 @@ enum ShapeOperators {
   static var definitions: [OperatorDefinition] {
     [
       OperatorRegistry.define("", "Identity") { _ throws(ModelError) in
-        ClosureKernel { (inputs) throws(ModelError) in
+        ClosureKernel { (inputs, outputs) throws(ModelError) in
           guard let v = inputs.first ?? nil else { throw kernelError("input 0 is missing") }
-          return [v]
+          outputs.set(0, v)
         }
       },
       OperatorRegistry.define("", "Constant") { (ctx) throws(ModelError) in
@@ -32,7 +32,7 @@ enum ShapeOperators {
         } else {
           throw ctx.unsupported("a Constant without a dense value attribute")
         }
-        return ClosureKernel { _ throws(ModelError) in [.tensor(value)] }
+        return ClosureKernel { (_, outputs) throws(ModelError) in outputs.set(0, .tensor(value)) }
       },
       OperatorRegistry.define("", "Cast") { (ctx) throws(ModelError) in
         guard let code = try ctx.int("to"), let target = ONNXDataType.elementType(Int32(clamping: code)) else {

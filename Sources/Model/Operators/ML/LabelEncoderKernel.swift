@@ -54,7 +54,7 @@ struct LabelEncoderKernel: Kernel {
   private let reverse: [Int64: String]
   private let reverseDefault: String
 
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value] {
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let x = try inputs.tensor(0)
     let out: Tensor.Storage
     switch (table, x.storage) {
@@ -70,6 +70,6 @@ struct LabelEncoderKernel: Kernel {
     case (.floatToFloat(let d, let def), .float(let v)): out = .float(v.map { d[$0] ?? def })
     default: throw kernelError("LabelEncoder cannot map a \(x.elementType) input with its table")
     }
-    return [.tensor(Tensor(unchecked: x.shape, out))]
+    outputs.set(0, .tensor(Tensor(unchecked: x.shape, out)))
   }
 }

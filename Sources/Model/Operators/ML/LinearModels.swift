@@ -12,54 +12,59 @@ enum LinearModels {
         guard !strings.isEmpty || !ints.isEmpty else { throw ctx.error("the classifier has no class labels") }
         guard !coefficients.isEmpty else { throw ctx.error("coefficients are missing") }
         let labelCount = strings.isEmpty ? ints.count : strings.count
-        return ClosureKernel { (inputs) throws(ModelError) in
+        // The score width when the intercepts give the class count (else it depends on the input).
+        let shapes = RowShapes(width: intercepts.count == 1 && labelCount == 2 ? 2 : intercepts.count)
+        return ClosureKernel { (inputs, outputs) throws(ModelError) in
           let x = try floatRows(try inputs.tensor(0))
           let c = intercepts.isEmpty ? coefficients.count / max(x.f, 1) : intercepts.count
           guard c > 0, coefficients.count == c * x.f else {
             throw kernelError("\(coefficients.count) coefficients do not fit \(c) classes of \(x.f) features")
           }
-          let scores = affine(x.values, n: x.n, f: x.f, coefficients, intercepts, c)
-          // The label comes from the raw scores.
-          var chosen = [Int](repeating: 0, count: x.n)
-          for r in 0..<x.n {
-            if c == 1 {
-              chosen[r] = scores[r] > 0 ? 1 : 0
-            } else {
-              var best = 0
-              for j in 1..<c where scores[r * c + j] > scores[r * c + best] { best = j }
-              chosen[r] = best
-            }
-          }
+          // One score: the label is its sign; two labels get the columns 1 - s and s.
           let twoColumns = c == 1 && labelCount == 2
           let width = twoColumns ? 2 : c
           var z = [Float](repeating: 0, count: x.n * width)
-          if twoColumns {
-            for r in 0..<x.n {
-              let s = scores[r]
-              if post == .probit {
-                z[r * 2] = computeProbit(s)
-              } else {
-                z[r * 2] = 1 - s
-                z[r * 2 + 1] = s
-              }
-            }
-          } else if c == 1 {
-            for r in 0..<x.n { z[r] = post == .probit ? computeProbit(scores[r]) : scores[r] }
-          } else {
-            z = scores
-            if post != .none {
-              z.withUnsafeMutableBufferPointer { zb in
-                for r in 0..<x.n { post.apply(UnsafeMutableBufferPointer(rebasing: zb[(r * c)..<(r * c + c)])) }
+          /// Scores every row into `z` and passes each row's class index to `label`.
+          func score(label: (Int, Int) -> Void) {
+            z.withUnsafeMutableBufferPointer { z in
+              affine(x.values, n: x.n, f: x.f, coefficients, intercepts, c, into: z, stride: width)
+              for r in 0..<x.n {
+                let row = UnsafeMutableBufferPointer(rebasing: z[(r * width)..<(r * width + width)])
+                // The label comes from the raw scores.
+                if c == 1 {
+                  let s = row[0]
+                  label(r, s > 0 ? 1 : 0)
+                  if post == .probit {
+                    row[0] = computeProbit(s)
+                  } else if twoColumns {
+                    row[0] = 1 - s
+                    row[1] = s
+                  }
+                } else {
+                  var best = 0
+                  for j in 1..<c where row[j] > row[best] { best = j }
+                  label(r, best)
+                  post.apply(row)
+                }
               }
             }
           }
-          let label: Tensor
+          // A single score with other than two labels yields the index itself.
+          let indexIsLabel = c == 1 && labelCount != 2
+          let label: Tensor.Storage
           if !strings.isEmpty {
-            label = Tensor(unchecked: [x.n], .string(chosen.map { c == 1 && labelCount != 2 ? "\($0)" : strings[min($0, strings.count - 1)] }))
+            var chosen = [String](repeating: "", count: x.n)
+            score { r, i in chosen[r] = indexIsLabel ? "\(i)" : strings[min(i, strings.count - 1)] }
+            label = .string(chosen)
           } else {
-            label = Tensor(unchecked: [x.n], .int64(chosen.map { c == 1 && labelCount != 2 ? Int64($0) : ints[min($0, ints.count - 1)] }))
+            var chosen = [Int64](repeating: 0, count: x.n)
+            chosen.withUnsafeMutableBufferPointer { chosen in
+              score { r, i in chosen[r] = indexIsLabel ? Int64(i) : ints[min(i, ints.count - 1)] }
+            }
+            label = .int64(chosen)
           }
-          return [.tensor(label), .tensor(Tensor(unchecked: [x.n, width], .float(z)))]
+          outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(x.n), label)))
+          outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(x.n, width: width), .float(z))))
         }
       },
       OperatorRegistry.define(ml, "LinearRegressor", opsets: 1...5) { (ctx) throws(ModelError) in
@@ -111,21 +116,30 @@ func floatRows(_ t: Tensor) throws(ModelError) -> (values: [Float], n: Int, f: I
 /// Y[n, c] = X[n, :] · W[c, :] + b[c], summed in Float in feature order.
 func affine(_ x: [Float], n: Int, f: Int, _ w: [Float], _ b: [Float], _ c: Int) -> [Float] {
   var y = [Float](repeating: 0, count: n * c)
-  // The callers checked x.count == n·f and w.count == c·f; the loops stay inside both.
-  y.withUnsafeMutableBufferPointer { yb in
-    x.withUnsafeBufferPointer { xb in
-      w.withUnsafeBufferPointer { wb in
-        for r in 0..<n {
-          let xr = r * f
-          for j in 0..<c {
-            var s: Float = 0
-            let wj = j * f
-            for q in 0..<f { s += xb[xr + q] * wb[wj + q] }
-            yb[r * c + j] = s + (b.isEmpty ? 0 : b[j])
-          }
+  y.withUnsafeMutableBufferPointer { affine(x, n: n, f: f, w, b, c, into: $0, stride: c) }
+  return y
+}
+
+/// Writes X[r, :] · W[j, :] + b[j] to `y[r * stride + j]`, summed in Float in feature order.
+/// The caller checked x.count == n·f, w.count == c·f, and that `y` holds n rows of `stride` ≥ c.
+func affine(
+  _ x: [Float], n: Int, f: Int, _ w: [Float], _ b: [Float], _ c: Int, into y: UnsafeMutableBufferPointer<Float>,
+  stride: Int
+) {
+  x.withUnsafeBufferPointer { xb in
+    w.withUnsafeBufferPointer { wb in
+      guard var xr = xb.baseAddress, let w0 = wb.baseAddress, var yr = y.baseAddress else { return }
+      for _ in 0..<n {
+        var wj = w0
+        for j in 0..<c {
+          var s: Float = 0
+          for q in 0..<f { s += xr[q] * wj[q] }
+          yr[j] = s + (b.isEmpty ? 0 : b[j])
+          wj += f
         }
+        xr += f
+        yr += stride
       }
     }
   }
-  return y
 }

@@ -18,55 +18,33 @@ enum Preprocessing {
           guard scale.count == stride || scale.count == 1 else {
             throw kernelError("the scaler has \(scale.count) columns; the input has \(stride)")
           }
-          let k = scale.count
+          // Element i takes column i % stride's offset and scale (or the only ones).
+          let columns = scale.count == 1 ? 1 : stride
           switch x.storage {
           case .double(let v):
-            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
-              Float((v[i] - Double(offset[k == 1 ? 0 : i % k])) * Double(scale[k == 1 ? 0 : i % k]))
-            }))
+            let y = scaled(v, columns: columns) { v, j in Float((v - Double(offset[j])) * Double(scale[j])) }
+            return Tensor(unchecked: x.shape, .float(y))
           default:
-            let v = try floatRows(x).values
-            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
-              (v[i] - offset[k == 1 ? 0 : i % k]) * scale[k == 1 ? 0 : i % k]
-            }))
+            let y = scaled(try floatRows(x).values, columns: columns) { v, j in (v - offset[j]) * scale[j] }
+            return Tensor(unchecked: x.shape, .float(y))
           }
         }
       },
       OperatorRegistry.define(ml, "Normalizer", opsets: 1...5) { (ctx) throws(ModelError) in
-        let norm = try ctx.string("norm", default: "MAX")
-        guard ["MAX", "L1", "L2"].contains(norm) else { throw ctx.unsupported("norm \(norm)") }
+        let name = try ctx.string("norm", default: "MAX")
+        guard let norm = Norm(rawValue: name) else { throw ctx.unsupported("norm \(name)") }
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
-          guard let d = x.storage.doubles else { throw kernelError("Normalizer needs numbers") }
           let n = x.rank <= 1 ? 1 : x.shape[0]
           let c = x.rank <= 1 ? x.count : x.shape[1]
           let inner = x.rank <= 2 ? 1 : x.shape[2...].reduce(1, *)
-          var y = [Float](repeating: 0, count: x.count)
-          for o in 0..<n {
-            for i in 0..<inner {
-              func at(_ j: Int) -> Int { (o * c + j) * inner + i }
-              switch norm {
-              case "MAX":
-                var m = -Float.greatestFiniteMagnitude
-                for j in 0..<c { m = max(m, Float(d[at(j)])) }
-                for j in 0..<c { y[at(j)] = m != 0 ? Float(d[at(j)]) / m : Float(d[at(j)]) }
-              case "L1":
-                var s: Float = 0
-                for j in 0..<c { s += abs(Float(d[at(j)])) }
-                for j in 0..<c { y[at(j)] = s != 0 ? Float(d[at(j)]) / s : Float(d[at(j)]) }
-              default:
-                var s: Float = 0
-                var squares = [Float](repeating: 0, count: c)
-                for j in 0..<c {
-                  let v = x.elementType == .float ? Double(Float(d[at(j)]) * Float(d[at(j)])) : d[at(j)] * d[at(j)]
-                  squares[j] = Float(v)
-                  s += squares[j]
-                }
-                for j in 0..<c {
-                  y[at(j)] = s != 0 ? (squares[j] / s).squareRoot() * (d[at(j)] < 0 ? -1 : 1) : Float(d[at(j)])
-                }
-              }
-            }
+          let y: [Float]
+          switch x.storage {
+          case .float(let v): y = v.withUnsafeBufferPointer { norm.apply($0, n: n, c: c, inner: inner) }
+          case .double(let v): y = v.withUnsafeBufferPointer { norm.apply($0, n: n, c: c, inner: inner) }
+          default:
+            guard let d = x.storage.doubles else { throw kernelError("Normalizer needs numbers") }
+            y = d.withUnsafeBufferPointer { norm.apply($0, n: n, c: c, inner: inner) }
           }
           return Tensor(unchecked: x.shape, .float(y))
         }
@@ -195,18 +173,85 @@ enum Preprocessing {
           throw ctx.error("exactly one of classlabels_strings and classlabels_int64s must be set")
         }
         let keys: MapKeys = strings.isEmpty ? .int64(ints) : .string(strings)
-        return ClosureKernel { (inputs) throws(ModelError) in
+        return ClosureKernel { (inputs, outputs) throws(ModelError) in
           let x = try inputs.tensor(0)
           guard x.rank == 1 || x.rank == 2 else { throw kernelError("ZipMap takes a 1-D or 2-D input, got \(x.shape)") }
           let c = x.shape.last ?? 0
           guard c == keys.count else { throw kernelError("\(c) columns for \(keys.count) class labels") }
           let v = try floatRows(x).values
-          return [.sequenceOfMaps(SequenceOfMaps(keys: keys, values: v))]
+          outputs.set(0, .sequenceOfMaps(SequenceOfMaps(keys: keys, values: v)))
         }
       },
       OperatorRegistry.define(ml, "LabelEncoder", opsets: 1...4) { (ctx) throws(ModelError) in
         try LabelEncoderKernel(ctx)
       },
     ]
+  }
+}
+
+/// The norms of ai.onnx.ml Normalizer, computed in Float as onnxruntime does.
+private enum Norm: String {
+  case max = "MAX"
+  case l1 = "L1"
+  case l2 = "L2"
+
+  /// Normalises `x`, of shape [n, c, inner], along its second axis. Squares for L2 are taken
+  /// in the input's precision, then rounded to Float.
+  func apply<S: BinaryFloatingPoint>(_ x: UnsafeBufferPointer<S>, n: Int, c: Int, inner: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { squares in
+        for o in 0..<n {
+          for i in 0..<inner {
+            // Element j of this row is at base + j·inner, inside x: the shape's product is x.count.
+            let base = o * c * inner + i
+            switch self {
+            case .max:
+              var m = -Float.greatestFiniteMagnitude
+              for j in 0..<c { m = Swift.max(m, Float(x[base + j * inner])) }
+              for j in 0..<c {
+                let v = Float(x[base + j * inner])
+                y[base + j * inner] = m != 0 ? v / m : v
+              }
+            case .l1:
+              var s: Float = 0
+              for j in 0..<c { s += abs(Float(x[base + j * inner])) }
+              for j in 0..<c {
+                let v = Float(x[base + j * inner])
+                y[base + j * inner] = s != 0 ? v / s : v
+              }
+            case .l2:
+              var s: Float = 0
+              for j in 0..<c {
+                let v = x[base + j * inner]
+                squares[j] = Float(v * v)
+                s += squares[j]
+              }
+              for j in 0..<c {
+                let v = x[base + j * inner]
+                y[base + j * inner] = s != 0 ? (squares[j] / s).squareRoot() * (v < 0 ? -1 : 1) : Float(v)
+              }
+            }
+          }
+        }
+      }
+      initialized = x.count
+    }
+  }
+}
+
+/// `transform(x[i], j)` for every element, where j is the element's column in rows of
+/// `columns` elements (`x.count` need not be a multiple: the last row may be short).
+@inline(__always)
+private func scaled<S>(_ x: [S], columns: Int, _ transform: (S, Int) -> Float) -> [Float] {
+  [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+    x.withUnsafeBufferPointer { x in
+      var start = 0
+      while start < x.count {
+        let end = min(start + columns, x.count)
+        for i in start..<end { y[i] = transform(x[i], i - start) }
+        start = end
+      }
+    }
+    initialized = x.count
   }
 }

@@ -104,7 +104,7 @@ struct SVMClassifierKernel: Kernel {
     }
   }
 
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value] {
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let x = try svmInputRows(try inputs.tensor(0))
     guard x.f == featureCount else {
       throw kernelError("the SVM has \(featureCount) features; the input has \(x.f) columns")
@@ -123,7 +123,8 @@ struct SVMClassifierKernel: Kernel {
     case .int64(let v): label = Tensor(unchecked: [x.n], .int64(chosen.map { v[$0] }))
     case .string(let v): label = Tensor(unchecked: [x.n], .string(chosen.map { v[$0] }))
     }
-    return [.tensor(label), .tensor(Tensor(unchecked: [x.n, width], .float(z)))]
+    outputs.set(0, .tensor(label))
+    outputs.set(1, .tensor(Tensor(unchecked: [x.n, width], .float(z))))
   }
 
   /// liblinear mode: one score per class, `x·w_c + rho[0]`; the label is the first

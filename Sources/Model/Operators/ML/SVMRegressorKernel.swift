@@ -37,7 +37,7 @@ struct SVMRegressorKernel: Kernel {
     }
   }
 
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value] {
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let x = try svmInputRows(try inputs.tensor(0))
     guard x.f == featureCount else {
       throw kernelError("the SVM has \(featureCount) features; the input has \(x.f) columns")
@@ -57,6 +57,6 @@ struct SVMRegressorKernel: Kernel {
       if oneClass { value = value > 0 ? 1 : -1 }
       y[r] = value
     }
-    return [.tensor(Tensor(unchecked: [x.n, 1], .float(y)))]
+    outputs.set(0, .tensor(Tensor(unchecked: [x.n, 1], .float(y))))
   }
 }

@@ -23,8 +23,32 @@ struct TreeEnsembleKernel: Kernel {
   let labels: Labels?
   let binaryCase: Bool
   let weightsAllPositive: Bool
+  /// Dense leaf scores for summing forests, when they give the same sums.
+  let floatLeafScores: LeafScores<Float>?
+  let doubleLeafScores: LeafScores<Double>?
+  let shapes: RowShapes
 
-  func run(_ inputs: [Value?]) throws(ModelError) -> [Value] {
+  init(
+    floatForest: TreeForest<Float>, doubleForest: TreeForest<Double>, targets: Int, aggregate: Aggregate,
+    post: PostTransform, baseValues: [Double], labels: Labels?, binaryCase: Bool, weightsAllPositive: Bool
+  ) {
+    self.floatForest = floatForest
+    self.doubleForest = doubleForest
+    self.targets = targets
+    self.aggregate = aggregate
+    self.post = post
+    self.baseValues = baseValues
+    self.labels = labels
+    self.binaryCase = binaryCase
+    self.weightsAllPositive = weightsAllPositive
+    let sums = aggregate == .sum || aggregate == .average
+    let firstWeightOnly = targets == 1 && labels == nil
+    floatLeafScores = sums ? LeafScores(floatForest, targets: targets, firstWeightOnly: firstWeightOnly) : nil
+    doubleLeafScores = sums ? LeafScores(doubleForest, targets: targets, firstWeightOnly: firstWeightOnly) : nil
+    shapes = RowShapes(width: labels == nil ? targets : max(labels?.count ?? 0, 2))
+  }
+
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let x = try inputs.tensor(0)
     let (n, f): (Int, Int)
     switch x.rank {
@@ -36,74 +60,192 @@ struct TreeEnsembleKernel: Kernel {
       throw kernelError("the trees read feature \(floatForest.maxFeature) but the input has \(f) columns")
     }
     switch x.storage {
-    case .double(let v): return try evaluate(doubleForest, v, n: n, f: f)
-    case .float(let v): return try evaluate(floatForest, v, n: n, f: f)
+    case .double(let v): evaluate(doubleForest, doubleLeafScores, v, n: n, f: f, into: outputs)
+    case .float(let v): evaluate(floatForest, floatLeafScores, v, n: n, f: f, into: outputs)
     default:
       guard let d = x.storage.doubles else { throw kernelError("tree ensembles need numeric input") }
-      return try evaluate(floatForest, d.map { Float($0) }, n: n, f: f)
+      evaluate(floatForest, floatLeafScores, d.map { Float($0) }, n: n, f: f, into: outputs)
     }
   }
 
+  /// Rows evaluated together: every tree is walked for a block of rows before the next tree,
+  /// so the block's features and the forest's nodes both stay in the cache.
+  private static let blockRows = 64
+
   private func evaluate<T: BinaryFloatingPoint & Sendable>(
-    _ forest: TreeForest<T>, _ x: [T], n: Int, f: Int
-  ) throws(ModelError) -> [Value] {
-    let k = targets
+    _ forest: TreeForest<T>, _ dense: LeafScores<T>?, _ x: [T], n: Int, f: Int, into outputs: KernelOutputs
+  ) {
     let classifier = labels != nil
-    let width = classifier ? max(labels?.count ?? 0, 2) : k
-    let scalar = k == 1 && !classifier
-    let base = baseValues.map { T($0) }
-    // Trees outermost, rows inside: a tree's nodes stay in cache across the batch.
-    // Each row still sums its trees in tree order, so results do not depend on n.
-    var scores = [T](repeating: 0, count: n * k)
-    var has = [Bool](repeating: false, count: n * k)
+    let width = classifier ? max(labels?.count ?? 0, 2) : targets
     var z = [Float](repeating: 0, count: n * width)
-    var labelIndex = [Int](repeating: 0, count: n)
-    let leq = forest.allLessOrEqual
-    forest.nodes.withUnsafeBufferPointer { nodes in
-      x.withUnsafeBufferPointer { xb in
-        guard let xs = xb.baseAddress else { return }
-        for root in forest.roots {
-          for r in 0..<n {
-            let row = xs + r * f
-            let leaf = leq ? TreeForest<T>.leafLEQ(from: root, row, nodes) : forest.leaf(from: root, row, nodes)
-            let start = Int(forest.leafStart[leaf])
-            if scalar {
-              // onnxruntime's scalar path uses only a leaf's first weight.
-              accumulate(&scores[r], &has[r], forest.weightValue[start])
-            } else {
-              for q in start..<(start + Int(forest.leafCount[leaf])) {
-                let t = Int(forest.weightTarget[q])
-                if t < k { accumulate(&scores[r * k + t], &has[r * k + t], forest.weightValue[q]) }
-              }
-            }
-          }
-        }
-      }
-    }
-    scores.withUnsafeMutableBufferPointer { s in
-      has.withUnsafeMutableBufferPointer { h in
-        z.withUnsafeMutableBufferPointer { zb in
-          for r in 0..<n {
-            let rs = UnsafeMutableBufferPointer(rebasing: s[(r * k)..<(r * k + k)])
-            let rh = UnsafeMutableBufferPointer(rebasing: h[(r * k)..<(r * k + k)])
-            let rz = UnsafeMutableBufferPointer(rebasing: zb[(r * width)..<(r * width + width)])
-            if classifier {
-              labelIndex[r] = finishClassifier(rs, rh, base, into: rz)
-            } else {
-              finishRegressor(rs, rh, base, trees: forest.roots.count, into: rz)
-            }
-          }
-        }
-      }
-    }
-    let zTensor = Tensor(unchecked: [n, width], .float(z))
-    guard let labels else { return [.tensor(zTensor)] }
-    let labelTensor: Tensor
     switch labels {
-    case .int64(let l): labelTensor = Tensor(unchecked: [n], .int64(labelIndex.map { $0 < l.count ? l[$0] : Int64($0) }))
-    case .string(let l): labelTensor = Tensor(unchecked: [n], .string(labelIndex.map { $0 < l.count ? l[$0] : "" }))
+    case nil:
+      z.withUnsafeMutableBufferPointer { z in
+        scores(forest, dense, x, n: n, f: f, into: z) { _, _ in }
+      }
+      outputs.set(0, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
+    case .int64(let l)?:
+      var chosen = [Int64](repeating: 0, count: n)
+      chosen.withUnsafeMutableBufferPointer { chosen in
+        z.withUnsafeMutableBufferPointer { z in
+          scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : Int64(c) }
+        }
+      }
+      outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(n), .int64(chosen))))
+      outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
+    case .string(let l)?:
+      var chosen = [String](repeating: "", count: n)
+      chosen.withUnsafeMutableBufferPointer { chosen in
+        z.withUnsafeMutableBufferPointer { z in
+          scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : "" }
+        }
+      }
+      outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(n), .string(chosen))))
+      outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
     }
-    return [.tensor(labelTensor), .tensor(zTensor)]
+  }
+
+  /// Writes every row's finished scores into `z` (`z.count / n` per row) and, for a
+  /// classifier, passes each row's chosen class index to `label`.
+  ///
+  /// Each row sums its trees in tree order, as onnxruntime does, so results do not depend on
+  /// the block size or on `n`.
+  private func scores<T: BinaryFloatingPoint & Sendable>(
+    _ forest: TreeForest<T>, _ dense: LeafScores<T>?, _ x: [T], n: Int, f: Int,
+    into z: UnsafeMutableBufferPointer<Float>, label: (Int, Int) -> Void
+  ) {
+    let k = targets
+    let width = n == 0 ? 0 : z.count / n
+    let block = min(n, Self.blockRows)
+    // Scratch for one block of rows: per row and target, the score and whether there is one;
+    // per row, the leaf reached in the current tree; the rows that take the exact walk.
+    withUnsafeTemporaryAllocation(of: T.self, capacity: block * k) { s in
+      withUnsafeTemporaryAllocation(of: Bool.self, capacity: block * k) { h in
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * block) { scratch in
+          x.withUnsafeBufferPointer { x in
+            guard let xs = x.baseAddress, let leaves = scratch.baseAddress else { return }
+            var start = 0
+            while start < n {
+              let count = min(block, n - start)
+              sumTrees(
+                forest, dense, rows: xs + start * f, count: count, f: f, into: s, h, leaves: leaves,
+                exact: leaves + block)
+              for j in 0..<count {
+                let r = start + j
+                let rs = UnsafeMutableBufferPointer(rebasing: s[(j * k)..<(j * k + k)])
+                let rh = UnsafeMutableBufferPointer(rebasing: h[(j * k)..<(j * k + k)])
+                let rz = UnsafeMutableBufferPointer(rebasing: z[(r * width)..<(r * width + width)])
+                if labels != nil {
+                  label(r, finishClassifier(rs, rh, into: rz))
+                } else {
+                  finishRegressor(rs, rh, trees: forest.roots.count, into: rz)
+                }
+              }
+              start += count
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Sums every tree over `count` rows into `s` (`targets` scores per row) and records in `h`
+  /// whether a row has a score for a target. `leaves` and `exact` hold `count` indices each.
+  private func sumTrees<T: BinaryFloatingPoint & Sendable>(
+    _ forest: TreeForest<T>, _ dense: LeafScores<T>?, rows: UnsafePointer<T>, count: Int, f: Int,
+    into s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>,
+    leaves: UnsafeMutablePointer<Int32>, exact: UnsafeMutablePointer<Int32>
+  ) {
+    let k = targets
+    // Rows with a NaN take the exact walk when the forest's splits disagree on where NaN goes.
+    var exactCount = 0
+    if !forest.compact.isEmpty, forest.nanRouting == .exactWalk {
+      for j in 0..<count where (0..<f).contains(where: { rows[j * f + $0].isNaN }) {
+        exact[exactCount] = Int32(j)
+        exactCount += 1
+      }
+    }
+    let exactRows = UnsafeBufferPointer(start: exact, count: exactCount)
+    s.initialize(repeating: 0)
+    if let dense {
+      for j in 0..<count { for t in 0..<k { h[j * k + t] = dense.reached[t] } }
+    } else {
+      h.initialize(repeating: false)
+    }
+    forest.nodes.withUnsafeBufferPointer { nodes in
+      forest.compact.withUnsafeBufferPointer { splits in
+        (dense?.values ?? []).withUnsafeBufferPointer { values in
+          guard count > 1 else {
+            // One row: every tree in turn for the row, without the block's bookkeeping per tree.
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: forest.roots.count) { reached in
+              guard let reached = reached.baseAddress else { return }
+              forest.leavesOfRow(rows, exact: exactCount > 0, nodes: nodes, splits: splits, into: reached)
+              for tree in forest.roots.indices { add(forest, values, leaf: Int(reached[tree]), row: 0, into: s, h) }
+            }
+            return
+          }
+          for tree in forest.roots.indices {
+            forest.leaves(
+              tree: tree, rows: rows, count: count, stride: f, exactRows: exactRows, nodes: nodes, splits: splits,
+              into: leaves)
+            if !values.isEmpty {
+              addDense(values, leaves: leaves, count: count, into: s)
+            } else {
+              for j in 0..<count { add(forest, values, leaf: Int(leaves[j]), row: j, into: s, h) }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Adds leaf `leaf`'s weights to row `row`'s scores in `s` (`targets` per row), from the
+  /// dense `values` when there are some, else weight by weight, recording targets in `h`.
+  @inline(__always)
+  private func add<T: BinaryFloatingPoint & Sendable>(
+    _ forest: TreeForest<T>, _ values: UnsafeBufferPointer<T>, leaf: Int, row j: Int,
+    into s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>
+  ) {
+    let k = targets
+    if !values.isEmpty {
+      // Indices stay below count·k and nodes·k, which the buffers hold.
+      if k == 1 {
+        s[j] += values[leaf]
+      } else {
+        for t in 0..<k { s[j &* k &+ t] += values[leaf &* k &+ t] }
+      }
+      return
+    }
+    let first = Int(forest.leafStart[leaf])
+    if k == 1 && labels == nil {
+      // onnxruntime's scalar path uses only a leaf's first weight.
+      accumulate(&s[j], &h[j], forest.weightValue[first])
+      return
+    }
+    for q in first..<(first + Int(forest.leafCount[leaf])) {
+      let t = Int(forest.weightTarget[q])
+      if t < k { accumulate(&s[j * k + t], &h[j * k + t], forest.weightValue[q]) }
+    }
+  }
+
+  /// Adds each of `count` rows' leaf scores (`targets` per node in `values`) to its scores
+  /// in `s`: `add` for a block of rows, with the one-target case kept apart.
+  @inline(__always)
+  private func addDense<T: BinaryFloatingPoint>(
+    _ values: UnsafeBufferPointer<T>, leaves: UnsafeMutablePointer<Int32>, count: Int,
+    into s: UnsafeMutableBufferPointer<T>
+  ) {
+    let k = targets
+    if k == 1 {
+      for j in 0..<count { s[j] += values[Int(leaves[j])] }
+      return
+    }
+    // Indices stay below count·k and nodes·k, which the buffers hold.
+    for j in 0..<count {
+      let leaf = Int(leaves[j]) &* k
+      let row = j &* k
+      for t in 0..<k { s[row &+ t] += values[leaf &+ t] }
+    }
   }
 
   @inline(__always)
@@ -117,12 +259,13 @@ struct TreeEnsembleKernel: Kernel {
   }
 
   private func finishRegressor<T: BinaryFloatingPoint>(
-    _ s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>, _ bv: [T], trees: Int,
+    _ s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>, trees: Int,
     into z: UnsafeMutableBufferPointer<Float>
   ) {
     let k = targets
+    let bv = baseValues
     if k == 1 {
-      let origin: T = bv.count == 1 ? bv[0] : 0
+      let origin: T = bv.count == 1 ? T(bv[0]) : 0
       var v: T
       switch aggregate {
       case .sum: v = s[0] + origin
@@ -137,9 +280,9 @@ struct TreeEnsembleKernel: Kernel {
     for j in 0..<k {
       var v: T
       switch aggregate {
-      case .sum: v = s[j] + (useBase ? bv[j] : 0)
-      case .average: v = s[j] / T(trees) + (useBase ? bv[j] : 0)
-      case .min, .max: v = (useBase ? bv[j] : 0) + (h[j] ? s[j] : 0)
+      case .sum: v = s[j] + (useBase ? T(bv[j]) : 0)
+      case .average: v = s[j] / T(trees) + (useBase ? T(bv[j]) : 0)
+      case .min, .max: v = (useBase ? T(bv[j]) : 0) + (h[j] ? s[j] : 0)
       }
       z[j] = h[j] ? Float(v) : 0
     }
@@ -148,17 +291,18 @@ struct TreeEnsembleKernel: Kernel {
 
   /// Returns the index of the chosen class and writes the row's scores.
   private func finishClassifier<T: BinaryFloatingPoint>(
-    _ s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>, _ bv: [T],
+    _ s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>,
     into z: UnsafeMutableBufferPointer<Float>
   ) -> Int {
     let k = targets
+    let bv = baseValues
     if k > 2 {
       for j in 0..<min(bv.count, k) {
         if !h[j] {
           h[j] = true
-          s[j] = bv[j]
+          s[j] = T(bv[j])
         } else {
-          s[j] += bv[j]
+          s[j] += T(bv[j])
         }
       }
       var best = -1
@@ -176,15 +320,15 @@ struct TreeEnsembleKernel: Kernel {
     var additional = -1
     if bv.count == 2 {
       if h[1] {
-        s[1] = bv[1] + s[0]
+        s[1] = T(bv[1]) + s[0]
         s[0] = -s[1]
         h[1] = true
       } else {
-        s[1] += bv[1]
-        s[0] += bv[0]
+        s[1] += T(bv[1])
+        s[0] += T(bv[0])
       }
     } else if bv.count == 1 {
-      s[0] += bv[0]
+      s[0] += T(bv[0])
       if !h[1] { count = 1 }
     } else {
       additional = 3

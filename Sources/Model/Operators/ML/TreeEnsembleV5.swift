@@ -128,7 +128,7 @@ struct TreeEnsembleV5 {
       }
     }
     f.hasMissingTracks = f.nodes.contains { $0.missingTracksTrue }
-    try f.validate(label: label)
+    try f.finish(label: label)
     return f
   }
 }

@@ -26,9 +26,29 @@ struct TreeNode<T: BinaryFloatingPoint & Sendable>: Sendable {
   var missingTracksTrue: Bool
 }
 
+/// A split rewritten for the branch-free walk: a row goes to `lo` when
+/// `x[feature] <= threshold` and to `hi` otherwise. A leaf points to itself, so steps
+/// taken past a leaf stay on it and every row of a batch can take the same number of steps.
+struct CompactSplit<T: BinaryFloatingPoint & Sendable>: Sendable {
+  var threshold: T
+  var feature: Int32
+  var lo: Int32
+  var hi: Int32
+}
+
 /// A tree ensemble in flat arrays: evaluating a row touches a few cache lines and
 /// allocates nothing.
 struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
+  /// Where a NaN feature goes in the branch-free walk.
+  enum NaNRouting: Sendable {
+    /// To `hi`, as `x <= threshold` is false: right for every split of the forest.
+    case high
+    /// To `lo` (the walk compares `x > threshold` instead): right for every split.
+    case low
+    /// Splits disagree: a row with a NaN takes the exact walk, `leaf(from:_:_:)`.
+    case exactWalk
+  }
+
   var nodes: [TreeNode<T>] = []
   /// For a leaf: the range of its weights in `weightTarget`/`weightValue`.
   var leafStart: [Int32] = []
@@ -41,12 +61,12 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   var roots: [Int32] = []
   var hasMissingTracks = false
   var maxFeature: Int = -1
-
-  /// Whether every interior node is BRANCH_LEQ with no missing-value tracking:
-  /// what scikit-learn's trees export, and the loop `leafLEQ` runs without a switch.
-  var allLessOrEqual: Bool {
-    !hasMissingTracks && nodes.allSatisfy { $0.mode == .leq || $0.mode == .leaf }
-  }
+  /// `nodes` rewritten for the branch-free walk, index for index; empty when a split
+  /// (BRANCH_EQ, BRANCH_NEQ, BRANCH_MEMBER) has no `<=` form, and every row takes the exact walk.
+  var compact: [CompactSplit<T>] = []
+  /// For each tree, in `roots` order: the most splits on a path from its root to a leaf.
+  var depths: [Int32] = []
+  var nanRouting = NaNRouting.high
 
   mutating func append(mode: BranchMode, feature: Int32, threshold: T, trueChild: Int32, falseChild: Int32, missingTracksTrue: Bool) {
     nodes.append(TreeNode(threshold: threshold, feature: feature, trueChild: trueChild, falseChild: falseChild, mode: mode, missingTracksTrue: missingTracksTrue))
@@ -79,15 +99,175 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     }
   }
 
-  /// `leaf(from:_:_:)` for forests where every split is `x <= threshold`.
+  /// Writes into `leaves` the leaf that each of `count` rows reaches in tree `tree`; row `j`
+  /// starts at `x + j * stride`. Rows listed in `exactRows` take the exact walk.
+  ///
+  /// The branch-free walk moves every row one level at a time, `depths[tree]` times: the rows'
+  /// walks are independent, so the processor overlaps them instead of waiting on one
+  /// mispredicted branch after another. The caller passes `nodes` and `compact` as buffers,
+  /// taken once for many calls.
   @inline(__always)
-  static func leafLEQ(from root: Int32, _ x: UnsafePointer<T>, _ nodes: UnsafeBufferPointer<TreeNode<T>>) -> Int {
-    var i = Int(root)
-    while true {
-      let node = nodes[i]
-      if node.mode == .leaf { return i }
-      i = Int(x[Int(node.feature)] <= node.threshold ? node.trueChild : node.falseChild)
+  func leaves(
+    tree: Int, rows x: UnsafePointer<T>, count: Int, stride: Int, exactRows: UnsafeBufferPointer<Int32>,
+    nodes: UnsafeBufferPointer<TreeNode<T>>, splits: UnsafeBufferPointer<CompactSplit<T>>,
+    into leaves: UnsafeMutablePointer<Int32>
+  ) {
+    let root = roots[tree]
+    guard !splits.isEmpty else {
+      for j in 0..<count { leaves[j] = Int32(leaf(from: root, x + j * stride, nodes)) }
+      return
     }
+    walk(splits, depth: Int(depths[tree]), from: root, rows: x, count: count, stride: stride, into: leaves)
+    for j in exactRows { leaves[Int(j)] = Int32(leaf(from: root, x + Int(j) * stride, nodes)) }
+  }
+
+  /// Writes into `leaves[t]` the leaf that the row at `x` reaches in tree `t`, for every tree;
+  /// with `exact`, by the exact walk. The caller passes `nodes` and `compact` as buffers.
+  func leavesOfRow(
+    _ x: UnsafePointer<T>, exact: Bool, nodes: UnsafeBufferPointer<TreeNode<T>>,
+    splits: UnsafeBufferPointer<CompactSplit<T>>, into leaves: UnsafeMutablePointer<Int32>
+  ) {
+    roots.withUnsafeBufferPointer { roots in
+      depths.withUnsafeBufferPointer { depths in
+        if splits.isEmpty || exact {
+          for t in roots.indices { leaves[t] = Int32(leaf(from: roots[t], x, nodes)) }
+        } else if nanRouting == .low {
+          for t in roots.indices {
+            leaves[t] = Self.walk(splits, depth: Int(depths[t]), from: roots[t], x, nanLow: true)
+          }
+        } else {
+          for t in roots.indices {
+            leaves[t] = Self.walk(splits, depth: Int(depths[t]), from: roots[t], x, nanLow: false)
+          }
+        }
+      }
+    }
+  }
+
+  /// The branch-free walk of `leaves(tree:rows:count:stride:exactRows:nodes:splits:into:)`.
+  @inline(__always)
+  private func walk(
+    _ splits: UnsafeBufferPointer<CompactSplit<T>>, depth: Int, from root: Int32, rows x: UnsafePointer<T>,
+    count: Int, stride: Int, into leaves: UnsafeMutablePointer<Int32>
+  ) {
+    if nanRouting == .low {
+      Self.walk(splits, depth: depth, from: root, rows: x, count: count, stride: stride, nanLow: true, into: leaves)
+    } else {
+      Self.walk(splits, depth: depth, from: root, rows: x, count: count, stride: stride, nanLow: false, into: leaves)
+    }
+  }
+
+  @inline(__always)
+  private static func walk(
+    _ splits: UnsafeBufferPointer<CompactSplit<T>>, depth: Int, from root: Int32, rows x: UnsafePointer<T>,
+    count: Int, stride: Int, nanLow: Bool, into leaves: UnsafeMutablePointer<Int32>
+  ) {
+    // `validate` guaranteed every child index is inside `splits`; the kernel checked that
+    // `maxFeature < stride`.
+    for j in 0..<count { leaves[j] = root }
+    for _ in 0..<depth {
+      var row = x
+      for j in 0..<count {
+        leaves[j] = step(splits[Int(leaves[j])], row, nanLow: nanLow)
+        row += stride
+      }
+    }
+  }
+
+  /// The leaf one row reaches from `root` in `depth` steps of the branch-free walk.
+  @inline(__always)
+  private static func walk(
+    _ splits: UnsafeBufferPointer<CompactSplit<T>>, depth: Int, from root: Int32, _ row: UnsafePointer<T>,
+    nanLow: Bool
+  ) -> Int32 {
+    var i = root
+    for _ in 0..<depth { i = step(splits[Int(i)], row, nanLow: nanLow) }
+    return i
+  }
+
+  /// The child a row goes to from split `s`; NaN goes to `lo` when `nanLow`, else to `hi`.
+  @inline(__always)
+  private static func step(_ s: CompactSplit<T>, _ row: UnsafePointer<T>, nanLow: Bool) -> Int32 {
+    let v = row[Int(s.feature)]
+    return nanLow ? (v > s.threshold ? s.hi : s.lo) : (v <= s.threshold ? s.lo : s.hi)
+  }
+
+  /// Checks the forest (`validate`) and prepares the branch-free walk: `compact`, `depths`
+  /// and `nanRouting`.
+  mutating func finish(label: String) throws(ModelError) {
+    try validate(label: label)
+    depths = treeDepths()
+    var splits: [CompactSplit<T>] = []
+    splits.reserveCapacity(nodes.count)
+    var allHigh = true
+    var allLow = true
+    for (i, node) in nodes.enumerated() {
+      let t = node.threshold
+      let yes = node.trueChild
+      let no = node.falseChild
+      // For a number v: v < t is v <= t.nextDown, v > t is !(v <= t), v >= t is !(v <= t.nextDown).
+      // A threshold that decides every number the same way sends both sides to one child.
+      let split: CompactSplit<T>
+      switch node.mode {
+      case .leaf: split = CompactSplit(threshold: 0, feature: 0, lo: Int32(i), hi: Int32(i))
+      case .eq, .neq, .member:
+        compact = []
+        return
+      case _ where t.isNaN:
+        // Every comparison with a NaN threshold is false.
+        split = CompactSplit(threshold: 0, feature: node.feature, lo: no, hi: no)
+      case .leq: split = CompactSplit(threshold: t, feature: node.feature, lo: yes, hi: no)
+      case .lt:
+        split =
+          t == -.infinity
+          ? CompactSplit(threshold: t, feature: node.feature, lo: no, hi: no)
+          : CompactSplit(threshold: t.nextDown, feature: node.feature, lo: yes, hi: no)
+      case .gt: split = CompactSplit(threshold: t, feature: node.feature, lo: no, hi: yes)
+      case .gte:
+        split =
+          t == -.infinity
+          ? CompactSplit(threshold: t, feature: node.feature, lo: yes, hi: yes)
+          : CompactSplit(threshold: t.nextDown, feature: node.feature, lo: no, hi: yes)
+      }
+      if node.mode != .leaf {
+        // Every comparison with NaN is false; missing-value tracking then picks the true child.
+        let nanChild = node.missingTracksTrue ? yes : no
+        allHigh = allHigh && split.hi == nanChild
+        allLow = allLow && split.lo == nanChild
+      }
+      splits.append(split)
+    }
+    compact = splits
+    nanRouting = allHigh ? .high : (allLow ? .low : .exactWalk)
+  }
+
+  /// The depth of each tree in `roots`, counting splits; `validate` guaranteed the trees end.
+  private func treeDepths() -> [Int32] {
+    // -1: not known yet. Trees may share nodes, so depths are kept per node.
+    var depth = [Int32](repeating: -1, count: nodes.count)
+    var stack: [Int] = []
+    for root in roots {
+      stack.append(Int(root))
+      while let i = stack.last {
+        let node = nodes[i]
+        if node.mode == .leaf {
+          depth[i] = 0
+          stack.removeLast()
+          continue
+        }
+        let yes = Int(node.trueChild)
+        let no = Int(node.falseChild)
+        if depth[yes] < 0 {
+          stack.append(yes)
+        } else if depth[no] < 0 {
+          stack.append(no)
+        } else {
+          depth[i] = 1 + max(depth[yes], depth[no])
+          stack.removeLast()
+        }
+      }
+    }
+    return roots.map { depth[Int($0)] }
   }
 
   /// Checks that every child index is inside the forest and that no walk down a tree can
@@ -236,7 +416,7 @@ struct TreeAttributes {
         f.weightValue.append(T(weightValues[w]))
       }
     }
-    try f.validate(label: label)
+    try f.finish(label: label)
     return f
   }
 }
