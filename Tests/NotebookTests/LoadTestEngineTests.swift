@@ -41,17 +41,19 @@ final class Listener: @unchecked Sendable {
     }.start()
   }
 
-  /// Accepts connections on a thread; on each, reads a request, answers `200 ok` with
-  /// `Connection: close`, and closes it; until `close()`.
-  func answerOnceAndClose() {
+  /// Accepts connections on a thread; on each, reads a request, answers `answer` (by default
+  /// `200 ok` with `Connection: close`), and closes it; until `close()`.
+  func answerOnceAndClose(
+    with answer: String = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+  ) {
     Thread { [self] in
       while true {
         let client = accept(descriptor, nil, nil)
         guard client >= 0 else { return }
         var buffer = [UInt8](repeating: 0, count: 4096)
         _ = read(client, &buffer, buffer.count)
-        let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".utf8)
-        _ = write(client, answer, answer.count)
+        let bytes = Array(answer.utf8)
+        _ = write(client, bytes, bytes.count)
         Glibc.close(client)
       }
     }.start()
@@ -121,6 +123,17 @@ struct LoadTestEngineTests {
     let result = await LoadTestEngine(plan: plan).run()
     #expect(result.responses == 5 && result.errorCount == 0, "\(result.errors)")
     #expect(result.bytes == 10)
+  }
+
+  @Test("a server that answers something other than HTTP: each request is an error of kind other")
+  func notHTTP() async throws {
+    let listener = try Listener()
+    defer { listener.close() }
+    listener.answerOnceAndClose(with: "SSH-2.0-OpenSSH_9.2\r\n\r\n")
+    let plan = try LoadTestPlan(url: "http://127.0.0.1:\(listener.port)/predict", connections: 1, requests: 3)
+    let result = await LoadTestEngine(plan: plan).run()
+    #expect(result.responses == 0)
+    #expect(result.errors.map(\.kind) == ["other"] && result.errorCount == 3, "\(result.errors)")
   }
 
   @Test("stop() ends a long test at once, with no answer waited for, and says it was interrupted")

@@ -1,5 +1,4 @@
 internal import NIOCore
-internal import NIOHTTP1
 internal import NIOPosix
 internal import NIOSSL
 #if canImport(Glibc)
@@ -36,9 +35,6 @@ final class LoadTestConnection: @unchecked Sendable {
   private struct InFlight {
     /// When it was sent (closed loop) or due (open loop): latency counts from here.
     var sent: NIODeadline
-    var status = 0
-    var bytes = 0
-    var keepAlive = true
   }
 
   let loop: any EventLoop
@@ -133,9 +129,7 @@ final class LoadTestConnection: @unchecked Sendable {
     // A connection closing under us is forgotten now, so that its end is not taken for this request's.
     if let stale = channel, !stale.isActive { drop(stale) }
     guard let channel else { return connect() }
-    // Only the head: the response decoder notes it on its way, the writer puts the whole
-    // request, encoded once, on the wire.
-    channel.writeAndFlush(HTTPClientRequestPart.head(target.head), promise: nil)
+    channel.writeAndFlush(target.bytes, promise: nil)
   }
 
   private func connect() {
@@ -152,9 +146,6 @@ final class LoadTestConnection: @unchecked Sendable {
             try channel.pipeline.syncOperations.addHandler(
               try NIOSSLClientHandler(context: context, serverHostname: target.serverHostname))
           }
-          try channel.pipeline.syncOperations.addHandler(LoadTestRequestWriter(request: target.bytes))
-          try channel.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
           try channel.pipeline.syncOperations.addHandler(LoadTestResponseHandler(connection: self))
         })
       }
@@ -175,24 +166,15 @@ final class LoadTestConnection: @unchecked Sendable {
     }
   }
 
-  /// A part of an answer arrived on `from`.
-  func received(_ part: HTTPClientResponsePart, on from: any Channel) {
-    guard from === channel, inFlight != nil else { return }
-    switch part {
-    case .head(let head):
-      inFlight?.status = Int(head.status.code)
-      inFlight?.keepAlive = head.isKeepAlive
-    case .body(let bytes):
-      inFlight?.bytes += bytes.readableBytes
-    case .end:
-      guard let request = inFlight else { return }
-      inFlight = nil
-      let latency = NIODeadline.now() - request.sent
-      record(
-        .response(status: request.status, microseconds: UInt64(max(0, latency.nanoseconds / 1000)), bytes: request.bytes))
-      if !request.keepAlive { drop(from) }
-      next()
-    }
+  /// A whole answer arrived on `from`.
+  func answered(_ response: LoadTestResponseParser.Response, on from: any Channel) {
+    guard from === channel, let request = inFlight else { return }
+    inFlight = nil
+    let latency = NIODeadline.now() - request.sent
+    record(
+      .response(status: response.status, microseconds: UInt64(max(0, latency.nanoseconds / 1000)), bytes: response.bodyBytes))
+    if !response.keepAlive { drop(from) }
+    next()
   }
 
   /// `from` closed or failed; a request on it gets no answer.
@@ -240,11 +222,16 @@ final class LoadTestConnection: @unchecked Sendable {
   }
 }
 
-/// The end of a load-test connection's pipeline: hands answers and losses to its connection.
+/// The load-test connection's handler: reads answers off the bytes and hands them, and
+/// losses, to its connection.
 final class LoadTestResponseHandler: ChannelInboundHandler {
-  typealias InboundIn = HTTPClientResponsePart
+  typealias InboundIn = ByteBuffer
 
   private let connection: LoadTestConnection
+  private var parser = LoadTestResponseParser()
+  /// Answers read but not yet handed over: they are handed over after the parser is done,
+  /// since handing one over may close the channel, which needs the parser again.
+  private var answers: [LoadTestResponseParser.Response] = []
   /// The kind of failure to record when the channel closes: set by `errorCaught`.
   private var failure = LoadTestErrorKind.closed
 
@@ -253,11 +240,26 @@ final class LoadTestResponseHandler: ChannelInboundHandler {
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    connection.received(unwrapInboundIn(data), on: context.channel)
+    let channel = context.channel
+    var malformed = false
+    do {
+      try parser.read(unwrapInboundIn(data)) { answers.append($0) }
+    } catch {
+      malformed = true
+    }
+    for answer in answers { connection.answered(answer, on: channel) }
+    answers.removeAll(keepingCapacity: true)
+    if malformed {
+      // Not HTTP: the request gets no answer, and the connection cannot be trusted.
+      failure = .other
+      context.close(promise: nil)
+    }
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    connection.lost(context.channel, failure)
+    let channel = context.channel
+    parser.closed { connection.answered($0, on: channel) }
+    connection.lost(channel, failure)
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -267,26 +269,5 @@ final class LoadTestResponseHandler: ChannelInboundHandler {
       failure = .other
     }
     context.close(promise: nil)
-  }
-}
-
-/// Puts the load test's request on the wire, encoded once: each request head written
-/// becomes the whole request's bytes, without encoding headers again.
-final class LoadTestRequestWriter: ChannelOutboundHandler {
-  typealias OutboundIn = HTTPClientRequestPart
-  typealias OutboundOut = ByteBuffer
-
-  private let request: ByteBuffer
-
-  init(request: ByteBuffer) {
-    self.request = request
-  }
-
-  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    if case .head = unwrapOutboundIn(data) {
-      context.write(wrapOutboundOut(request), promise: promise)
-    } else {
-      promise?.succeed(())
-    }
   }
 }

@@ -1,6 +1,5 @@
 internal import Foundation
 internal import NIOCore
-internal import NIOHTTP1
 internal import NIOPosix
 internal import NIOSSL
 internal import Synchronization
@@ -130,8 +129,6 @@ struct LoadTestTarget: Sendable {
   var port: Int
   /// A TLS context for `https://`, or why none could be made.
   var tls: Result<NIOSSLContext, LoadTestTLSError>?
-  /// The request's head, which the response decoder must see to parse the answer.
-  var head: HTTPRequestHead
   /// The whole request as it goes on the wire, encoded once.
   var bytes: ByteBuffer
 
@@ -151,14 +148,11 @@ struct LoadTestTarget: Sendable {
     if path.isEmpty { path = "/" }
     if let query = components?.percentEncodedQuery { path += "?" + query }
     let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (components?.port.map { ":\($0)" } ?? "")
-    var headers: HTTPHeaders = ["Host": hostHeader, "User-Agent": "fathom-loadtest"]
+    var lines = ["\(plan.method) \(path) HTTP/1.1", "Host: \(hostHeader)", "User-Agent: fathom-loadtest"]
     let body = plan.method == "POST" ? Array(plan.body.utf8) : []
     if plan.method == "POST" {
-      headers.add(name: "Content-Type", value: "application/json")
-      headers.add(name: "Content-Length", value: String(body.count))
+      lines += ["Content-Type: application/json", "Content-Length: \(body.count)"]
     }
-    head = HTTPRequestHead(version: .http1_1, method: plan.method == "GET" ? .GET : .POST, uri: path, headers: headers)
-    let lines = ["\(plan.method) \(path) HTTP/1.1"] + headers.map { "\($0.name): \($0.value)" }
     bytes = ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n\r\n")
     bytes.writeBytes(body)
   }
