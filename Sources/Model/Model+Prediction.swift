@@ -96,11 +96,15 @@ extension Model {
       }
       if let shape = info.shape, !shape.isEmpty {
         if shape.count != tensor.rank {
-          issues.append("input \(info.name) should have \(shape.count) dimensions [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)")
+          issues.append(
+            "input \(info.name) should have \(shape.count) dimensions [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)"
+          )
         } else {
           for (d, n) in zip(shape, tensor.shape) {
             if case .fixed(let want) = d, want != n {
-              issues.append("input \(info.name) should have shape [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)")
+              issues.append(
+                "input \(info.name) should have shape [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)"
+              )
               break
             }
           }
@@ -252,7 +256,9 @@ extension Model {
   private func interpret(_ outputs: [Value], rowCount n: Int) throws(ModelError) -> [Prediction] {
     var predictions = [Prediction](repeating: Prediction(), count: n)
     if let li = roles.label, case .tensor(let labels) = outputs[li] {
-      guard labels.count >= n else { throw ModelError(.runtime, "the label output has \(labels.count) rows for \(n) inputs") }
+      guard labels.count >= n else {
+        throw ModelError(.runtime, "the label output has \(labels.count) rows for \(n) inputs")
+      }
       for r in 0..<n {
         switch labels.storage {
         case .string(let s): predictions[r].label = .string(s[r])
@@ -276,7 +282,9 @@ extension Model {
         let c = n > 0 ? values.count / n : 0
         let labels = signature.classLabels.count == c ? signature.classLabels : (0..<c).map { .int(Int64($0)) }
         for r in 0..<n {
-          predictions[r].probabilities = (0..<c).map { ClassProbability(label: labels[$0], probability: values[r * c + $0]) }
+          predictions[r].probabilities = (0..<c).map {
+            ClassProbability(label: labels[$0], probability: values[r * c + $0])
+          }
         }
       }
     }

@@ -118,9 +118,13 @@ public actor ModelServer {
     let task = _Concurrency.Task {
       do {
         try await group.run()
-        bound.resolve(.failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, "the server stopped before it started")))
+        bound.resolve(
+          .failure(
+            ServerError.couldNotStart(
+              host: configuration.host, port: configuration.port, "the server stopped before it started")))
       } catch {
-        bound.resolve(.failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, "\(error)")))
+        bound.resolve(
+          .failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, "\(error)")))
       }
     }
     let port: Int
@@ -138,7 +142,8 @@ public actor ModelServer {
 
 /// Resolves once: with the bound port, or with why binding failed.
 private final class BindSignal: Sendable {
-  private let state = Mutex<(result: Result<Int, ServerError>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+  private let state = Mutex<(result: Result<Int, ServerError>?, waiter: CheckedContinuation<Int, any Error>?)>(
+    (nil, nil))
 
   func resolve(_ result: Result<Int, ServerError>) {
     let waiter: CheckedContinuation<Int, any Error>? = state.withLock { s in

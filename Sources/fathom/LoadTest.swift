@@ -44,7 +44,9 @@ struct LoadTest: ParsableCommand {
 
   func validate() throws {
     if duration != nil && requests != nil { throw ValidationError("give --duration or --requests, not both") }
-    if let duration, !(duration > 0 && duration <= 300) { throw ValidationError("--duration must be more than 0 and at most 300") }
+    if let duration, !(duration > 0 && duration <= 300) {
+      throw ValidationError("--duration must be more than 0 and at most 300")
+    }
   }
 
   func run() throws {

@@ -39,7 +39,9 @@ struct PredictCommand: ParsableCommand {
       data = handle.readDataToEndOfFile()
     }
     let text = String(decoding: data, as: UTF8.self)
-    let kind = inputFormat ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
+    let kind =
+      inputFormat
+      ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
     let rows = kind == "jsonl" ? RowReader.jsonLines(text) : RowReader.csv(text, model: loaded)
     let writer = PredictionWriter(model: loaded, format: format == .csv ? .csv : .jsonl)
     var failures = 0
@@ -55,7 +57,9 @@ struct PredictCommand: ParsableCommand {
           out += writer.line(p)
         } catch {
           failures += 1
-          let reasons = error.issues.isEmpty ? error.message : error.issues.map { "\($0.feature) \($0.reason)" }.joined(separator: "; ")
+          let reasons =
+            error.issues.isEmpty
+            ? error.message : error.issues.map { "\($0.feature) \($0.reason)" }.joined(separator: "; ")
           FileHandle.standardError.write(Data("row \(row.number): \(reasons)\n".utf8))
         }
       }

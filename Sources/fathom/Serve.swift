@@ -21,7 +21,8 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The port to bind (default: $PORT when set, else 8000; 0 picks a free one).")
   var port: Int?
 
-  @Option(help: "Require this key on prediction routes, in X-API-Key or Authorization: Bearer (default: $FATHOM_API_KEY).")
+  @Option(
+    help: "Require this key on prediction routes, in X-API-Key or Authorization: Bearer (default: $FATHOM_API_KEY).")
   var apiKey: String?
 
   @Option(help: "An origin browsers may call from (repeatable; * for any).")

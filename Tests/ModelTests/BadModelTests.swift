@@ -43,7 +43,9 @@ private func modelBytes(
   return try model.serializedData()
 }
 
-private func node(_ op: String, _ inputs: [String], _ outputs: [String], name: String = "n", domain: String = "") -> Onnx_NodeProto {
+private func node(_ op: String, _ inputs: [String], _ outputs: [String], name: String = "n", domain: String = "")
+  -> Onnx_NodeProto
+{
   var n = Onnx_NodeProto()
   n.opType = op
   n.input = inputs
@@ -116,7 +118,11 @@ struct BadModelTests {
   }
 
   @Test("a cycle in the graph") func cycle() throws {
-    let e = loadError(try modelBytes(nodes: [node("Add", ["X", "B"], ["A"], name: "a"), node("Relu", ["A"], ["B"], name: "b"), node("Relu", ["A"], ["Y"], name: "c")]))
+    let e = loadError(
+      try modelBytes(nodes: [
+        node("Add", ["X", "B"], ["A"], name: "a"), node("Relu", ["A"], ["B"], name: "b"),
+        node("Relu", ["A"], ["Y"], name: "c"),
+      ]))
     #expect(e?.code == .invalidGraph)
     #expect(e?.message.contains("cycle") == true)
   }
@@ -169,9 +175,14 @@ struct BadModelTests {
     w.dataType = 1
     w.dims = [4, 2]
     w.floatData = [Float](repeating: 1, count: 8)
-    let model = try Model(data: try modelBytes(nodes: [node("MatMul", ["X", "W"], ["Y"])], initializers: [w]), name: "mm")
-    #expect(throws: ModelError.self) { _ = try model.run(["X": try Tensor(shape: [2, 3], floats: [Float](repeating: 1, count: 6))]) }
-    #expect(throws: ModelError.self) { _ = try model.run(["X": try Tensor(shape: [1, 4], storage: .string(["a", "b", "c", "d"]))]) }
+    let model = try Model(
+      data: try modelBytes(nodes: [node("MatMul", ["X", "W"], ["Y"])], initializers: [w]), name: "mm")
+    #expect(throws: ModelError.self) {
+      _ = try model.run(["X": try Tensor(shape: [2, 3], floats: [Float](repeating: 1, count: 6))])
+    }
+    #expect(throws: ModelError.self) {
+      _ = try model.run(["X": try Tensor(shape: [1, 4], storage: .string(["a", "b", "c", "d"]))])
+    }
     #expect(throws: ModelError.self) { _ = try model.run([:]) }
     let ok = try model.run(["X": try Tensor(shape: [1, 4], floats: [1, 2, 3, 4])])
     #expect(ok["Y"]?.tensor?.storage == .float([10, 10]))

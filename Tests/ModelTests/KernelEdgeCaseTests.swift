@@ -28,7 +28,9 @@ struct KernelEdgeCaseTests {
     axes.ints = [1]
     let lse = try oneNodeModel(
       "ReduceLogSumExp", inputs: [("x", .double)], output: .double, attributes: [axes, intAttribute("keepdims", 0)])
-    let r = try lse.run(["x": Tensor(shape: [4, 2], storage: .double([1000, 1000, -.infinity, 3, -.infinity, -.infinity, .nan, 1]))])
+    let r = try lse.run([
+      "x": Tensor(shape: [4, 2], storage: .double([1000, 1000, -.infinity, 3, -.infinity, -.infinity, .nan, 1]))
+    ])
     guard case .double(let v)? = r["y"]?.tensor?.storage else {
       Issue.record("no double output: \(String(describing: r["y"]))")
       return

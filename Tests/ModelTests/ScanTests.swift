@@ -45,7 +45,8 @@ struct ScanTests {
   }
 
   static let inputs: [String: Tensor] = {
-    guard let i = try? Tensor(shape: [2], floats: [0, 0]), let xs = try? Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6]),
+    guard let i = try? Tensor(shape: [2], floats: [0, 0]),
+      let xs = try? Tensor(shape: [3, 2], floats: [1, 2, 3, 4, 5, 6]),
       let b = try? Tensor(shape: [2], floats: [10, 20])
     else { return [:] }
     return ["init": i, "xs": xs, "b": b]

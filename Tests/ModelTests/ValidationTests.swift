@@ -15,7 +15,10 @@ struct ValidationTests {
   }
 
   @Test("a valid row predicts a label whose probability is the largest") func predicts() throws {
-    let p = try iris.predict(["sepal_length": .number(6.3), "sepal_width": .number(3.3), "petal_length": .number(6.0), "petal_width": .number(2.5)])
+    let p = try iris.predict([
+      "sepal_length": .number(6.3), "sepal_width": .number(3.3), "petal_length": .number(6.0),
+      "petal_width": .number(2.5),
+    ])
     #expect(p.label == .string("virginica"))
     let best = p.probabilities.max { $0.probability < $1.probability }
     #expect(best?.label == p.label)
@@ -29,7 +32,10 @@ struct ValidationTests {
 
   @Test("every problem is listed at once") func everyProblem() {
     let issues = iris.validate(
-      ["sepal_length": .string("long"), "sepal_width": .number(.nan), "petal_length": .number(99), "petal_widht": .number(1)],
+      [
+        "sepal_length": .string("long"), "sepal_width": .number(.nan), "petal_length": .number(99),
+        "petal_widht": .number(1),
+      ],
       policy: .init(enforceRanges: true, useDefaults: false))
     let byFeature = Dictionary(grouping: issues, by: \.feature)
     #expect(byFeature["sepal_length"]?.first?.kind == .wrongType(expected: .number))

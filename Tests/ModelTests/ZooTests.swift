@@ -8,13 +8,15 @@ struct ZooTests {
     #expect(ZooCase.all.count >= 25, "Tests/Fixtures/zoo/index.json lists \(ZooCase.all.count) models")
   }
 
-  @Test("outputs match onnxruntime: labels exactly, probabilities within 1e-5, values within 1e-5·max(1,|b|)",
+  @Test(
+    "outputs match onnxruntime: labels exactly, probabilities within 1e-5, values within 1e-5·max(1,|b|)",
     arguments: ZooCase.all)
   func matchesOnnxRuntime(_ zoo: ZooCase) throws {
     try compareWithOnnxRuntime(zoo)
   }
 
-  @Test("models marked pending in index.json do not run yet (drop the mark once they match)",
+  @Test(
+    "models marked pending in index.json do not run yet (drop the mark once they match)",
     arguments: ZooCase.pending)
   func pendingModels(_ zoo: ZooCase) {
     withKnownIssue("\(zoo.name) is pending: \(zoo.pending ?? "")") {
@@ -97,7 +99,8 @@ struct ZooTests {
     #expect(predictions.count == n)
     let want = expected["outputs"] as? [String: [String: Any]] ?? [:]
     if model.signature.task == .classification {
-      let labelEntry = try #require(want.first { ($0.value["dtype"] as? String) == "int64" || ($0.value["dtype"] as? String) == "string" }?.value)
+      let labelEntry = try #require(
+        want.first { ($0.value["dtype"] as? String) == "int64" || ($0.value["dtype"] as? String) == "string" }?.value)
       let labels = try jsonTensor(labelEntry).storage.strings
       for r in 0..<n { #expect(predictions[r].label?.description == labels[r], "\(zoo.name) row \(r)") }
       for p in predictions where zoo.hasProbabilities {
@@ -112,4 +115,3 @@ struct ZooTests {
     }
   }
 }
-

@@ -1,18 +1,28 @@
 import Foundation
 import Model
 import Plot
-@testable import Notebook
 import Testing
+
+@testable import Notebook
 
 @Suite("commands")
 struct CommandTests {
   @Test(
     "command errors say what is wrong and how to fix it",
     arguments: [
-      ("predict petal_lenght=5", "petal_lenght is not a feature of iris; did you mean petal_length? (features: sepal_length, sepal_width, petal_length, petal_width)"),
+      (
+        "predict petal_lenght=5",
+        "petal_lenght is not a feature of iris; did you mean petal_length? (features: sepal_length, sepal_width, petal_length, petal_width)"
+      ),
       ("predict petal_length", "expected = after petal_length (usage: predict [feature=value ...])"),
-      ("sweep petal_lenght", "petal_lenght is not a feature of iris; did you mean petal_length? (features: sepal_length, sepal_width, petal_length, petal_width)"),
-      ("sweep petal_length from 1", "expected to after from A (usage: sweep FEATURE [from A to B] [, FEATURE2 [from C to D]] [steps N])"),
+      (
+        "sweep petal_lenght",
+        "petal_lenght is not a feature of iris; did you mean petal_length? (features: sepal_length, sepal_width, petal_length, petal_width)"
+      ),
+      (
+        "sweep petal_length from 1",
+        "expected to after from A (usage: sweep FEATURE [from A to B] [, FEATURE2 [from C to D]] [steps N])"
+      ),
       ("sweep petal_length steps 1", "steps should be a whole number from 2 to 2000, got 1"),
       ("sweep petal_length from 2 to 2", "the sweep needs two different finite ends, got 2 and 2"),
       ("sweep petal_length, petal_length", "sweep two different features, not petal_length twice"),

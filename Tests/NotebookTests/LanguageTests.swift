@@ -1,7 +1,8 @@
 import Model
 import Plot
-@testable import Notebook
 import Testing
+
+@testable import Notebook
 
 /// Runs lines in a fresh iris session and returns the last cell's plain output.
 func run(_ lines: [String], model: String = "iris") throws -> String {
@@ -89,8 +90,14 @@ struct LanguageTests {
       ("linspace(0, 1)", "linspace: takes 3 arguments, got 2"),
       ("mean([])", "mean: needs at least one value"),
       ("[1][3]", "index 3 is out of range for a list of 1 values"),
-      ("r = predict; r.lable", "a prediction has no field lable; did you mean label? (fields: label, probability, probabilities, inputs, defaults_used)"),
-      ("r = predict; r.probabilities.setosaa", "a record has no field setosaa; did you mean setosa? (fields: setosa, versicolor, virginica)"),
+      (
+        "r = predict; r.lable",
+        "a prediction has no field lable; did you mean label? (fields: label, probability, probabilities, inputs, defaults_used)"
+      ),
+      (
+        "r = predict; r.probabilities.setosaa",
+        "a record has no field setosaa; did you mean setosa? (fields: setosa, versicolor, virginica)"
+      ),
       ("x.y", "a number has no fields (.y)"),
       ("not 1", "not needs a boolean, got a number"),
     ])
@@ -112,12 +119,16 @@ struct LanguageTests {
     #expect(try run(["r = predict bmi=30", "r.value > 0"], model: "diabetes") == "true")
   }
 
-  @Test("numbers print the same in every locale", arguments: [(0.1 + 0.2, "0.30000000000000004"), (1e-7, "1e-07"), (-0.5, "-0.5"), (3, "3")])
+  @Test(
+    "numbers print the same in every locale",
+    arguments: [(0.1 + 0.2, "0.30000000000000004"), (1e-7, "1e-07"), (-0.5, "-0.5"), (3, "3")])
   func numberFormat(value: Double, expected: String) {
     #expect(formatNumber(value) == expected)
   }
 
-  @Test("fixed and short formats", arguments: [(0.91234, 3, "0.912"), (-0.0004, 3, "0.000"), (2.5, 0, "3"), (152.1334, 2, "152.13")])
+  @Test(
+    "fixed and short formats",
+    arguments: [(0.91234, 3, "0.912"), (-0.0004, 3, "0.000"), (2.5, 0, "3"), (152.1334, 2, "152.13")])
   func fixedFormat(value: Double, digits: Int, expected: String) {
     #expect(formatFixed(value, digits: digits) == expected)
   }

@@ -1,7 +1,8 @@
 import Foundation
 import Model
-@testable import Notebook
 import Testing
+
+@testable import Notebook
 
 #if canImport(Glibc)
   import Glibc
@@ -177,7 +178,9 @@ struct LoadTestEngineLiveTests {
   @Test("answers of every status are counted; non-2xx ones are errors by status; bytes are the bodies'")
   func statuses() async throws {
     try await withServer { base, json in
-      let ok = await LoadTestEngine(plan: try LoadTestPlan(url: base + "/predict", body: json, connections: 3, requests: 30)).run()
+      let ok = await LoadTestEngine(
+        plan: try LoadTestPlan(url: base + "/predict", body: json, connections: 3, requests: 30)
+      ).run()
       #expect(ok.responses == 30 && ok.errorCount == 0, "\(ok.errors)")
       #expect(ok.bytes > 30 * 20)
       let missing = await LoadTestEngine(

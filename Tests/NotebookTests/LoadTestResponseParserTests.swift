@@ -1,6 +1,7 @@
 import NIOCore
-@testable import Notebook
 import Testing
+
+@testable import Notebook
 
 @Suite("the load tester's HTTP response parser")
 struct LoadTestResponseParserTests {
@@ -28,7 +29,8 @@ struct LoadTestResponseParserTests {
 
   @Test("Content-Length bodies, two responses back to back, read whole or a byte at a time")
   func contentLength() {
-    let text = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 5\r\n\r\nhello"
+    let text =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 5\r\n\r\nhello"
       + "HTTP/1.1 422 Unprocessable Content\r\nContent-Length: 2\r\n\r\n{}"
     let expected = [
       Response(status: 200, bodyBytes: 5, keepAlive: true), Response(status: 422, bodyBytes: 2, keepAlive: true),
@@ -42,21 +44,27 @@ struct LoadTestResponseParserTests {
 
   @Test("chunked bodies with extensions and trailers count the data, not the framing")
   func chunked() {
-    let text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n"
+    let text =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n"
       + "5;name=value\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Trailer: yes\r\n\r\n"
       + "HTTP/1.1 204 No Content\r\n\r\n"
     for piece in [0, 1, 4] {
       let (responses, error) = parse(text, piece: piece)
       #expect(error == nil)
       #expect(
-        responses == [Response(status: 200, bodyBytes: 15, keepAlive: true), Response(status: 204, bodyBytes: 0, keepAlive: true)],
+        responses == [
+          Response(status: 200, bodyBytes: 15, keepAlive: true), Response(status: 204, bodyBytes: 0, keepAlive: true),
+        ],
         "pieces of \(piece)")
     }
   }
 
   @Test("keep-alive: HTTP/1.0 closes unless asked, Connection: close closes, a body without length ends at the close")
   func connectionHandling() {
-    #expect(parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").responses == [Response(status: 200, bodyBytes: 0, keepAlive: false)])
+    #expect(
+      parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").responses == [
+        Response(status: 200, bodyBytes: 0, keepAlive: false)
+      ])
     #expect(
       parse("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n").responses
         == [Response(status: 200, bodyBytes: 0, keepAlive: true)])

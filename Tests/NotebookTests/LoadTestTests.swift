@@ -1,8 +1,9 @@
 import Foundation
 import Model
-@testable import Notebook
 import Plot
 import Testing
+
+@testable import Notebook
 
 @Suite("load test statistics")
 struct LoadTestStatisticsTests {
@@ -101,13 +102,34 @@ struct LoadTestStatisticsTests {
   @Test("plans are bounded: connections, duration, requests and rate; only http(s) URLs")
   func bounds() {
     let cases: [(String, () throws(NotebookError) -> LoadTestPlan)] = [
-      ("connections should be between 1 and 1024, got 0", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", connections: 0) }),
-      ("connections should be between 1 and 1024, got 1025", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", connections: 1025) }),
-      ("duration should be more than 0 s and at most 300 s, got 301 s", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", duration: .seconds(301)) }),
-      ("requests should be between 1 and 10000000, got 10000001", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", requests: 10_000_001) }),
-      ("rate should be between 0 and 1000000 requests per second, got -1", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", rate: -1) }),
-      ("timeout should be more than 0 s and at most 300 s, got 0 s", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", requestTimeout: .zero) }),
-      ("ftp://example.org is not an http:// URL (such as http://127.0.0.1:8000/predict)", { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "ftp://example.org") }),
+      (
+        "connections should be between 1 and 1024, got 0",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", connections: 0) }
+      ),
+      (
+        "connections should be between 1 and 1024, got 1025",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", connections: 1025) }
+      ),
+      (
+        "duration should be more than 0 s and at most 300 s, got 301 s",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", duration: .seconds(301)) }
+      ),
+      (
+        "requests should be between 1 and 10000000, got 10000001",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", requests: 10_000_001) }
+      ),
+      (
+        "rate should be between 0 and 1000000 requests per second, got -1",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", rate: -1) }
+      ),
+      (
+        "timeout should be more than 0 s and at most 300 s, got 0 s",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "127.0.0.1:1", requestTimeout: .zero) }
+      ),
+      (
+        "ftp://example.org is not an http:// URL (such as http://127.0.0.1:8000/predict)",
+        { () throws(NotebookError) -> LoadTestPlan in try LoadTestPlan(url: "ftp://example.org") }
+      ),
     ]
     for (message, make) in cases {
       #expect(throws: NotebookError(.usage, message)) { try make() }
@@ -203,7 +225,9 @@ struct LoadTestLiveTests {
       let session = try Self.session()
       let path = FileManager.default.temporaryDirectory.appendingPathComponent("loadtest-\(getpid()).fathom").path
       defer { try? FileManager.default.removeItem(atPath: path) }
-      for line in ["serve 0", "r = loadtest requests=50 connections=2", "r.rps > 0", "r.p50", "serve stop", "save \(path)"] {
+      for line in [
+        "serve 0", "r = loadtest requests=50 connections=2", "r.rps > 0", "r.p50", "serve stop", "save \(path)",
+      ] {
         _ = session.run(line)
       }
       let outcome = TranscriptReplayer.replay(path: path, mode: .check, commands: ServerCommands.make())

@@ -7,7 +7,9 @@ struct TmuxDriver {
   let session = "fathom"
 
   static var tmuxPath: String? {
-    ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
   }
 
   /// The fathom binary: $FATHOM_BINARY, or `fathom` beside the test bundle.
@@ -69,7 +71,8 @@ struct TerminalTests {
     "history, Tab completion, Ctrl-C on a line, Ctrl-D, and restoring a killed session",
     .enabled(if: TmuxDriver.tmuxPath != nil || tmuxRequired, "tmux is not installed (and CI is not set): skipped"))
   func realTerminal() async throws {
-    let binary = try #require(TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
+    let binary = try #require(
+      TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
     let state = NSTemporaryDirectory() + "fathom-tmux-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: state) }
     let command = "env XDG_STATE_HOME=\(state) TERM=xterm-256color \(binary)"
@@ -121,7 +124,9 @@ struct TerminalTests {
 
     // Killed: the autosave stays and the next start offers it.
     // The autosave is named after fathom's pid (the pane's pid may be a shell around it).
-    let autosaves = try FileManager.default.contentsOfDirectory(atPath: state + "/fathom").filter { $0.hasPrefix("autosave-") }
+    let autosaves = try FileManager.default.contentsOfDirectory(atPath: state + "/fathom").filter {
+      $0.hasPrefix("autosave-")
+    }
     let pid = try #require(autosaves.first.flatMap { pid_t($0.dropFirst("autosave-".count).dropLast(".fathom".count)) })
     kill(pid, SIGKILL)
     for _ in 0..<100 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
@@ -150,7 +155,8 @@ struct TerminalTests {
     "loadtest in a terminal: a live plot and status line, Ctrl-C stops it, the report and the session stay",
     .enabled(if: TmuxDriver.tmuxPath != nil || tmuxRequired, "tmux is not installed (and CI is not set): skipped"))
   func liveLoadTest() async throws {
-    let binary = try #require(TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
+    let binary = try #require(
+      TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
     let state = NSTemporaryDirectory() + "fathom-tmux-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: state) }
     let t = TmuxDriver()

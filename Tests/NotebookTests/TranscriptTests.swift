@@ -1,8 +1,9 @@
 import Foundation
 import Model
 import Plot
-@testable import Notebook
 import Testing
+
+@testable import Notebook
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -17,7 +18,9 @@ struct TranscriptTests {
       entries: [
         .note("# a note"),
         .cell(input: "x = 1", output: ""),
-        .cell(input: "\"tricky\"", output: ">>> not an input\n# not a note\n\\ backslash\n... not a continuation\n\nafter a blank"),
+        .cell(
+          input: "\"tricky\"",
+          output: ">>> not an input\n# not a note\n\\ backslash\n... not a continuation\n\nafter a blank"),
         .cell(input: "two\nlines", output: "ok"),
       ])
     let text = transcript.text
@@ -31,7 +34,10 @@ struct TranscriptTests {
     arguments: [
       ("hello\n", "line 1 should be \"#! fathom transcript 1\"; this is not a fathom transcript"),
       ("#! fathom transcript 9\n", "this transcript has format 9; this fathom reads up to 1: update fathom"),
-      ("#! fathom transcript 1\n\noutput first\n", "line 3: output with no input before it (inputs start with \">>> \")"),
+      (
+        "#! fathom transcript 1\n\noutput first\n",
+        "line 3: output with no input before it (inputs start with \">>> \")"
+      ),
       ("#! fathom transcript 1\n# n\n... more\n", "line 3: a continuation (...) must follow an input line (>>>)"),
     ])
   func malformed(text: String, message: String) {
@@ -49,7 +55,8 @@ struct TranscriptTests {
     #expect(entries.count == 4)
     #expect(entries[0] == .note("# start"))
     #expect(entries[1] == .cell(input: "x = 2", output: ""))
-    #expect(entries[2] == .cell(input: "x + ", output: "  x + \n      ^\nerror: expected a value, got the end of the line"))
+    #expect(
+      entries[2] == .cell(input: "x + ", output: "  x + \n      ^\nerror: expected a value, got the end of the line"))
     guard case .cell(_, let output) = entries[3] else { return }
     #expect(output.hasPrefix("predicted: versicolor"))
     #expect(!output.contains("\u{1B}"))
@@ -105,7 +112,8 @@ struct TranscriptTests {
   func autosaveOrphans() throws {
     let directory = NSTemporaryDirectory() + "fathom-state-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let transcript = Transcript(header: .init(model: "iris", modelSHA256: ""), entries: [.cell(input: "1", output: "1")])
+    let transcript = Transcript(
+      header: .init(model: "iris", modelSHA256: ""), entries: [.cell(input: "1", output: "1")])
     Autosave(directory: directory, pid: 999_999).write(transcript)
     Autosave(directory: directory, pid: 1).write(transcript)  // pid 1 is always alive
     #expect(Autosave.orphans(in: directory) == [.init(path: directory + "/autosave-999999.fathom", cellCount: 1)])

@@ -33,7 +33,8 @@ struct DrainingTests {
       store: ModelStore(Fixtures.iris), configuration: ServerConfiguration(port: 0, accessLog: false))
     let address = try await server.start()
     var configuration = HTTPClient.Configuration()
-    configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: requests)
+    configuration.connectionPool = .init(
+      idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: requests)
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
 
     // Each request sends the first half of its body, then waits for its gate: so every one
@@ -102,7 +103,8 @@ struct DrainingTests {
 
     // A valid body, padded with spaces, sent 100 bytes every 100 ms: 2 s in all.
     let length = 2000
-    let body = Array((Fixtures.setosaJSON + String(repeating: " ", count: length - Fixtures.setosaJSON.utf8.count)).utf8)
+    let body = Array(
+      (Fixtures.setosaJSON + String(repeating: " ", count: length - Fixtures.setosaJSON.utf8.count)).utf8)
     let connection = try RawConnection(port: address.port)
     try connection.send(
       Array(

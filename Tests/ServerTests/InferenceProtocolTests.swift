@@ -58,20 +58,24 @@ struct InferenceProtocolTests {
       }
       #expect(sawLabels && sawProbabilities)
       // Flat data with the same shape gives the same answer.
-      let flat = body.replacingOccurrences(of: "[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]", with: "[5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3]")
+      let flat = body.replacingOccurrences(
+        of: "[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]", with: "[5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3]")
       let again = try await s.post("/v2/models/iris/infer", flat)
-      #expect(again.object["outputs"] as? [[String: AnyHashable]] == answer.object["outputs"] as? [[String: AnyHashable]])
+      #expect(
+        again.object["outputs"] as? [[String: AnyHashable]] == answer.object["outputs"] as? [[String: AnyHashable]])
     }
   }
 
-  @Test("malformed inference requests are 400 with an error message", arguments: [
-    "not json",
-    #"{"inputs": 3}"#,
-    #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
-    #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "COMPLEX", "data": [1, 2, 3, 4]}]}"#,
-    #"{"inputs": [{"name": "nope", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#,
-    #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": ["a", 2, 3, 4]}]}"#,
-  ])
+  @Test(
+    "malformed inference requests are 400 with an error message",
+    arguments: [
+      "not json",
+      #"{"inputs": 3}"#,
+      #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
+      #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "COMPLEX", "data": [1, 2, 3, 4]}]}"#,
+      #"{"inputs": [{"name": "nope", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#,
+      #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": ["a", 2, 3, 4]}]}"#,
+    ])
   func badRequests(body: String) async throws {
     try await TestServer.with(Fixtures.iris) { s in
       let answer = try await s.post("/v2/models/iris/infer", body)

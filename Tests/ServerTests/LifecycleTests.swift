@@ -38,7 +38,8 @@ struct LifecycleTests {
 
   @Test("binding a port in use fails with a ServerError")
   func portInUse() async throws {
-    let first = ModelServer(store: ModelStore(Fixtures.iris), configuration: ServerConfiguration(port: 0, accessLog: false))
+    let first = ModelServer(
+      store: ModelStore(Fixtures.iris), configuration: ServerConfiguration(port: 0, accessLog: false))
     let address = try await first.start()
     let second = ModelServer(
       store: ModelStore(Fixtures.iris), configuration: ServerConfiguration(port: address.port, accessLog: false))

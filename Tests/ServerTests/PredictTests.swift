@@ -43,7 +43,9 @@ struct PredictTests {
   func batch() async throws {
     let expected = try Fixtures.iris.predict(rows: [Fixtures.setosa, Fixtures.virginica, Fixtures.setosa])
     try await TestServer.with(Fixtures.iris) { s in
-      let body = #"{"instances": ["# + [Fixtures.setosaJSON, Fixtures.virginicaJSON, Fixtures.setosaJSON].joined(separator: ",") + "]}"
+      let body =
+        #"{"instances": ["# + [Fixtures.setosaJSON, Fixtures.virginicaJSON, Fixtures.setosaJSON].joined(separator: ",")
+        + "]}"
       let answer = try await s.post("/predict", body)
       #expect(answer.status == 200)
       let predictions = try #require(answer.object["predictions"] as? [[String: Any]])
@@ -90,10 +92,12 @@ struct PredictTests {
     }
   }
 
-  @Test("non-finite numbers and values of the wrong type are rejected", arguments: [
-    (#"NaN"#, "finite_number"), (#"Infinity"#, "finite_number"), (#"true"#, "float_type"),
-    (#"[1]"#, "float_type"), (#"null"#, "float_type"), (#""x""#, "float_parsing"),
-  ])
+  @Test(
+    "non-finite numbers and values of the wrong type are rejected",
+    arguments: [
+      (#"NaN"#, "finite_number"), (#"Infinity"#, "finite_number"), (#"true"#, "float_type"),
+      (#"[1]"#, "float_type"), (#"null"#, "float_type"), (#""x""#, "float_parsing"),
+    ])
   func wrongValues(value: String, type: String) async throws {
     try await TestServer.with(Fixtures.iris) { s in
       let answer = try await s.post("/predict", #"{"petal_length": \#(value)}"#)

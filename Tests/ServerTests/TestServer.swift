@@ -82,10 +82,14 @@ struct TestServer {
 }
 
 enum Fixtures {
+  // The embedded models are part of the binary: if they did not load, every test would say so.
+  // swift-format-ignore: NeverUseForceTry
   static let iris = try! Model.builtIn(named: "iris")
+  // swift-format-ignore: NeverUseForceTry
   static let diabetes = try! Model.builtIn(named: "diabetes")
 
   /// The iris model with a schema that gives no defaults, so missing features are errors.
+  // swift-format-ignore: NeverUseForceTry
   static let irisWithoutDefaults: Model = {
     let url = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -100,11 +104,13 @@ enum Fixtures {
   }()
 
   static let setosa: [String: FeatureValue] = [
-    "sepal_length": .number(5.1), "sepal_width": .number(3.5), "petal_length": .number(1.4), "petal_width": .number(0.2),
+    "sepal_length": .number(5.1), "sepal_width": .number(3.5), "petal_length": .number(1.4),
+    "petal_width": .number(0.2),
   ]
   static let setosaJSON = #"{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}"#
   static let virginica: [String: FeatureValue] = [
-    "sepal_length": .number(6.7), "sepal_width": .number(3.0), "petal_length": .number(5.2), "petal_width": .number(2.3),
+    "sepal_length": .number(6.7), "sepal_width": .number(3.0), "petal_length": .number(5.2),
+    "petal_width": .number(2.3),
   ]
   static let virginicaJSON = #"{"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}"#
 }

@@ -123,7 +123,9 @@ package struct JSONParser {
         }
         let key = try string()
         skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a property name") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+          throw fail("expected ':' after a property name")
+        }
         index += 1
         skipSpace()
         members.append((key, try value(depth: depth + 1)))
@@ -231,7 +233,8 @@ package struct JSONParser {
           case UInt8(ascii: "u"):
             var scalar = try hex4()
             if scalar >= 0xD800, scalar < 0xDC00 {
-              guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+              guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+              else {
                 throw fail("unpaired surrogate in a string")
               }
               index += 2

@@ -51,7 +51,10 @@ package enum RowReader {
       let number = index + 2
       if record.count == 1, record[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
       guard record.count == header.count else {
-        rows.append(Row(number: number, values: .failure(RowError(description: "has \(record.count) cells; the header has \(header.count)"))))
+        rows.append(
+          Row(
+            number: number,
+            values: .failure(RowError(description: "has \(record.count) cells; the header has \(header.count)"))))
         continue
       }
       var values: [String: FeatureValue] = [:]

@@ -231,5 +231,6 @@ private func nearOperatorHint(_ key: OperatorKey) -> String {
   if let near = known.first(where: { $0.lowercased() == key.opType.lowercased() }) {
     return " (did you mean \(near)?)"
   }
-  return " (`fathom inspect` lists a model's operators; the README lists the \(known.count) fathom runs in \(key.domainName))"
+  return
+    " (`fathom inspect` lists a model's operators; the README lists the \(known.count) fathom runs in \(key.domainName))"
 }

@@ -78,19 +78,23 @@ extension Tensor {
     let storage: Storage
     switch type {
     case .float:
-      let v: [Float] = try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
+      let v: [Float] =
+        try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
         ?? proto.floatData
       storage = .float(v)
     case .double:
-      let v: [Double] = try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
+      let v: [Double] =
+        try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
         ?? proto.doubleData
       storage = .double(v)
     case .int64:
-      let v: [Int64] = try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
+      let v: [Int64] =
+        try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
         ?? proto.int64Data
       storage = .int64(v)
     case .int32:
-      let v: [Int32] = try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
+      let v: [Int32] =
+        try raw.map { (r) throws(ModelError) in try decodeRaw(r, count: count, label: label) }
         ?? proto.int32Data
       storage = .int32(v)
     case .bool:

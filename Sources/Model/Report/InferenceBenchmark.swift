@@ -34,7 +34,8 @@ package struct InferenceBenchmark {
       guard case .array(let shapeValues)? = entry["shape"], case .array(let items)? = entry["data"],
         case .string(let dtype)? = entry["dtype"]
       else { throw ModelError(.invalidInput, "sample input \(name) needs dtype, shape and data") }
-      let shape = shapeValues.compactMap { v -> Int? in if case .number(let d) = v { return Int(d) } else { return nil } }
+      let shape = shapeValues.compactMap { v -> Int? in if case .number(let d) = v { return Int(d) } else { return nil }
+      }
       func number(_ v: JSONValue) -> Double {
         switch v {
         case .number(let d): d

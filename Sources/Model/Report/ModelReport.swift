@@ -10,7 +10,8 @@ package struct ModelReport {
     var lines: [String] = []
     lines.append("\(model.name): \(s.task.rawValue)\(s.description.map { " — \($0)" } ?? "")")
     lines.append("  producer   \(info.producer.isEmpty ? "unknown" : info.producer), ONNX IR \(info.irVersion)")
-    lines.append("  opsets     " + info.opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    lines.append(
+      "  opsets     " + info.opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     lines.append("  size       \(formatBytes(info.byteCount)), sha256 \(info.sha256.prefix(16))…")
     lines.append("")
     lines.append("inputs")

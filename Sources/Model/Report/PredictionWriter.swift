@@ -14,7 +14,8 @@ package struct PredictionWriter {
   package var header: String {
     guard format == .csv else { return "" }
     if model.signature.task == .classification {
-      return (["label"] + model.signature.classLabels.map { "p_\($0.description)" }).map(csvCell).joined(separator: ",") + "\n"
+      return (["label"] + model.signature.classLabels.map { "p_\($0.description)" }).map(csvCell).joined(separator: ",")
+        + "\n"
     }
     return "value\n"
   }
@@ -26,15 +27,20 @@ package struct PredictionWriter {
       var out = "{"
       if let label = p.label {
         out += "\"label\":" + jsonLabel(label) + ",\"probabilities\":{"
-        out += p.probabilities.map { jsonString($0.label.description) + ":" + jsonNumber($0.probability) }.joined(separator: ",")
+        out += p.probabilities.map { jsonString($0.label.description) + ":" + jsonNumber($0.probability) }.joined(
+          separator: ",")
         out += "}"
       } else {
-        out += "\"value\":" + (p.values.count == 1 ? jsonNumber(p.values[0]) : "[" + p.values.map(jsonNumber).joined(separator: ",") + "]")
+        out +=
+          "\"value\":"
+          + (p.values.count == 1
+            ? jsonNumber(p.values[0]) : "[" + p.values.map(jsonNumber).joined(separator: ",") + "]")
       }
       return out + "}\n"
     case .csv:
       if let label = p.label {
-        return ([csvCell(label.description)] + p.probabilities.map { jsonNumber($0.probability) }).joined(separator: ",") + "\n"
+        return ([csvCell(label.description)] + p.probabilities.map { jsonNumber($0.probability) }).joined(
+          separator: ",") + "\n"
       }
       return p.values.map(jsonNumber).joined(separator: ",") + "\n"
     }
@@ -80,4 +86,3 @@ private func csvCell(_ s: String) -> String {
   guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
   return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
 }
-

@@ -111,7 +111,15 @@ func cast(_ x: Tensor, to target: ElementType) -> Tensor {
 extension Int64 {
   /// Truncates toward zero, saturating at the bounds and mapping NaN to the minimum as C casts commonly do.
   init(saturating d: Double) {
-    if d.isNaN { self = .min } else if d >= 9.223372036854775807e18 { self = .max } else if d <= -9.223372036854775808e18 { self = .min } else { self = Int64(d.rounded(.towardZero)) }
+    if d.isNaN {
+      self = .min
+    } else if d >= 9.223372036854775807e18 {
+      self = .max
+    } else if d <= -9.223372036854775808e18 {
+      self = .min
+    } else {
+      self = Int64(d.rounded(.towardZero))
+    }
   }
 }
 

@@ -43,7 +43,8 @@ struct SignatureBuilder {
       roles.label = nil
       roles.probabilities = nil
     }
-    let description = schema?.description ?? metadata["description"]
+    let description =
+      schema?.description ?? metadata["description"]
       ?? (graph.docString.isEmpty ? nil : graph.docString)
     let signature = Signature(
       inputs: inputs, outputs: outputs, features: features,

@@ -2,12 +2,12 @@
 enum BuiltInCommands {
   static var all: [any CommandHandler] {
     [
-    HelpCommand(), LoadCommand(), ModelCommand(), InputsCommand(), PredictCommand(), SweepCommand(),
-    PlotCommand(kind: .line), PlotCommand(kind: .scatter), BarCommand(), HistCommand(),
-    VarsCommand(), DelCommand(), HistoryCommand(), SaveCommand(), ClearCommand(), QuitCommand(name: "quit"),
-    QuitCommand(name: "exit"),
-    UnavailableCommand(name: "serve", usage: "serve [PORT]", summary: "serve the model over HTTP"),
-    UnavailableCommand(name: "loadtest", usage: "loadtest [URL]", summary: "load-test a running server"),
+      HelpCommand(), LoadCommand(), ModelCommand(), InputsCommand(), PredictCommand(), SweepCommand(),
+      PlotCommand(kind: .line), PlotCommand(kind: .scatter), BarCommand(), HistCommand(),
+      VarsCommand(), DelCommand(), HistoryCommand(), SaveCommand(), ClearCommand(), QuitCommand(name: "quit"),
+      QuitCommand(name: "exit"),
+      UnavailableCommand(name: "serve", usage: "serve [PORT]", summary: "serve the model over HTTP"),
+      UnavailableCommand(name: "loadtest", usage: "loadtest [URL]", summary: "load-test a running server"),
     ]
   }
 }

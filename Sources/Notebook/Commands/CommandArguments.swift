@@ -59,7 +59,10 @@ public struct CommandArguments {
   }
 
   private var peekIsEquals: Bool {
-    guard let index = call.arguments.firstIndex(where: { $0.start == parser.current.start && $0.kind == parser.current.kind })
+    guard
+      let index = call.arguments.firstIndex(where: {
+        $0.start == parser.current.start && $0.kind == parser.current.kind
+      })
     else { return false }
     return index + 1 < call.arguments.count && call.arguments[index + 1].isSymbol("=")
   }

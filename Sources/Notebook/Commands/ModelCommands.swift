@@ -48,7 +48,8 @@ struct ModelCommand: CommandHandler {
     let signature = model.signature
     var text = "\(signature.task.rawValue), \(signature.features.count) features"
     if signature.task == .classification {
-      text += ", \(signature.classLabels.count) classes (\(signature.classLabels.map(\.description).joined(separator: ", ")))"
+      text +=
+        ", \(signature.classLabels.count) classes (\(signature.classLabels.map(\.description).joined(separator: ", ")))"
     }
     return text
   }

@@ -47,7 +47,8 @@ extension Session {
     var issues = error.issues
     if let row { issues = issues.filter { $0.row == row || $0.row == nil } }
     let lines = issues.map { "  - \($0.feature) \($0.reason)" }
-    let heading = issues.count == 1 ? "the model cannot predict: 1 problem" : "the model cannot predict: \(issues.count) problems"
+    let heading =
+      issues.count == 1 ? "the model cannot predict: 1 problem" : "the model cannot predict: \(issues.count) problems"
     return NotebookError(.model, ([heading] + lines).joined(separator: "\n"))
   }
 }

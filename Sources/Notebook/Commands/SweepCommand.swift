@@ -29,7 +29,8 @@ struct SweepCommand: CommandHandler {
       let column = arguments.column
       let n = try arguments.number("steps")
       guard n >= 2, n <= 2000, n == n.rounded() else {
-        throw NotebookError(.usage, "steps should be a whole number from 2 to 2000, got \(formatNumber(n))", column: column)
+        throw NotebookError(
+          .usage, "steps should be a whole number from 2 to 2000, got \(formatNumber(n))", column: column)
       }
       steps = Int(n)
     }
@@ -47,7 +48,8 @@ struct SweepCommand: CommandHandler {
     guard let feature = signature.feature(named: name) else {
       var message = "\(name) is not a feature of \(session.model.name)"
       if let near = nearestName(to: name, in: signature.featureNames) { message += "; did you mean \(near)?" }
-      throw NotebookError(.unknownName, message + " (features: \(signature.featureNames.joined(separator: ", ")))", column: column)
+      throw NotebookError(
+        .unknownName, message + " (features: \(signature.featureNames.joined(separator: ", ")))", column: column)
     }
     switch feature.type {
     case .number, .integer: break
@@ -68,7 +70,9 @@ struct SweepCommand: CommandHandler {
         .usage, "\(name) has no range in the schema; give one: sweep \(name) from A to B", column: column)
     }
     guard from.isFinite, to.isFinite, from != to else {
-      throw NotebookError(.usage, "the sweep needs two different finite ends, got \(formatNumber(from)) and \(formatNumber(to))", column: column)
+      throw NotebookError(
+        .usage, "the sweep needs two different finite ends, got \(formatNumber(from)) and \(formatNumber(to))",
+        column: column)
     }
     return Axis(feature: feature, from: from, to: to)
   }
@@ -119,7 +123,8 @@ struct SweepCommand: CommandHandler {
         fields.append((cls.label.description, .list(ys.map(SessionValue.number))))
       }
       session.show(
-        Plot(kind: .line(series), title: "class probabilities as \(name) varies", xLabel: label(axis.feature),
+        Plot(
+          kind: .line(series), title: "class probabilities as \(name) varies", xLabel: label(axis.feature),
           yLabel: "probability", yLimits: 0...1), height: 18)
       let labels = predictions.map { $0.label?.description ?? "" }
       fields.append(("label", .list(labels.map(SessionValue.string))))
@@ -135,7 +140,8 @@ struct SweepCommand: CommandHandler {
       let ys = predictions.map { $0.value ?? .nan }
       fields.append(("prediction", .list(ys.map(SessionValue.number))))
       session.show(
-        Plot(kind: .line([Series(name: "prediction", x: xs, y: ys)]), title: "prediction as \(name) varies",
+        Plot(
+          kind: .line([Series(name: "prediction", x: xs, y: ys)]), title: "prediction as \(name) varies",
           xLabel: label(axis.feature), yLabel: "predicted value"), height: 18)
       if let lo = ys.indices.min(by: { ys[$0] < ys[$1] }), let hi = ys.indices.max(by: { ys[$0] < ys[$1] }) {
         session.print(
@@ -168,7 +174,9 @@ struct SweepCommand: CommandHandler {
     let what = classification ? "top-class probability" : "predicted value"
     session.show(
       Plot(
-        kind: .heatmap(Heatmap(grid, x: .range(x.from...max(x.from, x.to)), y: .range(y.from...max(y.from, y.to)), showValues: false)),
+        kind: .heatmap(
+          Heatmap(grid, x: .range(x.from...max(x.from, x.to)), y: .range(y.from...max(y.from, y.to)), showValues: false)
+        ),
         title: "\(what) over \(x.feature.name) × \(y.feature.name)", xLabel: label(x.feature),
         yLabel: label(y.feature)), height: 22)
     var fields: [(String, SessionValue)] = [
@@ -182,9 +190,14 @@ struct SweepCommand: CommandHandler {
       let share = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
         .map { "\($0.key) \(formatFixed(Double($0.value) * 100 / Double(labels.count), digits: 0))%" }
       session.print("predicted labels over the grid: " + share.joined(separator: ", "))
-      fields.append(("label", .list(stride(from: 0, to: labels.count, by: xs.count).map { j in
-        .list(labels[j..<(j + xs.count)].map(SessionValue.string))
-      })))
+      fields.append(
+        (
+          "label",
+          .list(
+            stride(from: 0, to: labels.count, by: xs.count).map { j in
+              .list(labels[j..<(j + xs.count)].map(SessionValue.string))
+            })
+        ))
     }
     return .record(Record(kind: "sweep", fields))
   }

@@ -54,7 +54,9 @@ enum Builtins {
       guard !xs.isEmpty else { throw empty("mean") }
       return .number(xs.reduce(0, +) / Double(xs.count))
     }
-    table["len"] = Function(signature: "len(x)", summary: "the number of values in a list, characters in a string, fields in a record") {
+    table["len"] = Function(
+      signature: "len(x)", summary: "the number of values in a list, characters in a string, fields in a record"
+    ) {
       args throws(NotebookError) in
       try exactly(1, args)
       switch args[0] {

@@ -104,7 +104,9 @@ struct Evaluator {
     return NotebookError(.unknownName, message, column: column)
   }
 
-  private func binary(_ op: String, _ left: SessionValue, _ right: SessionValue, column: Int) throws(NotebookError) -> SessionValue {
+  private func binary(_ op: String, _ left: SessionValue, _ right: SessionValue, column: Int) throws(NotebookError)
+    -> SessionValue
+  {
     switch op {
     case "==": return .bool(left == right)
     case "!=": return .bool(left != right)

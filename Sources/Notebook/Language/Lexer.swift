@@ -18,7 +18,9 @@ struct Lexer {
       }
       if c == "#" { break }  // a comment runs to the end of the line
       let start = i
-      if c.isASCII && c.isNumber || (c == "." && i + 1 < characters.count && characters[i + 1].isASCII && characters[i + 1].isNumber) {
+      if c.isASCII && c.isNumber
+        || (c == "." && i + 1 < characters.count && characters[i + 1].isASCII && characters[i + 1].isNumber)
+      {
         i = scanNumber(from: i)
         let text = String(characters[start..<i])
         if let value = Double(text) {
@@ -53,7 +55,8 @@ struct Lexer {
           text.append(d)
           i += 1
         }
-        result.append(Token(kind: closed ? .string(text) : .unterminatedString, column: start + 1, start: start, end: i))
+        result.append(
+          Token(kind: closed ? .string(text) : .unterminatedString, column: start + 1, start: start, end: i))
         continue
       }
       let pair = i + 1 < characters.count ? String([c, characters[i + 1]]) : ""

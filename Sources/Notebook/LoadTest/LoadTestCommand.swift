@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Model
+
 #if canImport(Glibc)
   internal import Glibc
 #endif

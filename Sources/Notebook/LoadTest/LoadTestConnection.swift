@@ -1,6 +1,7 @@
 internal import NIOCore
 internal import NIOPosix
 internal import NIOSSL
+
 #if canImport(Glibc)
   internal import Glibc
 #endif
@@ -172,7 +173,8 @@ final class LoadTestConnection: @unchecked Sendable {
     inFlight = nil
     let latency = NIODeadline.now() - request.sent
     record(
-      .response(status: response.status, microseconds: UInt64(max(0, latency.nanoseconds / 1000)), bytes: response.bodyBytes))
+      .response(
+        status: response.status, microseconds: UInt64(max(0, latency.nanoseconds / 1000)), bytes: response.bodyBytes))
     if !response.keepAlive { drop(from) }
     next()
   }

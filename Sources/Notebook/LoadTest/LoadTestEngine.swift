@@ -3,6 +3,7 @@ internal import NIOCore
 internal import NIOPosix
 internal import NIOSSL
 internal import Synchronization
+
 #if canImport(Glibc)
   internal import Glibc
 #endif
@@ -95,7 +96,9 @@ public final class LoadTestEngine: Sendable {
     let started = (0..<plan.connections).map { _ in
       LoadTestConnection(
         loop: group.next(), target: target, schedule: schedule,
-        claim: { [self] in stopRequested.load(ordering: .relaxed) ? nil : issued.wrappingAdd(1, ordering: .relaxed).oldValue },
+        claim: { [self] in
+          stopRequested.load(ordering: .relaxed) ? nil : issued.wrappingAdd(1, ordering: .relaxed).oldValue
+        },
         report: { [self] batch in shared.withLock { $0.add(batch) } })
     }
     connections.withLock { $0 = started }

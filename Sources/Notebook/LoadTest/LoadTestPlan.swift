@@ -59,7 +59,8 @@ public struct LoadTestPlan: Sendable, Equatable {
     self.connections = connections
     if let duration {
       guard duration > .zero, duration <= Self.maximumDuration else {
-        throw NotebookError(.usage, "duration should be more than 0 s and at most 300 s, got \(LoadTestPlan.text(duration))")
+        throw NotebookError(
+          .usage, "duration should be more than 0 s and at most 300 s, got \(LoadTestPlan.text(duration))")
       }
     }
     if let requests {
@@ -71,7 +72,9 @@ public struct LoadTestPlan: Sendable, Equatable {
     self.duration = duration ?? (requests == nil ? .seconds(10) : nil)
     if let rate {
       guard rate.isFinite, rate > 0, rate <= Self.maximumRate else {
-        throw NotebookError(.usage, "rate should be between 0 and \(Int(Self.maximumRate)) requests per second, got \(formatNumber(rate))")
+        throw NotebookError(
+          .usage, "rate should be between 0 and \(Int(Self.maximumRate)) requests per second, got \(formatNumber(rate))"
+        )
       }
     }
     self.rate = rate

@@ -17,14 +17,16 @@ enum LoadTestReport {
   static func summary(_ result: LoadTestResult) -> [String] {
     var lines = ["loadtest \(result.plan.url): \(result.plan.summary)"]
     if result.interrupted {
-      lines.append("  interrupted (Ctrl-C) after \(formatShort(result.elapsed.seconds)) s: what was measured until then")
+      lines.append(
+        "  interrupted (Ctrl-C) after \(formatShort(result.elapsed.seconds)) s: what was measured until then")
     }
     lines.append(
       "  responses \(result.responses), errors \(result.errorCount), seconds \(formatShort(result.elapsed.seconds)), "
         + "req/s \(formatShort(result.requestsPerSecond)), bytes \(result.bytes)")
     let percentiles = [("p50", 50.0), ("p90", 90.0), ("p99", 99.0), ("p99.9", 99.9)]
       .map { "\($0.0) \(formatShort(result.latency(atPercentile: $0.1)))" }
-    lines.append("  latency ms: " + (percentiles + ["max \(formatShort(result.maximumLatency))"]).joined(separator: ", "))
+    lines.append(
+      "  latency ms: " + (percentiles + ["max \(formatShort(result.maximumLatency))"]).joined(separator: ", "))
     if !result.errors.isEmpty {
       lines.append("  errors by kind: " + result.errors.map { "\($0.kind) \($0.count)" }.joined(separator: ", "))
     }
@@ -54,7 +56,9 @@ enum LoadTestReport {
         ))
       plots.append(
         (
-          Plot(kind: .line([Series(name: "p99 ms", x: times, y: timeline.map(\.p99))]), title: "p99 latency (ms)", xLabel: "s"),
+          Plot(
+            kind: .line([Series(name: "p99 ms", x: times, y: timeline.map(\.p99))]), title: "p99 latency (ms)",
+            xLabel: "s"),
           height: 10
         ))
     }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Plot
+
 #if canImport(Glibc)
   internal import Glibc
 #endif

@@ -28,8 +28,11 @@ struct ServeCommand: CommandHandler {
     let word = arguments.raw
     switch word {
     case "stop":
-      guard let status = server.stop() else { throw NotebookError(.usage, "no server is running (serve [PORT] starts one)") }
-      session.print("stopped serving at \(status.address?.url ?? "?"): \(status.requests) requests, \(status.errors) errors")
+      guard let status = server.stop() else {
+        throw NotebookError(.usage, "no server is running (serve [PORT] starts one)")
+      }
+      session.print(
+        "stopped serving at \(status.address?.url ?? "?"): \(status.requests) requests, \(status.errors) errors")
     case "status":
       guard let status = server.status() else {
         session.print("not serving (serve [PORT] starts a server)")

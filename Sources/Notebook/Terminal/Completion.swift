@@ -27,7 +27,8 @@ enum Completion {
 
   /// The candidates for the text before the cursor.
   static func candidates(
-    _ before: String, commands: [String], variables: [String], features: [String], fields: (String) -> [String] = { _ in [] }
+    _ before: String, commands: [String], variables: [String], features: [String],
+    fields: (String) -> [String] = { _ in [] }
   ) -> [String] {
     if let start = pathArgumentStart(before) {
       return paths(String(before[start...]), builtIns: before.contains("load") ? ["iris", "diabetes"] : [])
@@ -35,10 +36,12 @@ enum Completion {
     let word = currentWord(before)
     let head = before.dropLast(word.count)
     if head.hasSuffix(".") {
-      let base = String(head.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }.reversed())
+      let base = String(
+        head.dropLast().reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }.reversed())
       return fields(base).filter { $0.hasPrefix(word) }.sorted()
     }
-    let statementStart = head.split(separator: ";", omittingEmptySubsequences: false).last?.allSatisfy { $0 == " " } ?? true
+    let statementStart =
+      head.split(separator: ";", omittingEmptySubsequences: false).last?.allSatisfy { $0 == " " } ?? true
     var pool = variables + features + Builtins.names
     if statementStart { pool += commands }
     return Array(Set(pool.filter { $0.hasPrefix(word) && !$0.isEmpty })).sorted()

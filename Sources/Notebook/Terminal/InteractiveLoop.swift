@@ -1,6 +1,7 @@
 internal import Foundation
 public import Model
 internal import Plot
+
 #if canImport(Glibc)
   internal import Glibc
 #endif

@@ -1,6 +1,7 @@
 internal import CLibedit
 internal import Foundation
 internal import Synchronization
+
 #if canImport(Glibc)
   internal import Glibc
 #endif

@@ -1,4 +1,5 @@
 internal import Foundation
+
 #if canImport(Glibc)
   internal import Glibc
 #endif
@@ -69,7 +70,8 @@ public struct Autosave: Sendable {
         let transcript = try? Transcript.parse(String(decoding: data, as: UTF8.self)),
         !transcript.inputs.isEmpty
       else { continue }
-      let date = ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? Date.distantPast
+      let date =
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? Date.distantPast
       found.append((Orphan(path: path, cellCount: transcript.inputs.count), date))
     }
     return found.sorted { $0.1 > $1.1 }.map(\.0)

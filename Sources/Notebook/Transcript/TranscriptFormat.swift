@@ -1,3 +1,5 @@
+private import Model
+
 /// Reading and writing the transcript text format.
 extension Transcript {
   static let inputMarker = ">>> "
@@ -112,8 +114,6 @@ extension Transcript {
     return Transcript(header: header, entries: entries)
   }
 }
-
-private import Model
 
 extension Substring {
   fileprivate var trimmingWhitespaceSubstring: String { String(self).trimmingWhitespace }

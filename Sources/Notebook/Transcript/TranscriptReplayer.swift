@@ -55,13 +55,15 @@ public struct TranscriptReplayer {
       let before = recorded.text
       let after = comparable.text
       if before == after {
-        return Outcome(output: "", messages: messages + "\(path): \(recorded.inputs.count) cells match\n", exitStatus: 0)
+        return Outcome(
+          output: "", messages: messages + "\(path): \(recorded.inputs.count) cells match\n", exitStatus: 0)
       }
       let diff = UnifiedDiff.make(
         old: before, new: after, oldName: "\(path) (recorded)", newName: "\(path) (replayed)")
       return Outcome(
         output: diff,
-        messages: messages + "\(path): outputs differ from the recording (fathom replay --update \(path) accepts them)\n",
+        messages: messages
+          + "\(path): outputs differ from the recording (fathom replay --update \(path) accepts them)\n",
         exitStatus: 1)
     case .update:
       do {
@@ -69,7 +71,8 @@ public struct TranscriptReplayer {
       } catch {
         return Outcome(output: "", messages: "fathom: \(error.message)\n", exitStatus: 1)
       }
-      return Outcome(output: "", messages: messages + "\(path): updated \(replayed.inputs.count) cells\n", exitStatus: 0)
+      return Outcome(
+        output: "", messages: messages + "\(path): updated \(replayed.inputs.count) cells\n", exitStatus: 0)
     }
   }
 

@@ -24,8 +24,7 @@ enum Resampling {
         if values[end] < values[lowest] { lowest = end }
         if values[end] > values[highest] { highest = end }
       }
-      for index in [start, min(lowest, highest), max(lowest, highest), end] where kept.last != index
-      {
+      for index in [start, min(lowest, highest), max(lowest, highest), end] where kept.last != index {
         kept.append(index)
       }
       start = end + 1

@@ -171,8 +171,7 @@ struct FrameLayout {
     var bottom = StyledLine()
     bottom.appendSpaces(left)
     var rule = [Character](repeating: border.horizontal, count: columns)
-    for label in frame.xLabels where label.marked && label.position >= 0 && label.position < columns
-    {
+    for label in frame.xLabels where label.marked && label.position >= 0 && label.position < columns {
       rule[label.position] = border.bottomTick
     }
     bottom.append(border.bottomLeft + String(rule) + border.bottomRight, style: .frame)
@@ -200,8 +199,7 @@ struct FrameLayout {
 
   /// The line of x labels: corner labels first, then ticks where they fit
   /// with a space on each side.
-  private func xLabelLine(_ labels: [AxisLabel], left: Int, columns: Int, width: Int) -> StyledLine
-  {
+  private func xLabelLine(_ labels: [AxisLabel], left: Int, columns: Int, width: Int) -> StyledLine {
     var slots = [Character?](repeating: nil, count: width)
     var taken = [Bool](repeating: false, count: width)
     // Corner labels (leading/trailing) take precedence over centred ticks.

@@ -26,9 +26,12 @@ enum DocsPage {
       default: kind = "text"
       }
       let step = f.type == .integer ? "1" : "any"
-      let bounds = (f.minimum.map { " min=\"\(pythonNumber($0))\"" } ?? "") + (f.maximum.map { " max=\"\(pythonNumber($0))\"" } ?? "")
+      let bounds =
+        (f.minimum.map { " min=\"\(pythonNumber($0))\"" } ?? "")
+        + (f.maximum.map { " max=\"\(pythonNumber($0))\"" } ?? "")
       let inputType = kind == "number" ? "number\" step=\"\(step)\"\(bounds)" : "text\""
-      inputs += "<label>\(escape(f.name)) <input name=\"\(escape(f.name))\" data-kind=\"\(kind)\" type=\"\(inputType) value=\"\(escape(example.trimmingQuotes))\"></label>\n"
+      inputs +=
+        "<label>\(escape(f.name)) <input name=\"\(escape(f.name))\" data-kind=\"\(kind)\" type=\"\(inputType) value=\"\(escape(example.trimmingQuotes))\"></label>\n"
     }
     let classes = s.classLabels.map { escape($0.description) }.joined(separator: ", ")
     let name = escape(model.name)

@@ -27,7 +27,9 @@ struct OpenAPIDocument {
     func jsonContent(_ schema: JSONSchema, example: AnyCodable? = nil) -> OpenAPI.Content.Map {
       [.json: .content(OpenAPI.Content(schema: schema, example: example))]
     }
-    func errorResponse(_ description: String, _ schema: JSONSchema) -> Either<OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response> {
+    func errorResponse(_ description: String, _ schema: JSONSchema) -> Either<
+      OpenAPI.Reference<OpenAPI.Response>, OpenAPI.Response
+    > {
       .response(OpenAPI.Response(description: description, content: jsonContent(schema)))
     }
 
@@ -59,7 +61,9 @@ struct OpenAPIDocument {
         422: errorResponse("Validation Error", validationErrorRef),
       ])
 
-    func getOperation(_ summary: String, _ id: String, _ tag: String, _ content: OpenAPI.Content.Map) -> OpenAPI.Operation {
+    func getOperation(_ summary: String, _ id: String, _ tag: String, _ content: OpenAPI.Content.Map)
+      -> OpenAPI.Operation
+    {
       OpenAPI.Operation(
         tags: [tag], summary: summary, operationId: id,
         responses: [200: .response(OpenAPI.Response(description: "Successful Response", content: content))])
@@ -74,7 +78,8 @@ struct OpenAPIDocument {
       responses: [
         200: .response(
           OpenAPI.Response(
-            description: "Named output tensors", content: jsonContent(.reference(.component(named: "InferenceResponse"))))),
+            description: "Named output tensors",
+            content: jsonContent(.reference(.component(named: "InferenceResponse"))))),
         400: errorResponse("Malformed request", inferenceErrorRef),
         401: errorResponse("Missing or wrong API key", inferenceErrorRef),
         404: errorResponse("Unknown model or version", inferenceErrorRef),
@@ -85,18 +90,27 @@ struct OpenAPIDocument {
       "/health": .pathItem(OpenAPI.PathItem(get: getOperation("Liveness", "health", "health", jsonContent(anyObject)))),
       "/ready": .pathItem(OpenAPI.PathItem(get: getOperation("Readiness", "ready", "health", jsonContent(anyObject)))),
       "/model": .pathItem(
-        OpenAPI.PathItem(get: getOperation("The model's signature and schema", "model", "model", jsonContent(anyObject)))),
+        OpenAPI.PathItem(
+          get: getOperation("The model's signature and schema", "model", "model", jsonContent(anyObject)))),
       "/metrics": .pathItem(
-        OpenAPI.PathItem(get: getOperation("Prometheus metrics", "metrics", "health", [.txt: .content(OpenAPI.Content(schema: .string))]))),
-      "/v2": .pathItem(OpenAPI.PathItem(get: getOperation("Server metadata", "v2_server", "inference protocol v2", jsonContent(anyObject)))),
+        OpenAPI.PathItem(
+          get: getOperation(
+            "Prometheus metrics", "metrics", "health", [.txt: .content(OpenAPI.Content(schema: .string))]))),
+      "/v2": .pathItem(
+        OpenAPI.PathItem(
+          get: getOperation("Server metadata", "v2_server", "inference protocol v2", jsonContent(anyObject)))),
       "/v2/health/live": .pathItem(
-        OpenAPI.PathItem(get: getOperation("Server liveness", "v2_live", "inference protocol v2", jsonContent(anyObject)))),
+        OpenAPI.PathItem(
+          get: getOperation("Server liveness", "v2_live", "inference protocol v2", jsonContent(anyObject)))),
       "/v2/health/ready": .pathItem(
-        OpenAPI.PathItem(get: getOperation("Server readiness", "v2_ready", "inference protocol v2", jsonContent(anyObject)))),
+        OpenAPI.PathItem(
+          get: getOperation("Server readiness", "v2_ready", "inference protocol v2", jsonContent(anyObject)))),
       OpenAPI.Path(rawValue: v2Prefix): .pathItem(
-        OpenAPI.PathItem(get: getOperation("Model metadata", "v2_model", "inference protocol v2", jsonContent(anyObject)))),
+        OpenAPI.PathItem(
+          get: getOperation("Model metadata", "v2_model", "inference protocol v2", jsonContent(anyObject)))),
       OpenAPI.Path(rawValue: v2Prefix + "/ready"): .pathItem(
-        OpenAPI.PathItem(get: getOperation("Model readiness", "v2_model_ready", "inference protocol v2", jsonContent(anyObject)))),
+        OpenAPI.PathItem(
+          get: getOperation("Model readiness", "v2_model_ready", "inference protocol v2", jsonContent(anyObject)))),
       OpenAPI.Path(rawValue: v2Prefix + "/infer"): .pathItem(OpenAPI.PathItem(post: infer)),
     ]
 
@@ -123,13 +137,16 @@ struct OpenAPIDocument {
         ]),
       "HTTPValidationError": .object(
         title: "HTTPValidationError",
-        properties: ["detail": .array(required: false, title: "Detail", items: .reference(.component(named: "ValidationError")))]),
+        properties: [
+          "detail": .array(required: false, title: "Detail", items: .reference(.component(named: "ValidationError")))
+        ]),
       "HTTPError": .object(title: "HTTPError", properties: ["detail": .string(title: "Detail")]),
       "InferenceError": .object(title: "InferenceError", properties: ["error": .string]),
       "InferenceTensor": .object(
         title: "InferenceTensor",
         properties: [
-          "name": .string, "shape": .array(items: .integer), "datatype": .string(
+          "name": .string, "shape": .array(items: .integer),
+          "datatype": .string(
             allowedValues: ["BOOL", "INT32", "INT64", "FP32", "FP64", "BYTES"]),
           "data": .array(items: .fragment),
           "parameters": .object(required: false, additionalProperties: .a(true)),
@@ -214,7 +231,8 @@ struct OpenAPIDocument {
       }
       var probabilityProperties: OrderedDictionary<String, JSONSchema> = [:]
       for label in s.classLabels {
-        probabilityProperties[label.description] = .number(maximum: (1, exclusive: false), minimum: (0, exclusive: false))
+        probabilityProperties[label.description] = .number(
+          maximum: (1, exclusive: false), minimum: (0, exclusive: false))
       }
       return .object(
         title: "Prediction",

@@ -108,10 +108,14 @@ struct ValidationDetail {
       switch expected {
       case .number:
         type = isText ? "float_parsing" : "float_type"
-        msg = isText ? "Input should be a valid number, unable to parse string as a number" : "Input should be a valid number"
+        msg =
+          isText
+          ? "Input should be a valid number, unable to parse string as a number" : "Input should be a valid number"
       case .integer:
         type = isText ? "int_parsing" : "int_type"
-        msg = isText ? "Input should be a valid integer, unable to parse string as an integer" : "Input should be a valid integer"
+        msg =
+          isText
+          ? "Input should be a valid integer, unable to parse string as an integer" : "Input should be a valid integer"
       case .boolean:
         type = "bool_type"
         msg = "Input should be a valid boolean"

@@ -1,11 +1,12 @@
 public import Foundation
+public import Logging
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-public import Logging
-import Synchronization
 
 /// How log lines are written: plain text for people, JSON lines for log collectors.
 public enum LogFormat: String, Sendable, CaseIterable {
@@ -17,7 +18,9 @@ public enum LogFormat: String, Sendable, CaseIterable {
   ///   - label: the logger's label.
   ///   - level: the lowest level written.
   ///   - stream: where lines go; standard error by default. The REPL passes a log file.
-  public func makeLogger(label: String = "fathom.server", level: Logger.Level = .info, stream: FileHandle = .standardError)
+  public func makeLogger(
+    label: String = "fathom.server", level: Logger.Level = .info, stream: FileHandle = .standardError
+  )
     -> Logger
   {
     var logger = Logger(label: label) { label in

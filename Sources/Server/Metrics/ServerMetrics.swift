@@ -63,7 +63,8 @@ final class ServerMetrics: Sendable {
     counter.increment()
     let timer = latencyTimers.withLock { timers in
       if let t = timers[route] { return t }
-      let t = CoreMetrics.Timer(label: "fathom_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+      let t = CoreMetrics.Timer(
+        label: "fathom_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
       timers[route] = t
       return t
     }

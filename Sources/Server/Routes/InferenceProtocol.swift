@@ -152,7 +152,9 @@ enum InferenceProtocol {
     if case .array(let outputs)? = document["outputs"] {
       var names: [String] = []
       for o in outputs {
-        guard case .string(let n)? = o["name"] else { throw RequestError(message: "each requested output needs a \"name\"") }
+        guard case .string(let n)? = o["name"] else {
+          throw RequestError(message: "each requested output needs a \"name\"")
+        }
         names.append(n)
       }
       request.requestedOutputs = names
@@ -168,7 +170,8 @@ enum InferenceProtocol {
     }
   }
 
-  private static func decode(_ flat: [JSONValue], datatype: String, name: String) throws(RequestError) -> Tensor.Storage {
+  private static func decode(_ flat: [JSONValue], datatype: String, name: String) throws(RequestError) -> Tensor.Storage
+  {
     func numbers() throws(RequestError) -> [Double] {
       var out: [Double] = []
       out.reserveCapacity(flat.count)

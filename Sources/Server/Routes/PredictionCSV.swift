@@ -5,10 +5,12 @@ enum PredictionCSV {
   static func text(_ predictions: [Prediction], model: Model) -> String {
     var out = ""
     if model.signature.task == .classification {
-      let classes = predictions.first?.probabilities.map(\.label.description) ?? model.signature.classLabels.map(\.description)
+      let classes =
+        predictions.first?.probabilities.map(\.label.description) ?? model.signature.classLabels.map(\.description)
       out += (["label"] + classes.map { "p_\($0)" }).map(cell).joined(separator: ",") + "\n"
       for p in predictions {
-        out += ([p.label?.description ?? ""] + p.probabilities.map { "\($0.probability)" }).map(cell).joined(separator: ",")
+        out += ([p.label?.description ?? ""] + p.probabilities.map { "\($0.probability)" }).map(cell).joined(
+          separator: ",")
         out += "\n"
       }
     } else {

@@ -47,7 +47,8 @@ extension ServerResponder {
       ])
     }
     if !served.featureNames.contains("instances"), let instances = members.last(where: { $0.0 == "instances" })?.1 {
-      return predictBatch(instances, otherMembers: members.filter { $0.0 != "instances" }, served: served, answerCSV: wantsCSV)
+      return predictBatch(
+        instances, otherMembers: members.filter { $0.0 != "instances" }, served: served, answerCSV: wantsCSV)
     }
     return predictRow(members, served: served, answerCSV: wantsCSV)
   }
@@ -79,7 +80,8 @@ extension ServerResponder {
     for (k, v) in otherMembers {
       details.append(
         ValidationDetail(
-          type: "extra_forbidden", loc: [.key("body"), .key(k)], msg: "Extra inputs are not permitted", input: .json(v)))
+          type: "extra_forbidden", loc: [.key("body"), .key(k)], msg: "Extra inputs are not permitted", input: .json(v))
+      )
     }
     guard case .array(let items) = instances else {
       details.append(
@@ -95,7 +97,9 @@ extension ServerResponder {
         ValidationDetail(
           type: "too_long", loc: [.key("body"), .key("instances")],
           msg: "List should have at most \(limit) items after validation, not \(items.count)", input: .null,
-          ctx: [("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(items.count))]))
+          ctx: [
+            ("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(items.count)),
+          ]))
       return ValidationDetail.response(details)
     }
     var rows: [[String: FeatureValue]] = []
@@ -169,7 +173,9 @@ extension ServerResponder {
         ValidationDetail(
           type: "too_long", loc: [.key("body")],
           msg: "List should have at most \(limit) items after validation, not \(rows.count)", input: .null,
-          ctx: [("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(rows.count))])
+          ctx: [
+            ("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(rows.count)),
+          ])
       ])
     }
     var details: [ValidationDetail] = []
@@ -180,7 +186,8 @@ extension ServerResponder {
       case .failure(let problem):
         details.append(
           ValidationDetail(
-            type: "value_error", loc: [.key("body"), .index(row.number)], msg: "Value error, line \(row.number) \(problem)",
+            type: "value_error", loc: [.key("body"), .index(row.number)],
+            msg: "Value error, line \(row.number) \(problem)",
             input: .null))
         features.append([:])
       }

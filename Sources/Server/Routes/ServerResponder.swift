@@ -74,7 +74,8 @@ struct ServerResponder: HTTPResponder {
     case .docs: return .html(served.docsPage)
     case .inferenceServer: return InferenceProtocol.serverMetadata()
     case .inferenceLive: return .json(#"{"live":true}"#)
-    case .inferenceReady: return readiness.isReady ? .json(#"{"ready":true}"#) : .json(#"{"ready":false}"#, status: .serviceUnavailable)
+    case .inferenceReady:
+      return readiness.isReady ? .json(#"{"ready":true}"#) : .json(#"{"ready":false}"#, status: .serviceUnavailable)
     case .inferenceModel(let name, let version):
       if let problem = InferenceProtocol.check(name: name, version: version, served: served) { return problem }
       return .json(bytes: served.inferenceMetadata)
@@ -156,7 +157,8 @@ struct ServerResponder: HTTPResponder {
     var response = Response(status: .noContent)
     let methods = route.methods.map(\.rawValue) + ["OPTIONS"]
     response.headers[.accessControlAllowMethods] = methods.joined(separator: ", ")
-    response.headers[.accessControlAllowHeaders] = request.headers[.accessControlRequestHeaders] ?? "Content-Type, Authorization, X-API-Key"
+    response.headers[.accessControlAllowHeaders] =
+      request.headers[.accessControlRequestHeaders] ?? "Content-Type, Authorization, X-API-Key"
     response.headers[.accessControlMaxAge] = "600"
     return response
   }

@@ -17,7 +17,8 @@ enum ConvolutionOperators {
         let w = try inputs.tensor(1)
         let bias = try inputs.optionalTensor(2)
         guard x.rank >= 3, w.rank == x.rank else {
-          throw kernelError("Conv needs an input (N, C, spatial…) and weights of the same rank, got \(x.shape) and \(w.shape)")
+          throw kernelError(
+            "Conv needs an input (N, C, spatial…) and weights of the same rank, got \(x.shape) and \(w.shape)")
         }
         let (batch, channels, filters) = (x.shape[0], x.shape[1], w.shape[0])
         guard channels % group == 0, filters % group == 0, w.shape[1] == channels / group else {
@@ -68,7 +69,8 @@ enum ConvolutionOperators {
       return ClosureKernel { (inputs, outputs) throws(ModelError) in
         let x = try inputs.tensor(0)
         guard x.rank == window.kernel.count + 2 else {
-          throw kernelError("MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)")
+          throw kernelError(
+            "MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)")
         }
         let spatial = Array(x.shape[2...])
         let geometry = try WindowGeometry(input: spatial, kernel: window.kernel, window, ceilMode: ceilMode)
@@ -163,7 +165,9 @@ private struct WindowGeometry {
       let (n, k, s) = (input[d], kernel[d], strides[d])
       guard k >= 1, k <= 1 << 31 else { throw kernelError("kernel size \(k) on spatial axis \(d) is out of range") }
       let (reach, overflow) = dilations[d].multipliedReportingOverflow(by: k - 1)
-      guard !overflow, reach < 1 << 40 else { throw kernelError("the dilated kernel on spatial axis \(d) is too large") }
+      guard !overflow, reach < 1 << 40 else {
+        throw kernelError("the dilated kernel on spatial axis \(d) is too large")
+      }
       let span = reach + 1
       var begin = 0
       let count: Int
@@ -179,7 +183,9 @@ private struct WindowGeometry {
         if ceilMode, (c - 1) * s >= n + pads[d] { c -= 1 }
         count = c
       case .valid:
-        guard n >= span else { throw kernelError("the window (\(span) wide) does not fit spatial axis \(d) of size \(n)") }
+        guard n >= span else {
+          throw kernelError("the window (\(span) wide) does not fit spatial axis \(d) of size \(n)")
+        }
         count = (n - span) / s + 1
       case .sameUpper, .sameLower:
         count = (n + s - 1) / s

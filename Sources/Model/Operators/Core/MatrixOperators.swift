@@ -13,7 +13,9 @@ enum MatrixOperators {
         return tensorKernel { (inputs) throws(ModelError) in
           var a = try inputs.tensor(0)
           var b = try inputs.tensor(1)
-          guard a.rank == 2, b.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
+          guard a.rank == 2, b.rank == 2 else {
+            throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)")
+          }
           if transA { a = try transpose(a, perm: [1, 0]) }
           if transB { b = try transpose(b, perm: [1, 0]) }
           var y = try matmul(a, b)
@@ -63,7 +65,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
   let k = sa[sa.count - 1]
   let n = sb[sb.count - 1]
   guard sb[sb.count - 2] == k else {
-    throw kernelError("cannot multiply shapes \(a.shape) and \(b.shape): inner dimensions \(k) and \(sb[sb.count - 2]) differ")
+    throw kernelError(
+      "cannot multiply shapes \(a.shape) and \(b.shape): inner dimensions \(k) and \(sb[sb.count - 2]) differ")
   }
   let batchA = Array(sa.dropLast(2))
   let batchB = Array(sb.dropLast(2))
@@ -88,7 +91,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
           for bt in 0..<batches {
-            gemmKernel(xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
+            gemmKernel(
+              xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
           }
         }
       }
@@ -100,7 +104,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
           for bt in 0..<batches {
-            gemmKernel(xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
+            gemmKernel(
+              xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
           }
         }
       }

@@ -161,7 +161,8 @@ enum ShapeOperators {
             guard let x = a.storage.doubles, let y = b.storage.doubles, a.elementType == b.elementType else {
               throw kernelError("Where needs two branches of one type")
             }
-            return Tensor(unchecked: shape, storageOf(a.elementType, pick.indices.map { pick[$0] ? x[ia[$0]] : y[ib[$0]] }))
+            return Tensor(
+              unchecked: shape, storageOf(a.elementType, pick.indices.map { pick[$0] ? x[ia[$0]] : y[ib[$0]] }))
           }
         }
       },
@@ -216,8 +217,10 @@ enum ShapeOperators {
           }
           let starts = v10 ? try ints(1) ?? [] : attrStarts
           let ends = v10 ? try ints(2) ?? [] : attrEnds
-          let axes = v10 ? try ints(3) ?? Array(0..<starts.count) : (attrAxes.isEmpty ? Array(0..<starts.count) : attrAxes)
-          let steps = v10 ? try ints(4) ?? [Int](repeating: 1, count: starts.count) : [Int](repeating: 1, count: starts.count)
+          let axes =
+            v10 ? try ints(3) ?? Array(0..<starts.count) : (attrAxes.isEmpty ? Array(0..<starts.count) : attrAxes)
+          let steps =
+            v10 ? try ints(4) ?? [Int](repeating: 1, count: starts.count) : [Int](repeating: 1, count: starts.count)
           return try slice(x, starts: starts, ends: ends, axes: axes, steps: steps)
         }
       },

@@ -47,7 +47,8 @@ struct LabelEncoderKernel: Kernel {
     case (false, true, false, false, false, true): table = .intToFloat(try first(ki, vf), defaultFloat)
     case (false, false, true, false, true, false): table = .floatToInt(try first(kf, vi), defaultInt)
     case (false, false, true, false, false, true): table = .floatToFloat(try first(kf, vf), defaultFloat)
-    default: throw ctx.unsupported("this combination of keys_* and values_* attributes (tensor forms are not supported)")
+    default:
+      throw ctx.unsupported("this combination of keys_* and values_* attributes (tensor forms are not supported)")
     }
   }
 

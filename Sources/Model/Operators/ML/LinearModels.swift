@@ -78,7 +78,8 @@ enum LinearModels {
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try floatRows(try inputs.tensor(0))
           guard coefficients.count == targets * x.f else {
-            throw kernelError("the model has \(coefficients.count / targets) coefficients per target but the input has \(x.f) columns")
+            throw kernelError(
+              "the model has \(coefficients.count / targets) coefficients per target but the input has \(x.f) columns")
           }
           var y = affine(x.values, n: x.n, f: x.f, coefficients, intercepts.count == targets ? intercepts : [], targets)
           if post != .none {
@@ -86,7 +87,9 @@ enum LinearModels {
               if post == .probit { y = y.map(computeProbit) }
             } else {
               y.withUnsafeMutableBufferPointer { yb in
-                for r in 0..<x.n { post.apply(UnsafeMutableBufferPointer(rebasing: yb[(r * targets)..<(r * targets + targets)])) }
+                for r in 0..<x.n {
+                  post.apply(UnsafeMutableBufferPointer(rebasing: yb[(r * targets)..<(r * targets + targets)]))
+                }
               }
             }
           }

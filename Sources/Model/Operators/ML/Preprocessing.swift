@@ -64,16 +64,22 @@ enum Preprocessing {
           case .float(let v):
             guard !floats.isEmpty else { throw kernelError("the imputer has integer values for a float input") }
             let perColumn = floats.count == stride
-            return Tensor(unchecked: x.shape, .float(v.indices.map { i in
-              let missing = (v[i].isNaN && replacedFloat.isNaN) || v[i] == replacedFloat
-              return missing ? floats[perColumn ? i % stride : 0] : v[i]
-            }))
+            return Tensor(
+              unchecked: x.shape,
+              .float(
+                v.indices.map { i in
+                  let missing = (v[i].isNaN && replacedFloat.isNaN) || v[i] == replacedFloat
+                  return missing ? floats[perColumn ? i % stride : 0] : v[i]
+                }))
           case .int64(let v):
             guard !ints.isEmpty else { throw kernelError("the imputer has float values for an integer input") }
             let perColumn = ints.count == stride
-            return Tensor(unchecked: x.shape, .int64(v.indices.map { i in
-              v[i] == replacedInt ? ints[perColumn ? i % stride : 0] : v[i]
-            }))
+            return Tensor(
+              unchecked: x.shape,
+              .int64(
+                v.indices.map { i in
+                  v[i] == replacedInt ? ints[perColumn ? i % stride : 0] : v[i]
+                }))
           default:
             throw kernelError("Imputer takes float or int64 input, got \(x.elementType)")
           }

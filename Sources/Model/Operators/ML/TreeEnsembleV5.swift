@@ -41,7 +41,8 @@ struct TreeEnsembleV5 {
     falseIDs = ctx.ints("nodes_falsenodeids")
     trueLeafs = ctx.ints("nodes_trueleafs")
     falseLeafs = ctx.ints("nodes_falseleafs")
-    missing = try ctx.tensor("nodes_missing_value_tracks_true")?.storage.doubles?.map { Int64($0) }
+    missing =
+      try ctx.tensor("nodes_missing_value_tracks_true")?.storage.doubles?.map { Int64($0) }
       ?? ctx.ints("nodes_missing_value_tracks_true")
     members = try ctx.tensor("membership_values")?.storage.doubles ?? []
     leafTargets = ctx.ints("leaf_targetids")
@@ -49,11 +50,14 @@ struct TreeEnsembleV5 {
     let n = modes.count
     for (name, count) in [
       ("nodes_featureids", featureIDs.count), ("nodes_splits", splits.count), ("nodes_truenodeids", trueIDs.count),
-      ("nodes_falsenodeids", falseIDs.count), ("nodes_trueleafs", trueLeafs.count), ("nodes_falseleafs", falseLeafs.count),
+      ("nodes_falsenodeids", falseIDs.count), ("nodes_trueleafs", trueLeafs.count),
+      ("nodes_falseleafs", falseLeafs.count),
     ] where count != n {
       throw ctx.error("\(name) has \(count) entries; nodes_modes has \(n)")
     }
-    guard leafTargets.count == leafWeights.count else { throw ctx.error("leaf_targetids and leaf_weights differ in length") }
+    guard leafTargets.count == leafWeights.count else {
+      throw ctx.error("leaf_targetids and leaf_weights differ in length")
+    }
     if let bad = leafTargets.first(where: { $0 < 0 || $0 >= Int64(targets) }) {
       throw ctx.error("a leaf is for target \(bad) but n_targets is \(targets)")
     }
@@ -87,7 +91,9 @@ struct TreeEnsembleV5 {
       }
       f.maxFeature = max(f.maxFeature, Int(featureIDs[i]))
       if mode == .member {
-        guard nextGroup < groups.count else { throw ModelError(.invalidGraph, "\(label): too few membership_values sets") }
+        guard nextGroup < groups.count else {
+          throw ModelError(.invalidGraph, "\(label): too few membership_values sets")
+        }
         f.memberSets.append(groups[nextGroup])
         f.memberSet.append(Int32(f.memberSets.count - 1))
         nextGroup += 1
@@ -103,13 +109,16 @@ struct TreeEnsembleV5 {
       }
       f.append(
         mode: mode, feature: Int32(featureIDs[i]), threshold: T(splits[i]),
-        trueChild: try child(trueIDs[i], leaf: trueLeafs[i] != 0), falseChild: try child(falseIDs[i], leaf: falseLeafs[i] != 0),
+        trueChild: try child(trueIDs[i], leaf: trueLeafs[i] != 0),
+        falseChild: try child(falseIDs[i], leaf: falseLeafs[i] != 0),
         missingTracksTrue: i < missing.count && missing[i] == 1)
       f.leafStart.append(0)
       f.leafCount.append(0)
     }
     for j in 0..<leaves {
-      f.append(mode: .leaf, feature: 0, threshold: 0, trueChild: Int32(n + j), falseChild: Int32(n + j), missingTracksTrue: false)
+      f.append(
+        mode: .leaf, feature: 0, threshold: 0, trueChild: Int32(n + j), falseChild: Int32(n + j),
+        missingTracksTrue: false)
       f.memberSet.append(-1)
       f.leafStart.append(Int32(f.weightTarget.count))
       f.leafCount.append(1)

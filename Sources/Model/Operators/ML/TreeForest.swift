@@ -68,8 +68,13 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   var depths: [Int32] = []
   var nanRouting = NaNRouting.high
 
-  mutating func append(mode: BranchMode, feature: Int32, threshold: T, trueChild: Int32, falseChild: Int32, missingTracksTrue: Bool) {
-    nodes.append(TreeNode(threshold: threshold, feature: feature, trueChild: trueChild, falseChild: falseChild, mode: mode, missingTracksTrue: missingTracksTrue))
+  mutating func append(
+    mode: BranchMode, feature: Int32, threshold: T, trueChild: Int32, falseChild: Int32, missingTracksTrue: Bool
+  ) {
+    nodes.append(
+      TreeNode(
+        threshold: threshold, feature: feature, trueChild: trueChild, falseChild: falseChild, mode: mode,
+        missingTracksTrue: missingTracksTrue))
   }
 
   /// The index of the leaf that row `x` reaches in the tree rooted at `root`.
@@ -279,7 +284,9 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     var state = [UInt8](repeating: 0, count: n)
     for root in roots {
       let r = Int(root)
-      guard r >= 0, r < n else { throw ModelError(.invalidGraph, "\(label): a tree root is node index \(r), outside the tree") }
+      guard r >= 0, r < n else {
+        throw ModelError(.invalidGraph, "\(label): a tree root is node index \(r), outside the tree")
+      }
       if state[r] == 2 { continue }
       var path: [(node: Int, next: Int)] = [(r, 0)]
       state[r] = 1
@@ -373,7 +380,9 @@ struct TreeAttributes {
       let missing = i < missingTracksTrue.count && missingTracksTrue[i] == 1
       f.memberSet.append(-1)
       if mode == .leaf {
-        f.append(mode: mode, feature: 0, threshold: T(values[i]), trueChild: Int32(i), falseChild: Int32(i), missingTracksTrue: missing)
+        f.append(
+          mode: mode, feature: 0, threshold: T(values[i]), trueChild: Int32(i), falseChild: Int32(i),
+          missingTracksTrue: missing)
       } else {
         guard featureIDs[i] >= 0, featureIDs[i] < Int64(Int32.max) else {
           throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) reads feature \(featureIDs[i])")
@@ -382,12 +391,15 @@ struct TreeAttributes {
         guard let t = index[Key(tree: treeIDs[i], node: trueIDs[i])],
           let e = index[Key(tree: treeIDs[i], node: falseIDs[i])]
         else {
-          throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) has a child that does not exist")
+          throw ModelError(
+            .invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) has a child that does not exist")
         }
         guard t != i, e != i else {
           throw ModelError(.invalidGraph, "\(label): node \(nodeIDs[i]) of tree \(treeIDs[i]) is its own child")
         }
-        f.append(mode: mode, feature: Int32(featureIDs[i]), threshold: T(values[i]), trueChild: Int32(t), falseChild: Int32(e), missingTracksTrue: missing)
+        f.append(
+          mode: mode, feature: Int32(featureIDs[i]), threshold: T(values[i]), trueChild: Int32(t), falseChild: Int32(e),
+          missingTracksTrue: missing)
       }
       if i == 0 || treeIDs[i] != treeIDs[i - 1] { f.roots.append(Int32(i)) }
     }
@@ -397,7 +409,9 @@ struct TreeAttributes {
     var perNode = [[Int]](repeating: [], count: n)
     for w in 0..<weightTreeIDs.count {
       guard let i = index[Key(tree: weightTreeIDs[w], node: weightNodeIDs[w])] else {
-        throw ModelError(.invalidGraph, "\(label): a weight refers to node \(weightNodeIDs[w]) of tree \(weightTreeIDs[w]), which does not exist")
+        throw ModelError(
+          .invalidGraph,
+          "\(label): a weight refers to node \(weightNodeIDs[w]) of tree \(weightTreeIDs[w]), which does not exist")
       }
       guard f.nodes[i].mode == .leaf else { continue }
       perNode[i].append(w)
