@@ -16,6 +16,19 @@ func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
   return out
 }
 
+/// Steps a row-major multi-index to the next position within `limits`, the last axis
+/// fastest; after the last position it wraps to all zeros.
+@inline(__always)
+func advance(_ index: inout [Int], within limits: [Int]) {
+  var d = index.count - 1
+  while d >= 0 {
+    index[d] += 1
+    if index[d] < limits[d] { return }
+    index[d] = 0
+    d -= 1
+  }
+}
+
 /// For each element of a tensor of shape `out`, the index into a tensor of shape
 /// `shape` that broadcasts to it.
 func broadcastIndices(from shape: [Int], to out: [Int]) -> [Int] {

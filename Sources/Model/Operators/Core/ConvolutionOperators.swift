@@ -236,22 +236,10 @@ private struct WindowGeometry {
           offset += c * inputStrides[d]
         }
         if inside { taps.append((kIndex, offset)) }
-        var d = rank - 1
-        while d >= 0 {
-          tap[d] += 1
-          if tap[d] < kernel[d] { break }
-          tap[d] = 0
-          d -= 1
-        }
+        advance(&tap, within: kernel)
       }
       visit(position, taps)
-      var d = rank - 1
-      while d >= 0 {
-        at[d] += 1
-        if at[d] < output[d] { break }
-        at[d] = 0
-        d -= 1
-      }
+      advance(&at, within: output)
     }
   }
 }

@@ -218,13 +218,7 @@ private func reduceAxes<T>(
     var o = 0
     for d in 0..<rank where !reduced.contains(d) { o += counter[d] * outStrides[d] }
     acc[o] = combine(acc[o], v[e])
-    var d = rank - 1
-    while d >= 0 {
-      counter[d] += 1
-      if counter[d] < shape[d] { break }
-      counter[d] = 0
-      d -= 1
-    }
+    advance(&counter, within: shape)
   }
   return acc
 }
