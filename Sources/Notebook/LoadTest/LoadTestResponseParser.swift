@@ -41,12 +41,6 @@ struct LoadTestResponseParser {
   private var pending: [UInt8] = []
   private var current = Response(status: 0, bodyBytes: 0, keepAlive: true)
 
-  /// Whether a response has started and not ended (its end is then not a clean close).
-  var isMidResponse: Bool {
-    if case .head = state { return !pending.isEmpty }
-    return true
-  }
-
   /// Reads `bytes`; calls `complete` for each response that ends in them.
   mutating func read(_ bytes: ByteBuffer, _ complete: (Response) -> Void) throws(Malformed) {
     var result: Malformed?
