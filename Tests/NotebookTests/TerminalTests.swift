@@ -60,6 +60,32 @@ struct TmuxDriver {
     try tmux(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
+  /// Types `line`, presses Enter, and waits for `text` to show.
+  func enter(_ line: String, thenWaitFor text: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    try type(line)
+    try send("Enter")
+    try await waitFor(text, sourceLocation: sourceLocation)
+  }
+
+  /// Resizes the window to `columns` × 30 and waits until the pane has that width.
+  func resize(columns: Int) async throws {
+    try tmux(["resize-window", "-t", session, "-x", String(columns), "-y", "30"])
+    for _ in 0..<100 where try paneValue("#{pane_width}") != String(columns) {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+  }
+
+  /// Waits up to 5 seconds for the program in the pane to end.
+  func waitForExit() async throws {
+    for _ in 0..<100 where try paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
+  }
+
+  /// The command that runs the built fathom with its state in `stateDirectory`, in a 256-colour terminal.
+  static func fathomCommand(stateDirectory: String) throws -> String {
+    let binary = try #require(fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
+    return "env XDG_STATE_HOME=\(stateDirectory) TERM=xterm-256color \(binary)"
+  }
+
   func kill() { _ = try? tmux(["kill-server"]) }
 }
 
@@ -71,19 +97,15 @@ struct TerminalTests {
     "history, Tab completion, Ctrl-C on a line, Ctrl-D, and restoring a killed session",
     .enabled(if: TmuxDriver.tmuxPath != nil || tmuxRequired, "tmux is not installed (and CI is not set): skipped"))
   func realTerminal() async throws {
-    let binary = try #require(
-      TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
     let state = NSTemporaryDirectory() + "fathom-tmux-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: state) }
-    let command = "env XDG_STATE_HOME=\(state) TERM=xterm-256color \(binary)"
+    let command = try TmuxDriver.fathomCommand(stateDirectory: state)
     let t = TmuxDriver()
     defer { t.kill() }
     try t.start(command)
     try await t.waitFor("[1]>")
 
-    try t.type("x = 41")
-    try t.send("Enter")
-    try await t.waitFor("[2]>")
+    try await t.enter("x = 41", thenWaitFor: "[2]>")
 
     // Tab: the common prefix, then the candidates.
     try t.type("pet")
@@ -100,21 +122,15 @@ struct TerminalTests {
     try t.send("Up")
     try await t.waitFor("[2]> x = 41")
     try t.send("C-u")
-    try t.type("x + 1")
-    try t.send("Enter")
-    try await t.waitFor("42\n[3]>")
+    try await t.enter("x + 1", thenWaitFor: "42\n[3]>")
 
     // A resized window: the next plot fits the new width, and editing still works.
-    try t.tmux(["resize-window", "-t", t.session, "-x", "60", "-y", "30"])
-    for _ in 0..<100 where try t.paneValue("#{pane_width}") != "60" { try await Task.sleep(for: .milliseconds(50)) }
-    try t.type("plot [1, 4, 9, 16]")
-    try t.send("Enter")
-    try await t.waitFor("[4]>")
+    try await t.resize(columns: 60)
+    try await t.enter("plot [1, 4, 9, 16]", thenWaitFor: "[4]>")
     let screen = try t.screen()
     let border = try #require(screen.split(separator: "\n").last { $0.contains("└") }, "no plot:\n\(screen)")
     #expect(border.count <= 60 && border.count >= 40, "\(border.count) columns:\n\(screen)")
-    try t.tmux(["resize-window", "-t", t.session, "-x", "100", "-y", "30"])
-    for _ in 0..<100 where try t.paneValue("#{pane_width}") != "100" { try await Task.sleep(for: .milliseconds(50)) }
+    try await t.resize(columns: 100)
 
     // Ctrl-R searches history.
     try t.send("C-r")
@@ -130,16 +146,12 @@ struct TerminalTests {
     let pid = try #require(autosaves.first.flatMap { pid_t($0.dropFirst("autosave-".count).dropLast(".fathom".count)) })
     kill(pid, SIGKILL)
     for _ in 0..<100 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
-    for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
+    try await t.waitForExit()
     try t.tmux(["kill-session", "-t", t.session])
     try t.start(command)
     try await t.waitFor("an unsaved session (3 cells) can be restored: type restore")
-    try t.type("restore")
-    try t.send("Enter")
-    try await t.waitFor("restored 3 cells from")
-    try t.type("x")
-    try t.send("Enter")
-    try await t.waitFor("41\n[5]>")
+    try await t.enter("restore", thenWaitFor: "restored 3 cells from")
+    try await t.enter("x", thenWaitFor: "41\n[5]>")
 
     // History survived the kill: past "x" and "restore", Up reaches the line typed before it.
     try t.send("Up", "Up", "Up")
@@ -147,7 +159,7 @@ struct TerminalTests {
 
     // Ctrl-D on an empty line exits.
     try t.send("C-u", "C-d")
-    for _ in 0..<100 where try t.paneValue("#{pane_dead}") != "1" { try await Task.sleep(for: .milliseconds(50)) }
+    try await t.waitForExit()
     #expect(try t.paneValue("#{pane_dead}") == "1")
   }
 
@@ -155,21 +167,15 @@ struct TerminalTests {
     "loadtest in a terminal: a live plot and status line, Ctrl-C stops it, the report and the session stay",
     .enabled(if: TmuxDriver.tmuxPath != nil || tmuxRequired, "tmux is not installed (and CI is not set): skipped"))
   func liveLoadTest() async throws {
-    let binary = try #require(
-      TmuxDriver.fathomBinary, "build fathom first (swift build --product fathom) or set FATHOM_BINARY")
     let state = NSTemporaryDirectory() + "fathom-tmux-\(UUID().uuidString)"
     defer { try? FileManager.default.removeItem(atPath: state) }
     let t = TmuxDriver()
     defer { t.kill() }
-    try t.start("env XDG_STATE_HOME=\(state) TERM=xterm-256color \(binary)")
+    try t.start(try TmuxDriver.fathomCommand(stateDirectory: state))
     try await t.waitFor("[1]>")
-    try t.type("serve 0")
-    try t.send("Enter")
-    try await t.waitFor("[2]>")
+    try await t.enter("serve 0", thenWaitFor: "[2]>")
     // A long, light test (open loop, 200 req/s): it is stopped well before its 60 s.
-    try t.type("r = loadtest connections=2 duration=60s rate=200")
-    try t.send("Enter")
-    try await t.waitFor("(Ctrl-C stops)")
+    try await t.enter("r = loadtest connections=2 duration=60s rate=200", thenWaitFor: "(Ctrl-C stops)")
     try await t.waitFor("requests per second (live)")
     try t.send("C-c")
     try await t.waitFor("[3]>")
@@ -178,12 +184,8 @@ struct TerminalTests {
     #expect(text.contains("interrupted (Ctrl-C) after"), "\(text)")
     #expect(text.contains("p99 latency (ms)"), "\(text)")
     #expect(!text.contains("(Ctrl-C stops)"), "the live frame was not cleared:\n\(text)")
-    try t.type("r.requests > 0")
-    try t.send("Enter")
-    try await t.waitFor("true\n[4]>")
-    try t.type("serve stop")
-    try t.send("Enter")
-    try await t.waitFor("stopped serving at")
+    try await t.enter("r.requests > 0", thenWaitFor: "true\n[4]>")
+    try await t.enter("serve stop", thenWaitFor: "stopped serving at")
   }
 
   @Test("without a terminal: no prompts, just outputs", .enabled(if: TmuxDriver.fathomBinary != nil))
