@@ -103,7 +103,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "–"; else pri
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 block="$RESULTS/block.md"
 {
-  echo "<!-- loadtest-vs-wrk:begin -->"
   echo "## fathom loadtest against wrk"
   echo
   echo "Both tools load the same \`fathom serve iris\` ($(build_of "$SERVER") build) with \`POST /predict\`, keep-alive,"
@@ -124,26 +123,8 @@ block="$RESULTS/block.md"
     echo "| $c | wrk | ${RPS[wrk,$c]} | ${P50[wrk,$c]} | ${P99[wrk,$c]} | ${ERR[wrk,$c]} | |"
     echo "| $c | fathom loadtest | ${RPS[fathom,$c]} | ${P50[fathom,$c]} | ${P99[fathom,$c]} | ${ERR[fathom,$c]} | req/s $(ratio "${RPS[fathom,$c]}" "${RPS[wrk,$c]}"), p50 $(ratio "${P50[fathom,$c]}" "${P50[wrk,$c]}") |"
   done
-  echo "<!-- loadtest-vs-wrk:end -->"
 } >"$block"
 
-if [ ! -f "$OUT" ]; then
-  {
-    echo "# Performance"
-    echo
-    echo "Benchmarks of fathom side by side with the tools it replaces. Each section is written by the"
-    echo "script named in it; rerun that script to refresh it."
-    echo
-  } >"$OUT"
-fi
-if grep -q '<!-- loadtest-vs-wrk:begin -->' "$OUT"; then
-  # Replace only this script's block; other sections belong to other scripts.
-  awk -v block="$block" '
-    /<!-- loadtest-vs-wrk:begin -->/ { while ((getline line < block) > 0) print line; skip = 1; next }
-    /<!-- loadtest-vs-wrk:end -->/ { skip = 0; next }
-    !skip { print }' "$OUT" >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-else
-  { echo; cat "$block"; } >>"$OUT"
-fi
+scripts/write-report-block.sh loadtest-vs-wrk "$block" "$OUT"
 log "wrote $OUT (raw outputs in $RESULTS)"
 cat "$block"

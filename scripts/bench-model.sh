@@ -42,9 +42,9 @@ for m in $MODELS; do
   "$VENV/bin/python" scripts/peers/ort_bench.py "$m" --batch "$BATCH" --seconds "$SECONDS_EACH" >> "$RESULTS/ort.jsonl"
 done
 
-"$VENV/bin/python" - "$RESULTS" "$OUT" "$BATCH" <<'PY'
+"$VENV/bin/python" - "$RESULTS" "$BATCH" <<'PY'
 import json, pathlib, platform, sys, datetime
-results, out, batch = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3])
+results, batch = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 fathom = {r["model"]: r for r in map(json.loads, (results / "fathom.jsonl").read_text().splitlines())}
 ort = {}
 for r in map(json.loads, (results / "ort.jsonl").read_text().splitlines()):
@@ -67,13 +67,7 @@ for name, f in fathom.items():
         f"{ms(o1['batch_seconds'])} | {o1['batch_seconds'] / f['batch_seconds']:.2f}× | "
         f"{ms(oa['batch_seconds'])} | {oa['batch_seconds'] / f['batch_seconds']:.2f}× |")
 block = "\n".join(lines)
-text = out.read_text() if out.exists() else "# Performance\n"
-begin, end = "<!-- bench-model:begin -->", "<!-- bench-model:end -->"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n## Inference: fathom vs onnxruntime\n\n" + begin + "\n" + block + "\n" + end + "\n"
-out.write_text(text)
+(results / "block.md").write_text(block + "\n")
 print(block)
 PY
+scripts/write-report-block.sh bench-model "$RESULTS/block.md" "$OUT" "Inference: fathom vs onnxruntime"

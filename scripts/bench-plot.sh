@@ -38,9 +38,9 @@ fi
 "$WORK/.build/release/PlotBench" > "$WORK/fathom.jsonl"
 "$VENV/bin/python" scripts/peers/plot_bench.py > "$WORK/plotext.jsonl"
 
-"$VENV/bin/python" - "$WORK" "$OUT" <<'PY'
+"$VENV/bin/python" - "$WORK" <<'PY'
 import json, pathlib, sys, datetime
-work, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+work = pathlib.Path(sys.argv[1])
 f = {(r["case"], r["color"]): r for r in map(json.loads, (work / "fathom.jsonl").read_text().splitlines())}
 p = {(r["case"], r["color"]): r for r in map(json.loads, (work / "plotext.jsonl").read_text().splitlines())}
 lines = [f"Measured {datetime.date.today().isoformat()} with `make bench-plot` (`scripts/bench-plot.sh`): time to build and render one plot at 120×40, fathom's Plot (release) vs plotext 5.3 (Python). Ratio = plotext / fathom.", "",
@@ -49,13 +49,7 @@ for key, r in f.items():
     q = p.get(key)
     lines.append(f"| {key[0]} | {key[1]} | {r['seconds'] * 1e3:.2f} ms | " + (f"{q['seconds'] * 1e3:.1f} ms | {q['seconds'] / r['seconds']:.0f}× |" if q else "– | – |"))
 block = "\n".join(lines)
-text = out.read_text() if out.exists() else "# Performance\n"
-begin, end = "<!-- bench-plot:begin -->", "<!-- bench-plot:end -->"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n## Terminal plots: fathom vs plotext\n\n" + begin + "\n" + block + "\n" + end + "\n"
-out.write_text(text)
+(work / "block.md").write_text(block + "\n")
 print(block)
 PY
+scripts/write-report-block.sh bench-plot "$WORK/block.md" "$OUT" "Terminal plots: fathom vs plotext"

@@ -197,7 +197,6 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 fathom_version=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 block=$RESULTS/block.md
 {
-  echo "<!-- bench-server:begin -->"
   echo "## HTTP serving: fathom vs FastAPI"
   echo
   echo "\`POST /predict\` with one iris flower as JSON (\`scripts/peers/predict.lua\`), answered by"
@@ -244,28 +243,8 @@ block=$RESULTS/block.md
   echo "Peak RSS is VmHWM from /proc, summed over the server's processes; it counts the pages of the"
   echo "executable and shared libraries each process touched (for fathom, mostly its statically linked"
   echo "code), so the anonymous RSS (heap and stacks, RssAnon) is shown beside it."
-  echo "<!-- bench-server:end -->"
 } >"$block"
 
-if [ ! -f "$OUT" ]; then
-  {
-    echo "# Performance"
-    echo
-    echo "Benchmarks of fathom side by side with the tools it replaces. Each section is written by the"
-    echo "script named in it; rerun that script to refresh it."
-    echo
-    echo "Machine: $(nproc) cores, $cpu."
-    echo
-  } >"$OUT"
-fi
-if grep -q '<!-- bench-server:begin -->' "$OUT"; then
-  # Replace only this script's block; other sections belong to other scripts.
-  awk -v block="$block" '
-    /<!-- bench-server:begin -->/ { while ((getline line < block) > 0) print line; skip = 1; next }
-    /<!-- bench-server:end -->/ { skip = 0; next }
-    !skip { print }' "$OUT" >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-else
-  { echo; cat "$block"; } >>"$OUT"
-fi
+scripts/write-report-block.sh bench-server "$block" "$OUT"
 log "wrote $OUT (raw wrk output in $RESULTS)"
 cat "$block"

@@ -38,9 +38,9 @@ replays=()
 for f in sessions/*.fathom; do replays+=(-n "replay --check $(basename "$f")" "$FATHOM replay --check $f"); done
 hyperfine --warmup 2 --runs 20 --export-json "$RESULTS/replay.json" "${replays[@]}" >&2
 
-python3 - "$RESULTS" "$OUT" <<'PY'
+python3 - "$RESULTS" <<'PY'
 import json, pathlib, sys, datetime
-results, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+results = pathlib.Path(sys.argv[1])
 start = json.loads((results / "start.json").read_text())["results"]
 replay = json.loads((results / "replay.json").read_text())["results"]
 ms = lambda s: f"{s * 1e3:.1f} ms"
@@ -53,13 +53,7 @@ lines = [f"Measured {datetime.date.today().isoformat()} with `make bench-startup
 for r in replay:
     lines.append(f"| `fathom {r['command'].split('/release/fathom ', 1)[-1]}` | {ms(r['mean'])} ± {ms(r['stddev'])} |")
 block = "\n".join(lines)
-text = out.read_text() if out.exists() else "# Performance\n"
-begin, end = "<!-- bench-startup:begin -->", "<!-- bench-startup:end -->"
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n## Start-up: fathom vs IPython\n\n" + begin + "\n" + block + "\n" + end + "\n"
-out.write_text(text)
+(results / "block.md").write_text(block + "\n")
 print(block)
 PY
+scripts/write-report-block.sh bench-startup "$RESULTS/block.md" "$OUT" "Start-up: fathom vs IPython"
