@@ -171,10 +171,9 @@ final class LoadTestConnection: @unchecked Sendable {
   func answered(_ response: LoadTestResponseParser.Response, on from: any Channel) {
     guard from === channel, let request = inFlight else { return }
     inFlight = nil
-    let latency = NIODeadline.now() - request.sent
-    record(
-      .response(
-        status: response.status, microseconds: UInt64(max(0, latency.nanoseconds / 1000)), bytes: response.bodyBytes))
+    let now = NIODeadline.now()
+    let microseconds = UInt64(max(0, (now - request.sent).nanoseconds / 1000))
+    record(.response(status: response.status, microseconds: microseconds, bytes: response.bodyBytes), at: now)
     if !response.keepAlive { drop(from) }
     next()
   }
@@ -201,14 +200,14 @@ final class LoadTestConnection: @unchecked Sendable {
     if let request = inFlight, !connecting, now - request.sent > schedule.requestTimeout {
       inFlight = nil
       if let channel { drop(channel) }
-      record(.failure(.timeout))
+      record(.failure(.timeout), at: now)
       next()
     }
     if batched > 0 { flush(at: now) }
   }
 
-  private func record(_ outcome: RequestOutcome) {
-    let now = NIODeadline.now()
+  /// Counts `outcome`, which completed at `now`.
+  private func record(_ outcome: RequestOutcome, at now: NIODeadline = .now()) {
     batch.record(outcome, second: Int((now - schedule.start).nanoseconds / 1_000_000_000))
     batched += 1
     // Reported a few times a second (here and in `tick`), never per request: a fresh tally
