@@ -79,10 +79,10 @@ extension Model {
     return predictions
   }
 
-  /// Runs the graph on named tensors and returns every output by name: the low-level
-  /// API the Open Inference Protocol uses.
+  /// Runs the graph on named tensors and returns every output, in graph order and by name:
+  /// the low-level API the Open Inference Protocol uses.
   /// - Throws: `ModelError` when an input is missing, unknown or of the wrong type or shape.
-  public func run(_ inputs: [String: Tensor]) throws(ModelError) -> [String: Value] {
+  public func run(_ inputs: [String: Tensor]) throws(ModelError) -> ModelOutputs {
     var ordered: [Value] = []
     ordered.reserveCapacity(signature.inputs.count)
     var issues: [String] = []
@@ -124,10 +124,7 @@ extension Model {
     guard issues.isEmpty else {
       throw ModelError(.invalidInput, issues.joined(separator: "; "))
     }
-    let values = try plan.run(ordered)
-    var result = [String: Value](minimumCapacity: signature.outputs.count)
-    for (info, value) in zip(signature.outputs, values) { result[info.name] = value }
-    return result
+    return ModelOutputs(names: layout.outputNames, values: try plan.run(ordered))
   }
 
   // MARK: Rows to tensors

@@ -86,6 +86,8 @@ struct FeatureLayout: Sendable {
   let columns: [(width: Int, features: [(feature: Int, column: Int)])]
   /// The model imputes missing numbers, so null and NaN are accepted.
   let acceptsMissingNumbers: Bool
+  /// The graph outputs' names in order, shared by every `ModelOutputs` the model returns.
+  let outputNames: [String]
 
   init(signature: Signature, info: ModelInfo) {
     var index: [String: Int] = [:]
@@ -98,6 +100,7 @@ struct FeatureLayout: Sendable {
     }
     acceptsMissingNumbers =
       info.operatorCounts[OperatorKey(domain: OperatorRegistry.mlDomain, opType: "Imputer")] != nil
+    outputNames = signature.outputs.map(\.name)
   }
 }
 

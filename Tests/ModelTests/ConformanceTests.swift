@@ -173,7 +173,7 @@ struct NodeTestCase {
     }
     var named: [String: Tensor] = [:]
     for (info, tensor) in zip(model.signature.inputs, inputs) { named[info.name] = tensor }
-    let outputs: [String: Value]
+    let outputs: ModelOutputs
     do {
       outputs = try model.run(named)
     } catch {

@@ -9,11 +9,16 @@ extension Kernel {
   /// - Returns: the `outputCount` outputs, nil where the kernel stored none.
   func run(_ inputs: [Value?], outputCount: Int) throws(ModelError) -> [Value?] {
     var slots = inputs + [Value?](repeating: nil, count: max(outputCount, 1))
-    let inputSlots = Array(inputs.indices)
-    let outputSlots = Array(inputs.count..<(inputs.count + outputCount))
+    let slotNumbers = Array(slots.indices)
     try slots.withUnsafeMutableBufferPointer { (buffer) throws(ModelError) in
-      guard let base = buffer.baseAddress else { return }
-      try run(KernelInputs(slots: base, slotIndices: inputSlots), KernelOutputs(slots: base, slotIndices: outputSlots))
+      try slotNumbers.withUnsafeBufferPointer { (numbers) throws(ModelError) in
+        guard let base = buffer.baseAddress else { return }
+        try run(
+          KernelInputs(slots: base, slotIndices: UnsafeBufferPointer(rebasing: numbers[..<inputs.count])),
+          KernelOutputs(
+            slots: base,
+            slotIndices: UnsafeBufferPointer(rebasing: numbers[inputs.count..<(inputs.count + outputCount)])))
+      }
     }
     return Array(slots[inputs.count..<(inputs.count + outputCount)])
   }
@@ -27,10 +32,12 @@ extension Kernel {
 struct KernelInputs: RandomAccessCollection {
   let slots: UnsafeMutablePointer<Value?>
   /// The slot of each input; -1 for an absent optional input.
-  let slotIndices: [Int]
+  let slotIndices: UnsafeBufferPointer<Int>
 
   var startIndex: Int { 0 }
   var endIndex: Int { slotIndices.count }
+
+  var count: Int { slotIndices.count }
 
   subscript(position: Int) -> Value? {
     let slot = slotIndices[position]
@@ -39,6 +46,12 @@ struct KernelInputs: RandomAccessCollection {
 
   /// The tensor at `position`, or an error when it is absent.
   func tensor(_ position: Int) throws(ModelError) -> Tensor {
+    // Matched in the slot itself, so that only the tensor is copied, not the whole value.
+    if position < slotIndices.count, slotIndices[position] >= 0,
+      case .tensor(let t)? = slots[slotIndices[position]]
+    {
+      return t
+    }
     guard position < count else { throw kernelError("input \(position) is missing") }
     return try self[position].tensor(position)
   }
@@ -56,7 +69,7 @@ struct KernelInputs: RandomAccessCollection {
 struct KernelOutputs {
   let slots: UnsafeMutablePointer<Value?>
   /// The slot of each output; -1 for an output the graph leaves unnamed.
-  let slotIndices: [Int]
+  let slotIndices: UnsafeBufferPointer<Int>
 
   /// Stores output `position`; one the node does not declare, or leaves unnamed, is dropped.
   func set(_ position: Int, _ value: Value) {

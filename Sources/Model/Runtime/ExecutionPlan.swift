@@ -2,7 +2,12 @@
 ///
 /// Built once at load time; running it does no name look-ups and no parsing.
 final class ExecutionPlan: Sendable {
-  struct Step: Sendable {
+  /// One node's work.
+  ///
+  /// A class whose slot numbers also live in memory of its own, so that running a step costs
+  /// one reference count for the step rather than one for each of its arrays: on a one-row
+  /// request the plan's bookkeeping is a large share of the work.
+  final class Step: @unchecked Sendable {
     let kernel: any Kernel
     /// Slot of each input; -1 for an absent optional input.
     let inputs: [Int]
@@ -12,6 +17,31 @@ final class ExecutionPlan: Sendable {
     let lastUses: [Int]
     /// The node, for error messages.
     let label: String
+    /// `inputs`, `outputs` and `lastUses` one after the other, never written after `init`
+    /// (hence `@unchecked Sendable`), freed in `deinit`.
+    private let slotNumbers: UnsafeMutableBufferPointer<Int>
+
+    init(kernel: any Kernel, inputs: [Int], outputs: [Int], lastUses: [Int], label: String) {
+      self.kernel = kernel
+      self.inputs = inputs
+      self.outputs = outputs
+      self.lastUses = lastUses
+      self.label = label
+      slotNumbers = .allocate(capacity: inputs.count + outputs.count + lastUses.count)
+      _ = slotNumbers.initialize(from: inputs + outputs + lastUses)
+    }
+
+    deinit { slotNumbers.deallocate() }
+
+    var inputSlots: UnsafeBufferPointer<Int> { numbers(from: 0, count: inputs.count) }
+    var outputSlots: UnsafeBufferPointer<Int> { numbers(from: inputs.count, count: outputs.count) }
+    var lastUseSlots: UnsafeBufferPointer<Int> {
+      numbers(from: inputs.count + outputs.count, count: lastUses.count)
+    }
+
+    private func numbers(from start: Int, count: Int) -> UnsafeBufferPointer<Int> {
+      UnsafeBufferPointer(start: slotNumbers.baseAddress.map { $0 + start }, count: count)
+    }
   }
 
   let slotCount: Int
@@ -39,9 +69,14 @@ final class ExecutionPlan: Sendable {
   /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
   /// and a run allocates only what its kernels compute.
   func run(_ inputs: [Value]) throws(ModelError) -> [Value] {
-    let result = withUnsafeTemporaryAllocation(of: Value?.self, capacity: max(slotCount, 1)) { slots in
+    let count = max(slotCount, 1)
+    let result = withUnsafeTemporaryAllocation(of: Value?.self, capacity: count) { slots in
       slots.initialize(repeating: nil)
-      defer { slots.deinitialize() }
+      defer {
+        // One slot at a time: `deinitialize()` on the whole buffer goes through the
+        // runtime's generic array destroy, which costs more than a small model's arithmetic.
+        if let base = slots.baseAddress { for i in 0..<count { _ = (base + i).move() } }
+      }
       return Result { () throws(ModelError) in try run(inputs, in: slots) }
     }
     return try result.get()
@@ -52,18 +87,19 @@ final class ExecutionPlan: Sendable {
     for (slot, value) in constants { slots[slot] = value }
     for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
     for step in steps {
+      let outputSlots = step.outputSlots
       do {
         try step.kernel.run(
-          KernelInputs(slots: base, slotIndices: step.inputs), KernelOutputs(slots: base, slotIndices: step.outputs))
+          KernelInputs(slots: base, slotIndices: step.inputSlots), KernelOutputs(slots: base, slotIndices: outputSlots))
       } catch {
         throw ModelError(error.code, "\(step.label): \(error.message)")
       }
-      for slot in step.outputs where slot >= 0 {
+      for slot in outputSlots where slot >= 0 {
         guard case .some = slots[slot] else {
-          throw ModelError(.runtime, "\(step.label) did not compute all of its \(step.outputs.count) outputs")
+          throw ModelError(.runtime, "\(step.label) did not compute all of its \(outputSlots.count) outputs")
         }
       }
-      for slot in step.lastUses { slots[slot] = nil }
+      for slot in step.lastUseSlots { slots[slot] = nil }
     }
     var outputs: [Value] = []
     outputs.reserveCapacity(outputSlots.count)

@@ -231,7 +231,7 @@ enum InferenceProtocol {
 
   /// Writes `{"model_name","model_version","id","outputs":[...]}`.
   static func response(
-    outputs: [String: Value], request: InferRequest, served: ServedModel
+    outputs: ModelOutputs, request: InferRequest, served: ServedModel
   ) throws(RequestError) -> [UInt8] {
     let names = request.requestedOutputs ?? served.model.signature.outputs.map(\.name)
     var w = JSONWriter(capacity: 256)
@@ -374,7 +374,7 @@ extension ServerResponder {
         throw InferenceProtocol.RequestError(message: "malformed JSON: \(error.reason) at byte \(error.offset)")
       }
       let parsed = try InferenceProtocol.parseRequest(document)
-      let outputs: [String: Value]
+      let outputs: ModelOutputs
       do {
         outputs = try served.model.run(parsed.inputs)
       } catch {
