@@ -36,6 +36,11 @@ struct CompactSplit<T: BinaryFloatingPoint & Sendable>: Sendable {
   var hi: Int32
 }
 
+/// Where the branch-free walk sends NaN, as a type: see `TreeForest.walkTrees`.
+protocol NaNSide { static var low: Bool { get } }
+enum NaNGoesLow: NaNSide { static var low: Bool { true } }
+enum NaNGoesHigh: NaNSide { static var low: Bool { false } }
+
 /// A tree ensemble in flat arrays: evaluating a row touches a few cache lines and
 /// allocates nothing.
 struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
@@ -137,13 +142,9 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
         if splits.isEmpty || exact {
           for t in roots.indices { leaves[t] = Int32(leaf(from: roots[t], x, nodes)) }
         } else if nanRouting == .low {
-          for t in roots.indices {
-            leaves[t] = Self.walk(splits, depth: Int(depths[t]), from: roots[t], x, nanLow: true)
-          }
+          Self.walkTrees(NaNGoesLow.self, splits, roots: roots, depths: depths, x, into: leaves)
         } else {
-          for t in roots.indices {
-            leaves[t] = Self.walk(splits, depth: Int(depths[t]), from: roots[t], x, nanLow: false)
-          }
+          Self.walkTrees(NaNGoesHigh.self, splits, roots: roots, depths: depths, x, into: leaves)
         }
       }
     }
@@ -176,6 +177,37 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
         leaves[j] = step(splits[Int(leaves[j])], row, nanLow: nanLow)
         row += stride
       }
+    }
+  }
+
+  /// Every tree's leaf for one row, four trees at a time: one tree's walk is a chain of
+  /// dependent loads (node, feature, child), so walking four side by side lets the processor
+  /// overlap their waits. A group walks as deep as its deepest tree; leaves lead to themselves,
+  /// so the extra steps of a shallower tree stay on its leaf.
+  ///
+  /// Where NaN goes is a type rather than a flag, so that each specialization compares once
+  /// per step (a flag left to run time cost a second comparison and a select per step).
+  private static func walkTrees<Side: NaNSide>(
+    _ side: Side.Type, _ splits: UnsafeBufferPointer<CompactSplit<T>>, roots: UnsafeBufferPointer<Int32>,
+    depths: UnsafeBufferPointer<Int32>, _ row: UnsafePointer<T>, into leaves: UnsafeMutablePointer<Int32>
+  ) {
+    let nanLow = Side.low
+    var t = 0
+    while t + 4 <= roots.count {
+      var (a, b, c, d) = (roots[t], roots[t + 1], roots[t + 2], roots[t + 3])
+      let depth = max(max(depths[t], depths[t + 1]), max(depths[t + 2], depths[t + 3]))
+      for _ in 0..<depth {
+        a = step(splits[Int(a)], row, nanLow: nanLow)
+        b = step(splits[Int(b)], row, nanLow: nanLow)
+        c = step(splits[Int(c)], row, nanLow: nanLow)
+        d = step(splits[Int(d)], row, nanLow: nanLow)
+      }
+      (leaves[t], leaves[t + 1], leaves[t + 2], leaves[t + 3]) = (a, b, c, d)
+      t += 4
+    }
+    while t < roots.count {
+      leaves[t] = walk(splits, depth: Int(depths[t]), from: roots[t], row, nanLow: nanLow)
+      t += 1
     }
   }
 
@@ -249,7 +281,7 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   /// The depth of each tree in `roots`, counting splits; `validate` guaranteed the trees end.
   private func treeDepths() -> [Int32] {
     // -1: not known yet. Trees may share nodes, so depths are kept per node.
-    var depth = [Int32](repeating: -1, count: nodes.count)
+    var depth = [Int32](filled: -1, count: nodes.count)
     var stack: [Int] = []
     for root in roots {
       stack.append(Int(root))
@@ -281,7 +313,7 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   func validate(label: String) throws(ModelError) {
     let n = nodes.count
     // 0: not seen, 1: on the current path, 2: every path below it ends in a leaf.
-    var state = [UInt8](repeating: 0, count: n)
+    var state = [UInt8](filled: 0, count: n)
     for root in roots {
       let r = Int(root)
       guard r >= 0, r < n else {
@@ -406,7 +438,7 @@ struct TreeAttributes {
     f.hasMissingTracks = f.nodes.contains { $0.missingTracksTrue }
 
     // Attach weights to leaves, ordered by (tree, node) and then by their original order.
-    var perNode = [[Int]](repeating: [], count: n)
+    var perNode = [[Int]](filled: [], count: n)
     for w in 0..<weightTreeIDs.count {
       guard let i = index[Key(tree: weightTreeIDs[w], node: weightNodeIDs[w])] else {
         throw ModelError(
