@@ -1,7 +1,7 @@
 /// NumPy-style broadcasting of two shapes, or nil when they are incompatible.
 func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
   let rank = max(a.count, b.count)
-  var out = [Int](repeating: 1, count: rank)
+  var out = [Int](filled: 1, count: rank)
   for i in 0..<rank {
     let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
     let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
@@ -34,15 +34,15 @@ func advance(_ index: inout [Int], within limits: [Int]) {
 func broadcastIndices(from shape: [Int], to out: [Int]) -> [Int] {
   let total = out.reduce(1, *)
   let rank = out.count
-  let padded = [Int](repeating: 1, count: rank - shape.count) + shape
-  var strides = [Int](repeating: 0, count: rank)
+  let padded = [Int](filled: 1, count: rank - shape.count) + shape
+  var strides = [Int](filled: 0, count: rank)
   var s = 1
   for i in stride(from: rank - 1, through: 0, by: -1) {
     strides[i] = padded[i] == 1 ? 0 : s
     s *= padded[i]
   }
-  var indices = [Int](repeating: 0, count: total)
-  var counter = [Int](repeating: 0, count: rank)
+  var indices = [Int](filled: 0, count: total)
+  var counter = [Int](filled: 0, count: rank)
   var offset = 0
   for e in 0..<total {
     indices[e] = offset

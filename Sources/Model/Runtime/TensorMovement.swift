@@ -74,7 +74,7 @@ func elementCount(_ shape: [Int]) -> Int? {
 
 /// Row-major strides of a shape.
 func strides(of shape: [Int]) -> [Int] {
-  var s = [Int](repeating: 1, count: shape.count)
+  var s = [Int](filled: 1, count: shape.count)
   var acc = 1
   for i in stride(from: shape.count - 1, through: 0, by: -1) {
     s[i] = acc
@@ -216,8 +216,8 @@ func transpose(_ x: Tensor, perm: [Int]) throws(ModelError) -> Tensor {
   let shape = perm.map { x.shape[$0] }
   let inStrides = strides(of: x.shape)
   let total = x.count
-  var order = [Int](repeating: 0, count: total)
-  var counter = [Int](repeating: 0, count: x.rank)
+  var order = [Int](filled: 0, count: total)
+  var counter = [Int](filled: 0, count: x.rank)
   for e in 0..<total {
     var offset = 0
     for d in 0..<x.rank { offset += counter[d] * inStrides[perm[d]] }
@@ -237,8 +237,8 @@ func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) t
   guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
     throw kernelError("Slice needs as many starts, ends, axes and steps")
   }
-  var begin = [Int](repeating: 0, count: x.rank)
-  var step = [Int](repeating: 1, count: x.rank)
+  var begin = [Int](filled: 0, count: x.rank)
+  var step = [Int](filled: 1, count: x.rank)
   var shape = x.shape
   for k in 0..<starts.count {
     let a = try normalizeAxis(axes[k], rank: x.rank)
@@ -258,8 +258,8 @@ func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) t
   }
   let inStrides = strides(of: x.shape)
   let total = shape.reduce(1, *)
-  var order = [Int](repeating: 0, count: total)
-  var counter = [Int](repeating: 0, count: x.rank)
+  var order = [Int](filled: 0, count: total)
+  var counter = [Int](filled: 0, count: x.rank)
   for e in 0..<total {
     var offset = 0
     for d in 0..<x.rank { offset += (begin[d] + counter[d] * step[d]) * inStrides[d] }

@@ -30,7 +30,7 @@ enum ControlFlowOperators {
       }
       func list(_ name: String, count: Int, default value: Int) throws(ModelError) -> [Int] {
         let given = ctx.ints(name).map { Int(clamping: $0) }
-        if given.isEmpty { return [Int](repeating: value, count: count) }
+        if given.isEmpty { return [Int](filled: value, count: count) }
         guard given.count == count else { throw ctx.error("\(name) has \(given.count) entries, expected \(count)") }
         return given
       }
@@ -89,7 +89,7 @@ private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: KernelInput
     throw kernelError("Scan over zero iterations cannot give the shape of its scan outputs")
   }
   let captured = Array(inputs[min(declared, inputs.count)...])
-  var collected = [[Tensor]](repeating: [], count: layout.scanOutputs)
+  var collected = [[Tensor]](filled: [], count: layout.scanOutputs)
   for t in 0..<length {
     var arguments = state
     for (j, x) in sequences.enumerated() {

@@ -147,7 +147,7 @@ private struct WindowGeometry {
   init(input: [Int], kernel: [Int], _ attributes: WindowAttributes, ceilMode: Bool) throws(ModelError) {
     let rank = input.count
     func perAxis(_ values: [Int], _ name: String, default value: Int) throws(ModelError) -> [Int] {
-      if values.isEmpty { return [Int](repeating: value, count: rank) }
+      if values.isEmpty { return [Int](filled: value, count: rank) }
       guard values.count == rank else {
         throw kernelError("\(name) has \(values.count) entries for \(rank) spatial axes")
       }
@@ -155,7 +155,7 @@ private struct WindowGeometry {
     }
     let strides = try perAxis(attributes.strides, "strides", default: 1)
     let dilations = try perAxis(attributes.dilations, "dilations", default: 1)
-    let pads = attributes.pads.isEmpty ? [Int](repeating: 0, count: 2 * rank) : attributes.pads
+    let pads = attributes.pads.isEmpty ? [Int](filled: 0, count: 2 * rank) : attributes.pads
     guard pads.count == 2 * rank, kernel.count == rank else {
       throw kernelError("pads \(pads) and kernel \(kernel) do not fit \(rank) spatial axes")
     }
@@ -195,7 +195,7 @@ private struct WindowGeometry {
       guard count >= 0, let tableSize = elementCount([count, k]), tableSize <= 1 << 28 else {
         throw kernelError("the windows on spatial axis \(d) are too many")
       }
-      var table = [Int](repeating: -1, count: tableSize)
+      var table = [Int](filled: -1, count: tableSize)
       for o in 0..<count {
         for j in 0..<k {
           let at = o * s - begin + j * dilations[d]
@@ -220,10 +220,10 @@ private struct WindowGeometry {
     let outputCount = output.reduce(1, *)
     var taps: [(kernel: Int, input: Int)] = []
     taps.reserveCapacity(kernelCount)
-    var at = [Int](repeating: 0, count: rank)
+    var at = [Int](filled: 0, count: rank)
     for position in 0..<outputCount {
       taps.removeAll(keepingCapacity: true)
-      var tap = [Int](repeating: 0, count: rank)
+      var tap = [Int](filled: 0, count: rank)
       for kIndex in 0..<kernelCount {
         var offset = 0
         var inside = true
@@ -260,7 +260,7 @@ private func convolve<T: BinaryFloatingPoint>(_ x: [T], _ w: [T], _ bias: [T]?, 
   let kernelCount = g.kernel.reduce(1, *)
   let channelsPerGroup = layout.channels / layout.group
   let filtersPerGroup = layout.filters / layout.group
-  var y = [T](repeating: 0, count: layout.outCount)
+  var y = [T](filled: 0, count: layout.outCount)
   g.forEachWindow { position, taps in
     for b in 0..<layout.batch {
       for m in 0..<layout.filters {
@@ -285,8 +285,8 @@ private func maxPooled<T: BinaryFloatingPoint>(_ x: [T], planes: Int, _ g: Windo
 {
   let inPlane = g.input.reduce(1, *)
   let outPlane = g.output.reduce(1, *)
-  var values = [T](repeating: -T.greatestFiniteMagnitude, count: outCount)
-  var indices = [Int](repeating: -1, count: outCount)
+  var values = [T](filled: -T.greatestFiniteMagnitude, count: outCount)
+  var indices = [Int](filled: -1, count: outCount)
   g.forEachWindow { position, taps in
     for p in 0..<planes {
       var best = -T.greatestFiniteMagnitude

@@ -74,8 +74,8 @@ enum IndexingOperators {
         }
         let n = data.shape[a]
         let dataStrides = strides(of: data.shape)
-        var order = [Int](repeating: 0, count: raw.count)
-        var counter = [Int](repeating: 0, count: indices.rank)
+        var order = [Int](filled: 0, count: raw.count)
+        var counter = [Int](filled: 0, count: indices.rank)
         for e in 0..<raw.count {
           let i = raw[e] < 0 ? raw[e] + n : raw[e]
           guard i >= 0, i < n else {
@@ -107,8 +107,8 @@ private func topKOrder<T: Comparable>(_ v: [T], shape: [Int], axis: Int, k: Int,
   // NaN is unordered; ranking it above everything keeps the comparison a strict weak order.
   func isNaN(_ x: T) -> Bool { x != x }
   func above(_ x: T, _ y: T) -> Bool { isNaN(y) ? false : (isNaN(x) || x > y) }
-  var result = [Int](repeating: 0, count: outer * k * inner)
-  var line = [Int](repeating: 0, count: n)
+  var result = [Int](filled: 0, count: outer * k * inner)
+  var line = [Int](filled: 0, count: n)
   for o in 0..<outer {
     for i in 0..<inner {
       let base = o * n * inner + i

@@ -76,7 +76,7 @@ enum Reductions {
         let inner = x.shape[(a + 1)...].reduce(1, *)
         let outer = x.shape[..<a].reduce(1, *)
         guard n > 0 || outer * inner == 0 else { throw kernelError("\(name) over an empty axis \(a) of \(x.shape)") }
-        var out = [Int64](repeating: 0, count: outer * inner)
+        var out = [Int64](filled: 0, count: outer * inner)
         for o in 0..<outer {
           for i in 0..<inner {
             var best = 0
@@ -182,7 +182,7 @@ private func runningSums<T: AdditiveArithmetic>(
   _ v: [T], _ layout: (n: Int, inner: Int, exclusive: Bool, reverse: Bool), _ add: (T, T) -> T
 ) -> [T] {
   let (n, inner) = (layout.n, layout.inner)
-  var out = [T](repeating: .zero, count: v.count)
+  var out = [T](filled: .zero, count: v.count)
   guard n > 0, inner > 0 else { return out }
   let outer = v.count / (n * inner)
   for o in 0..<outer {
@@ -211,9 +211,9 @@ private func reduceAxes<T>(
 ) -> [T] {
   let rank = shape.count
   let keptShape = shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
-  var acc = [T](repeating: initial, count: keptShape.reduce(1, *))
+  var acc = [T](filled: initial, count: keptShape.reduce(1, *))
   let outStrides = strides(of: keptShape)
-  var counter = [Int](repeating: 0, count: rank)
+  var counter = [Int](filled: 0, count: rank)
   for e in 0..<v.count {
     var o = 0
     for d in 0..<rank where !reduced.contains(d) { o += counter[d] * outStrides[d] }

@@ -202,7 +202,7 @@ enum ShapeOperators {
           let dims = try inputs.tensor(0).integers("ConstantOfShape's shape")
           guard let n = elementCount(dims) else { throw kernelError("cannot make a tensor of shape \(dims)") }
           let v = fill.storage.doubles?.first ?? 0
-          return Tensor(unchecked: dims, storageOf(fill.elementType, [Double](repeating: v, count: n)))
+          return Tensor(unchecked: dims, storageOf(fill.elementType, [Double](filled: v, count: n)))
         }
       },
       OperatorRegistry.define("", "Slice") { (ctx) throws(ModelError) in
@@ -220,7 +220,7 @@ enum ShapeOperators {
           let axes =
             v10 ? try ints(3) ?? Array(0..<starts.count) : (attrAxes.isEmpty ? Array(0..<starts.count) : attrAxes)
           let steps =
-            v10 ? try ints(4) ?? [Int](repeating: 1, count: starts.count) : [Int](repeating: 1, count: starts.count)
+            v10 ? try ints(4) ?? [Int](filled: 1, count: starts.count) : [Int](filled: 1, count: starts.count)
           return try slice(x, starts: starts, ends: ends, axes: axes, steps: steps)
         }
       },

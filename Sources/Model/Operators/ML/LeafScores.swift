@@ -19,9 +19,9 @@ struct LeafScores<T: BinaryFloatingPoint & Sendable>: Sendable {
     let n = forest.nodes.count
     // Beyond this the dense table would be larger than the cache it is meant to save trips to.
     guard k <= 64, n * k <= 1 << 22 else { return nil }
-    var values = [T](repeating: 0, count: n * k)
+    var values = [T](filled: 0, count: n * k)
     // Which targets each leaf has a weight for, one bit per target.
-    var targetsOf = [UInt64](repeating: 0, count: n)
+    var targetsOf = [UInt64](filled: 0, count: n)
     for i in 0..<n where forest.nodes[i].mode == .leaf {
       let start = Int(forest.leafStart[i])
       let count = Int(forest.leafCount[i])
@@ -42,7 +42,7 @@ struct LeafScores<T: BinaryFloatingPoint & Sendable>: Sendable {
     // For each tree, the targets all its leaves have and those some leaf has.
     var always: UInt64 = 0
     var ever: UInt64 = 0
-    var seen = [Bool](repeating: false, count: n)
+    var seen = [Bool](filled: false, count: n)
     var stack: [Int] = []
     for root in forest.roots {
       var all = UInt64.max

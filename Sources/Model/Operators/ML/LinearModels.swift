@@ -23,7 +23,7 @@ enum LinearModels {
           // One score: the label is its sign; two labels get the columns 1 - s and s.
           let twoColumns = c == 1 && labelCount == 2
           let width = twoColumns ? 2 : c
-          var z = [Float](repeating: 0, count: x.n * width)
+          var z = [Float](filled: 0, count: x.n * width)
           /// Scores every row into `z` and passes each row's class index to `label`.
           func score(label: (Int, Int) -> Void) {
             z.withUnsafeMutableBufferPointer { z in
@@ -53,11 +53,11 @@ enum LinearModels {
           let indexIsLabel = c == 1 && labelCount != 2
           let label: Tensor.Storage
           if !strings.isEmpty {
-            var chosen = [String](repeating: "", count: x.n)
+            var chosen = [String](filled: "", count: x.n)
             score { r, i in chosen[r] = indexIsLabel ? "\(i)" : strings[min(i, strings.count - 1)] }
             label = .string(chosen)
           } else {
-            var chosen = [Int64](repeating: 0, count: x.n)
+            var chosen = [Int64](filled: 0, count: x.n)
             chosen.withUnsafeMutableBufferPointer { chosen in
               score { r, i in chosen[r] = indexIsLabel ? Int64(i) : ints[min(i, ints.count - 1)] }
             }
@@ -118,7 +118,7 @@ func floatRows(_ t: Tensor) throws(ModelError) -> (values: [Float], n: Int, f: I
 
 /// Y[n, c] = X[n, :] · W[c, :] + b[c], summed in Float in feature order.
 func affine(_ x: [Float], n: Int, f: Int, _ w: [Float], _ b: [Float], _ c: Int) -> [Float] {
-  var y = [Float](repeating: 0, count: n * c)
+  var y = [Float](filled: 0, count: n * c)
   y.withUnsafeMutableBufferPointer { affine(x, n: n, f: f, w, b, c, into: $0, stride: c) }
   return y
 }

@@ -98,7 +98,7 @@ enum Preprocessing {
         let k = max(strings.count, ints.count)
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
-          var y = [Float](repeating: 0, count: x.count * k)
+          var y = [Float](filled: 0, count: x.count * k)
           func place(_ i: Int, _ position: Int?, _ shown: String) throws(ModelError) {
             if let p = position {
               y[i * k + p] = 1
@@ -136,7 +136,7 @@ enum Preprocessing {
           }
           let first = try inputs.tensor(0)
           let n = first.rank == 1 ? 1 : first.shape[0]
-          var y = [Float](repeating: 0, count: n * total)
+          var y = [Float](filled: 0, count: n * total)
           var offset = 0
           for (k, width) in dims.enumerated() {
             let t = try inputs.tensor(k)

@@ -110,8 +110,8 @@ struct SVMClassifierKernel: Kernel {
       throw kernelError("the SVM has \(featureCount) features; the input has \(x.f) columns")
     }
     let width = svc && !haveProbabilities ? (classCount > 2 ? classifierCount : 2) : classCount
-    var z = [Float](repeating: 0, count: x.n * width)
-    var chosen = [Int](repeating: 0, count: x.n)
+    var z = [Float](filled: 0, count: x.n * width)
+    var chosen = [Int](filled: 0, count: x.n)
     for r in 0..<x.n {
       let row = x.values[(r * x.f)..<(r * x.f + x.f)]
       let (scores, choice) = svc ? svcScores(row) : linearScores(row)
@@ -155,8 +155,8 @@ struct SVMClassifierKernel: Kernel {
   /// probabilities or the decision values themselves.
   private func svcScores(_ row: ArraySlice<Float>) -> ([Float], Int) {
     let kernel = function.evaluate(row, supportVectors, count: vectorCount, f: featureCount)
-    var votes = [Int](repeating: 0, count: classCount)
-    var decisions = [Float](repeating: 0, count: classifierCount)
+    var votes = [Int](filled: 0, count: classCount)
+    var decisions = [Float](filled: 0, count: classifierCount)
     var index = 0
     for i in 0..<(classCount - 1) {
       for j in (i + 1)..<classCount {
@@ -183,7 +183,7 @@ struct SVMClassifierKernel: Kernel {
 
     if haveProbabilities {
       let k = classCount
-      var pairwise = [Float](repeating: 0, count: k * k)
+      var pairwise = [Float](filled: 0, count: k * k)
       var index = 0
       for i in 0..<(k - 1) {
         for j in (i + 1)..<k {
@@ -215,9 +215,9 @@ struct SVMClassifierKernel: Kernel {
 /// libsvm's pairwise coupling (Wu, Lin and Weng, method 2) in Float, as onnxruntime's
 /// `multiclass_probability`: `r[i·k + j]` is the probability that class i beats class j.
 func coupledProbabilities(_ k: Int, _ r: [Float]) -> [Float] {
-  var q = [Float](repeating: 0, count: k * k)
-  var qp = [Float](repeating: 0, count: k)
-  var p = [Float](repeating: 0, count: k)
+  var q = [Float](filled: 0, count: k * k)
+  var qp = [Float](filled: 0, count: k)
+  var p = [Float](filled: 0, count: k)
   let eps: Float = 0.005 / Float(k)
   for i in 0..<k {
     p[i] = 1 / Float(k)

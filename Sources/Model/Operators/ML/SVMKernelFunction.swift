@@ -42,7 +42,7 @@ struct SVMKernelFunction: Sendable {
   func evaluate(
     _ x: ArraySlice<Float>, _ vectors: [Float], count: Int, f: Int, constant: Float = 0
   ) -> [Float] {
-    var out = [Float](repeating: 0, count: count)
+    var out = [Float](filled: 0, count: count)
     let base = x.startIndex
     for v in 0..<count {
       let row = v * f

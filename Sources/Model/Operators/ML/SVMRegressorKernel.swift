@@ -42,7 +42,7 @@ struct SVMRegressorKernel: Kernel {
     guard x.f == featureCount else {
       throw kernelError("the SVM has \(featureCount) features; the input has \(x.f) columns")
     }
-    var y = [Float](repeating: 0, count: x.n)
+    var y = [Float](filled: 0, count: x.n)
     for r in 0..<x.n {
       let row = x.values[(r * x.f)..<(r * x.f + x.f)]
       var value: Float

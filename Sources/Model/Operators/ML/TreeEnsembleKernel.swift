@@ -77,7 +77,7 @@ struct TreeEnsembleKernel: Kernel {
   ) {
     let classifier = labels != nil
     let width = classifier ? max(labels?.count ?? 0, 2) : targets
-    var z = [Float](repeating: 0, count: n * width)
+    var z = [Float](filled: 0, count: n * width)
     switch labels {
     case nil:
       z.withUnsafeMutableBufferPointer { z in
@@ -85,7 +85,7 @@ struct TreeEnsembleKernel: Kernel {
       }
       outputs.set(0, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
     case .int64(let l)?:
-      var chosen = [Int64](repeating: 0, count: n)
+      var chosen = [Int64](filled: 0, count: n)
       chosen.withUnsafeMutableBufferPointer { chosen in
         z.withUnsafeMutableBufferPointer { z in
           scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : Int64(c) }
@@ -94,7 +94,7 @@ struct TreeEnsembleKernel: Kernel {
       outputs.set(0, .tensor(Tensor(unchecked: shapes.rows(n), .int64(chosen))))
       outputs.set(1, .tensor(Tensor(unchecked: shapes.matrix(n, width: width), .float(z))))
     case .string(let l)?:
-      var chosen = [String](repeating: "", count: n)
+      var chosen = [String](filled: "", count: n)
       chosen.withUnsafeMutableBufferPointer { chosen in
         z.withUnsafeMutableBufferPointer { z in
           scores(forest, dense, x, n: n, f: f, into: z) { r, c in chosen[r] = c < l.count ? l[c] : "" }
