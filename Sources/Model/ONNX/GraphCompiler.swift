@@ -105,6 +105,14 @@ struct GraphCompiler {
         constants.append((slot(node.output[0]), .tensor(value)))
         continue
       }
+      if key == OperatorKey(domain: "", opType: "Identity"), node.input.count == 1, node.output.count == 1,
+        !node.input[0].isEmpty, !node.output[0].isEmpty, slotOf[node.output[0]] == nil
+      {
+        // An identity is a second name for its input's value: no step, no copy.
+        slotOf[node.output[0]] = slot(node.input[0])
+        if let value = constantsByName[node.input[0]] { constantsByName[node.output[0]] = value }
+        continue
+      }
       steps.append(
         ExecutionPlan.Step(
           kernel: kernel,
