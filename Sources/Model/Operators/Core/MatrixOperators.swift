@@ -68,25 +68,33 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     throw kernelError(
       "cannot multiply shapes \(a.shape) and \(b.shape): inner dimensions \(k) and \(sb[sb.count - 2]) differ")
   }
-  let batchA = Array(sa.dropLast(2))
-  let batchB = Array(sb.dropLast(2))
-  guard let batch = broadcastShape(batchA, batchB) else {
-    throw kernelError("cannot broadcast the batch dimensions of \(a.shape) and \(b.shape)")
+  // Two matrices, the common case, need no batch bookkeeping: building it allocates more
+  // arrays than a one-row product has multiplications to do.
+  let batch: [Int]
+  let ia: [Int]
+  let ib: [Int]
+  if sa.count == 2, sb.count == 2 {
+    (batch, ia, ib) = ([], [0], [0])
+  } else {
+    let batchA = Array(sa.dropLast(2))
+    let batchB = Array(sb.dropLast(2))
+    guard let shape = broadcastShape(batchA, batchB) else {
+      throw kernelError("cannot broadcast the batch dimensions of \(a.shape) and \(b.shape)")
+    }
+    (batch, ia, ib) = (shape, broadcastIndices(from: batchA, to: shape), broadcastIndices(from: batchB, to: shape))
   }
   let batches = batch.reduce(1, *)
-  let ia = broadcastIndices(from: batchA, to: batch)
-  let ib = broadcastIndices(from: batchB, to: batch)
-  var shape = batch + [m, n]
+  var shape = batch.isEmpty ? [m, n] : batch + [m, n]
   if a.rank == 1 { shape.remove(at: shape.count - 2) }
   if b.rank == 1 { shape.removeLast() }
   if batches * m * n == 0 || k == 0 {
-    let zeros = [Double](repeating: 0, count: batches * m * n)
+    let zeros = [Double](filled: 0, count: batches * m * n)
     return Tensor(unchecked: shape, storageOf(a.elementType, zeros))
   }
   // From here every buffer is non-empty, so the base addresses below exist.
   switch (a.storage, b.storage) {
   case (.float(let x), .float(let y)):
-    var out = [Float](repeating: 0, count: batches * m * n)
+    var out = [Float](filled: 0, count: batches * m * n)
     out.withUnsafeMutableBufferPointer { o in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
@@ -99,7 +107,7 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     }
     return Tensor(unchecked: shape, .float(out))
   case (.double(let x), .double(let y)):
-    var out = [Double](repeating: 0, count: batches * m * n)
+    var out = [Double](filled: 0, count: batches * m * n)
     out.withUnsafeMutableBufferPointer { o in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
@@ -115,7 +123,7 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     guard let x = a.storage.doubles, let y = b.storage.doubles, a.elementType == b.elementType else {
       throw kernelError("MatMul needs two tensors of one numeric type, got \(a.elementType) and \(b.elementType)")
     }
-    var out = [Double](repeating: 0, count: batches * m * n)
+    var out = [Double](filled: 0, count: batches * m * n)
     for bt in 0..<batches {
       for i in 0..<m {
         for p in 0..<k {
