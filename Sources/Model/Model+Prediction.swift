@@ -83,48 +83,52 @@ extension Model {
   /// the low-level API the Open Inference Protocol uses.
   /// - Throws: `ModelError` when an input is missing, unknown or of the wrong type or shape.
   public func run(_ inputs: [String: Tensor]) throws(ModelError) -> ModelOutputs {
-    var ordered: [Value] = []
-    ordered.reserveCapacity(signature.inputs.count)
-    var issues: [String] = []
-    for info in signature.inputs {
-      guard let tensor = inputs[info.name] else {
-        issues.append("input \(info.name) is missing")
-        continue
+    // Checked tensors go straight into the plan's input slots: no array of inputs in between.
+    let declared = signature.inputs
+    let values = try plan.run { (store) throws(ModelError) in
+      var issues: [String] = []
+      var found = 0
+      for index in declared.indices {
+        guard let tensor = inputs[declared[index].name] else {
+          issues.append("input \(declared[index].name) is missing")
+          continue
+        }
+        found += 1
+        Self.check(tensor, against: declared[index], into: &issues)
+        if issues.isEmpty { store(index, .tensor(tensor)) }
       }
-      if let expected = info.elementType, tensor.elementType != expected {
-        issues.append("input \(info.name) should be \(expected), got \(tensor.elementType)")
-      }
-      if let shape = info.shape, !shape.isEmpty {
-        if shape.count != tensor.rank {
+      // Every given name was an input unless there are more names than inputs found.
+      if inputs.count > found {
+        let known = Set(declared.map(\.name))
+        for name in inputs.keys.sorted() where !known.contains(name) {
           issues.append(
-            "input \(info.name) should have \(shape.count) dimensions [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)"
-          )
-        } else {
-          for (d, n) in zip(shape, tensor.shape) {
-            if case .fixed(let want) = d, want != n {
-              issues.append(
-                "input \(info.name) should have shape [\(shape.map(\.description).joined(separator: ", "))], got \(tensor.shape)"
-              )
-              break
-            }
-          }
+            "\(name) is not an input of this model; the inputs are " + declared.map(\.name).joined(separator: ", "))
         }
       }
-      ordered.append(.tensor(tensor))
-    }
-    // Every given name was an input unless there are more names than inputs found.
-    if inputs.count > ordered.count {
-      let known = Set(signature.inputs.map(\.name))
-      for name in inputs.keys.sorted() where !known.contains(name) {
-        issues.append(
-          "\(name) is not an input of this model; the inputs are "
-            + signature.inputs.map(\.name).joined(separator: ", "))
+      guard issues.isEmpty else {
+        throw ModelError(.invalidInput, issues.joined(separator: "; "))
       }
     }
-    guard issues.isEmpty else {
-      throw ModelError(.invalidInput, issues.joined(separator: "; "))
+    return ModelOutputs(names: layout.outputNames, values: values)
+  }
+
+  /// Adds to `issues` what is wrong with `tensor`'s element type and shape for input `info`.
+  private static func check(_ tensor: Tensor, against info: TensorInfo, into issues: inout [String]) {
+    if let expected = info.elementType, tensor.elementType != expected {
+      issues.append("input \(info.name) should be \(expected), got \(tensor.elementType)")
     }
-    return ModelOutputs(names: layout.outputNames, values: try plan.run(ordered))
+    guard let shape = info.shape, !shape.isEmpty else { return }
+    func wanted() -> String { "[\(shape.map(\.description).joined(separator: ", "))]" }
+    if shape.count != tensor.rank {
+      issues.append("input \(info.name) should have \(shape.count) dimensions \(wanted()), got \(tensor.shape)")
+      return
+    }
+    for (d, n) in zip(shape, tensor.shape) {
+      if case .fixed(let want) = d, want != n {
+        issues.append("input \(info.name) should have shape \(wanted()), got \(tensor.shape)")
+        return
+      }
+    }
   }
 
   // MARK: Rows to tensors

@@ -65,10 +65,21 @@ final class ExecutionPlan: Sendable {
   }
 
   /// Runs the plan on values for `inputSlots`, returning values for `outputSlots`.
+  func run(_ inputs: [Value]) throws(ModelError) -> [Value] {
+    try run { (store) throws(ModelError) in
+      for (index, value) in inputs.enumerated() { store(index, value) }
+    }
+  }
+
+  /// Runs the plan on the inputs that `fill` stores, returning values for `outputSlots`.
   ///
+  /// `fill` is called once, before the first step, with a function that stores input
+  /// `index` (a position in `inputSlots`); it may throw instead, and then nothing runs.
   /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
   /// and a run allocates only what its kernels compute.
-  func run(_ inputs: [Value]) throws(ModelError) -> [Value] {
+  func run(
+    filling fill: (_ store: (_ index: Int, _ value: Value) -> Void) throws(ModelError) -> Void
+  ) throws(ModelError) -> [Value] {
     let count = max(slotCount, 1)
     let result = withUnsafeTemporaryAllocation(of: Value?.self, capacity: count) { slots in
       slots.initialize(repeating: nil)
@@ -77,15 +88,19 @@ final class ExecutionPlan: Sendable {
         // runtime's generic array destroy, which costs more than a small model's arithmetic.
         if let base = slots.baseAddress { for i in 0..<count { _ = (base + i).move() } }
       }
-      return Result { () throws(ModelError) in try run(inputs, in: slots) }
+      return Result { () throws(ModelError) in
+        for (slot, value) in constants { slots[slot] = value }
+        try fill { index, value in
+          if index < inputSlots.count { slots[inputSlots[index]] = value }
+        }
+        return try run(in: slots)
+      }
     }
     return try result.get()
   }
 
-  private func run(_ inputs: [Value], in slots: UnsafeMutableBufferPointer<Value?>) throws(ModelError) -> [Value] {
+  private func run(in slots: UnsafeMutableBufferPointer<Value?>) throws(ModelError) -> [Value] {
     guard let base = slots.baseAddress else { return [] }
-    for (slot, value) in constants { slots[slot] = value }
-    for (slot, value) in zip(inputSlots, inputs) { slots[slot] = value }
     for step in steps {
       let outputSlots = step.outputSlots
       do {
