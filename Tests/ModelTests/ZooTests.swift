@@ -24,6 +24,19 @@ struct ZooTests {
     }
   }
 
+  @Test("run returns every graph output once, in graph order, and finds each by name")
+  func outputsInGraphOrder() throws {
+    // wine_lgbm's graph ends in Identity nodes, which the compiler turns into aliases.
+    let zoo = try #require(ZooCase.all.first { $0.name == "wine_lgbm" })
+    let model = try Model(contentsOf: zoo.modelURL)
+    let inputs = try (zoo.expected()["inputs"] as? [String: [String: Any]] ?? [:]).mapValues(jsonTensor)
+    let outputs = try model.run(inputs)
+    #expect(outputs.names == model.signature.outputs.map(\.name))
+    #expect(outputs.count == model.signature.outputs.count)
+    for (name, value) in outputs { #expect(outputs[name] == value) }
+    #expect(outputs["no such output"] == nil)
+  }
+
   private func compareWithOnnxRuntime(_ zoo: ZooCase) throws {
     let model = try Model(contentsOf: zoo.modelURL)
     let expected = try zoo.expected()
