@@ -43,18 +43,19 @@ for m in $MODELS; do
 done
 
 "$VENV/bin/python" - "$RESULTS" "$BATCH" <<'PY'
-import json, pathlib, platform, sys, datetime
+import json, pathlib, platform, sys, datetime, subprocess
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 results, batch = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 fathom = {r["model"]: r for r in map(json.loads, (results / "fathom.jsonl").read_text().splitlines())}
 ort = {}
 for r in map(json.loads, (results / "ort.jsonl").read_text().splitlines()):
     ort[(r["model"], r["threads"])] = r
-def us(s): return f"{s * 1e6:.1f} µs"
+def us(s): return f"{s * 1e6:.2f} µs" if s < 1e-5 else f"{s * 1e6:.1f} µs"  # below 10 µs, two decimals
 def ms(s): return f"{s * 1e3:.2f} ms"
 lines = [
     f"Measured {datetime.date.today().isoformat()} with `make bench-model` (`scripts/bench-model.sh`): "
     f"median time per `run` call, fathom release build vs onnxruntime 1.32 `InferenceSession.run` from Python, "
-    f"same zoo model and rows. Ratio = onnxruntime time / fathom time (above 1: fathom is faster).",
+    f"same zoo model and rows, at commit `{commit}`. Ratio = onnxruntime time / fathom time (above 1: fathom is faster).",
     "",
     f"| model | 1 row fathom | 1 row ort (1 thread) | ratio | {batch} rows fathom | {batch} rows ort (1 thread) | ratio | {batch} rows ort (all threads) | ratio |",
     "|---|---|---|---|---|---|---|---|---|",
