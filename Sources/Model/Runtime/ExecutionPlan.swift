@@ -72,14 +72,25 @@ final class ExecutionPlan: Sendable {
   }
 
   /// Runs the plan on the inputs that `fill` stores, returning values for `outputSlots`.
-  ///
-  /// `fill` is called once, before the first step, with a function that stores input
-  /// `index` (a position in `inputSlots`); it may throw instead, and then nothing runs.
-  /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
-  /// and a run allocates only what its kernels compute.
   func run(
     filling fill: (_ store: (_ index: Int, _ value: Value) -> Void) throws(ModelError) -> Void
   ) throws(ModelError) -> [Value] {
+    try run(filling: fill) { output in (0..<outputSlots.count).map(output) }
+  }
+
+  /// Runs the plan on the inputs that `fill` stores, and returns what `read` makes of the
+  /// outputs.
+  ///
+  /// `fill` is called once, before the first step, with a function that stores input
+  /// `index` (a position in `inputSlots`); it may throw instead, and then nothing runs.
+  /// `read` gets a function giving output `index` (a position in `outputSlots`); both
+  /// functions are valid only during the call they are passed to.
+  /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
+  /// and a run allocates only what its kernels compute.
+  func run<R>(
+    filling fill: (_ store: (_ index: Int, _ value: Value) -> Void) throws(ModelError) -> Void,
+    reading read: (_ output: (_ index: Int) -> Value) -> R
+  ) throws(ModelError) -> R {
     let count = max(slotCount, 1)
     let result = withUnsafeTemporaryAllocation(of: Value?.self, capacity: count) { slots in
       slots.initialize(repeating: nil)
@@ -88,19 +99,22 @@ final class ExecutionPlan: Sendable {
         // runtime's generic array destroy, which costs more than a small model's arithmetic.
         if let base = slots.baseAddress { for i in 0..<count { _ = (base + i).move() } }
       }
-      return Result { () throws(ModelError) in
+      return Result { () throws(ModelError) -> R in
         for (slot, value) in constants { slots[slot] = value }
         try fill { index, value in
           if index < inputSlots.count { slots[inputSlots[index]] = value }
         }
-        return try run(in: slots)
+        try run(in: slots)
+        // `run(in:)` checked that every output slot holds a value.
+        return read { index in slots[outputSlots[index]] ?? .tensor(Tensor(unchecked: [0], .float([]))) }
       }
     }
     return try result.get()
   }
 
-  private func run(in slots: UnsafeMutableBufferPointer<Value?>) throws(ModelError) -> [Value] {
-    guard let base = slots.baseAddress else { return [] }
+  /// Runs every step, then checks that every output slot holds a value.
+  private func run(in slots: UnsafeMutableBufferPointer<Value?>) throws(ModelError) {
+    guard let base = slots.baseAddress else { return }
     for step in steps {
       let outputSlots = step.outputSlots
       do {
@@ -116,14 +130,8 @@ final class ExecutionPlan: Sendable {
       }
       for slot in step.lastUseSlots { slots[slot] = nil }
     }
-    var outputs: [Value] = []
-    outputs.reserveCapacity(outputSlots.count)
-    for slot in outputSlots {
-      guard let value = slots[slot] else {
-        throw ModelError(.runtime, "the graph did not compute one of its outputs")
-      }
-      outputs.append(value)
+    for slot in outputSlots where slots[slot] == nil {
+      throw ModelError(.runtime, "the graph did not compute one of its outputs")
     }
-    return outputs
   }
 }
