@@ -37,6 +37,32 @@ struct ZooTests {
     #expect(outputs["no such output"] == nil)
   }
 
+  @Test(
+    "one row at a time gives exactly what the batch gives, row for row (the one-row paths of every kernel)",
+    arguments: ZooCase.all)
+  func oneRowAtATime(_ zoo: ZooCase) throws {
+    let model = try Model(contentsOf: zoo.modelURL)
+    let inputs = try (zoo.expected()["inputs"] as? [String: [String: Any]] ?? [:]).mapValues(jsonTensor)
+    let batch = try model.run(inputs)
+    let n = min(inputs.values.first?.shape.first ?? 0, 8)
+    for r in 0..<n {
+      let one = try model.run(try inputs.mapValues { try row(r, of: $0) })
+      for (name, value) in one {
+        let whole = try #require(batch[name])
+        switch (value, whole) {
+        case (.tensor(let a), .tensor(let b)):
+          let want = try row(r, of: b)
+          #expect(a.shape == want.shape, "\(zoo.name) \(name) row \(r) shape")
+          #expect(sameElements(a.storage, want.storage), "\(zoo.name) \(name) row \(r): \(a.storage) vs \(want.storage)")
+        case (.sequenceOfMaps(let a), .sequenceOfMaps(let b)):
+          #expect(a.keys == b.keys && a.count == 1 && sameFloats(Array(a.row(0)), Array(b.row(r))), "\(zoo.name) \(name) row \(r)")
+        default:
+          Issue.record("\(zoo.name) \(name): one row gave \(value), the batch \(whole)")
+        }
+      }
+    }
+  }
+
   private func compareWithOnnxRuntime(_ zoo: ZooCase) throws {
     let model = try Model(contentsOf: zoo.modelURL)
     let expected = try zoo.expected()
@@ -127,4 +153,34 @@ struct ZooTests {
       for r in 0..<n { #expect(abs((predictions[r].value ?? .nan) - values[r]) <= 1e-5 * max(1, abs(values[r]))) }
     }
   }
+}
+
+/// Row `r` of a tensor whose first dimension counts rows, keeping that dimension (as 1).
+private func row(_ r: Int, of t: Tensor) throws -> Tensor {
+  guard t.rank >= 1, r < t.shape[0] else { return t }
+  let width = t.shape[0] == 0 ? 0 : t.count / t.shape[0]
+  let range = (r * width)..<((r + 1) * width)
+  let storage: Tensor.Storage
+  switch t.storage {
+  case .float(let v): storage = .float(Array(v[range]))
+  case .double(let v): storage = .double(Array(v[range]))
+  case .int64(let v): storage = .int64(Array(v[range]))
+  case .int32(let v): storage = .int32(Array(v[range]))
+  case .bool(let v): storage = .bool(Array(v[range]))
+  case .string(let v): storage = .string(Array(v[range]))
+  }
+  return try Tensor(shape: [1] + t.shape.dropFirst(), storage: storage)
+}
+
+/// Equal element for element, NaN equal to NaN.
+private func sameElements(_ a: Tensor.Storage, _ b: Tensor.Storage) -> Bool {
+  switch (a, b) {
+  case (.float(let x), .float(let y)): sameFloats(x, y)
+  case (.double(let x), .double(let y)): x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+  default: a == b
+  }
+}
+
+private func sameFloats(_ x: [Float], _ y: [Float]) -> Bool {
+  x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
 }
