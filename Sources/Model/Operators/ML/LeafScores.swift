@@ -11,6 +11,10 @@ struct LeafScores<T: BinaryFloatingPoint & Sendable>: Sendable {
   let values: [T]
   /// For each target: whether every row has a score for it (else no row has).
   let reached: [Bool]
+  /// For each tree, in `roots` order: the one target its leaves have weights for, or -1. A
+  /// one-target tree (each of a LightGBM or XGBoost multiclass model's trees) adds one score,
+  /// not `targets` of which all but one are zero.
+  let singleTarget: [Int32]
 
   /// Dense scores for `forest`; nil when they would not match adding weights one by one.
   /// - Parameter firstWeightOnly: each leaf counts only its first weight, whatever its target,
@@ -44,8 +48,10 @@ struct LeafScores<T: BinaryFloatingPoint & Sendable>: Sendable {
     var ever: UInt64 = 0
     var seen = [Bool](filled: false, count: n)
     var stack: [Int] = []
+    var singleTarget: [Int32] = []
     for root in forest.roots {
       var all = UInt64.max
+      var any: UInt64 = 0
       var visited: [Int] = []
       stack.append(Int(root))
       while let i = stack.popLast() {
@@ -55,7 +61,7 @@ struct LeafScores<T: BinaryFloatingPoint & Sendable>: Sendable {
         let node = forest.nodes[i]
         if node.mode == .leaf {
           all &= targetsOf[i]
-          ever |= targetsOf[i]
+          any |= targetsOf[i]
         } else {
           stack.append(Int(node.trueChild))
           stack.append(Int(node.falseChild))
@@ -63,9 +69,12 @@ struct LeafScores<T: BinaryFloatingPoint & Sendable>: Sendable {
       }
       for i in visited { seen[i] = false }
       always |= all
+      ever |= any
+      singleTarget.append(any.nonzeroBitCount == 1 ? Int32(any.trailingZeroBitCount) : -1)
     }
     guard always & ever == ever else { return nil }
     self.values = values
     self.reached = (0..<k).map { always & (1 << $0) != 0 }
+    self.singleTarget = singleTarget
   }
 }

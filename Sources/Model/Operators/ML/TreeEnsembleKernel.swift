@@ -180,7 +180,20 @@ struct TreeEnsembleKernel: Kernel {
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: forest.roots.count) { reached in
               guard let reached = reached.baseAddress else { return }
               forest.leavesOfRow(rows, exact: exactCount > 0, nodes: nodes, splits: splits, into: reached)
-              for tree in forest.roots.indices { add(forest, values, leaf: Int(reached[tree]), row: 0, into: s, h) }
+              guard let single = dense?.singleTarget, k > 1 else {
+                for tree in forest.roots.indices { add(forest, values, leaf: Int(reached[tree]), row: 0, into: s, h) }
+                return
+              }
+              // Dense scores: a one-target tree adds its one score; adding the others' +0 would
+              // leave the sums as they are, since they start at +0.
+              for tree in forest.roots.indices {
+                let t = Int(single[tree])
+                if t >= 0 {
+                  s[t] += values[Int(reached[tree]) &* k &+ t]
+                } else {
+                  add(forest, values, leaf: Int(reached[tree]), row: 0, into: s, h)
+                }
+              }
             }
             return
           }
