@@ -99,7 +99,7 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
           for bt in 0..<batches {
-            gemmKernel(
+            gemmFloat(
               xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
           }
         }
@@ -148,6 +148,56 @@ private func gemmKernel<T: FloatingPoint>(
       let av = a[i * k + p]
       let brow = b + p * n
       for j in 0..<n { row[j] = row[j].addingProduct(av, brow[j]) }
+    }
+  }
+}
+
+/// C[m×n] = A[m×k] · B[k×n] in Float, row-major, into a zeroed C: each output element is the
+/// same chain of fused multiply-adds over p = 0, 1, … as `gemmKernel` computes, so results do
+/// not depend on which of the two runs (or on m).
+///
+/// The columns of a row are taken 32, then 8 at a time, their sums held in vector registers
+/// through the whole p loop: `gemmKernel` loads and stores C once per p, which for one row
+/// (a request) costs more than the multiplications.
+private func gemmFloat(
+  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int, _ n: Int
+) {
+  typealias V = SIMD8<Float>
+  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  }
+  for i in 0..<m {
+    let row = a + i * k
+    let out = c + i * n
+    var j = 0
+    while j + 32 <= n {
+      var (s0, s1, s2, s3) = (V(), V(), V(), V())
+      for p in 0..<k {
+        let av = V(repeating: row[p])
+        let bp = b + p * n + j
+        s0 = s0.addingProduct(av, load(bp))
+        s1 = s1.addingProduct(av, load(bp + 8))
+        s2 = s2.addingProduct(av, load(bp + 16))
+        s3 = s3.addingProduct(av, load(bp + 24))
+      }
+      store(s0, out + j)
+      store(s1, out + j + 8)
+      store(s2, out + j + 16)
+      store(s3, out + j + 24)
+      j += 32
+    }
+    while j + 8 <= n {
+      var s0 = V()
+      for p in 0..<k { s0 = s0.addingProduct(V(repeating: row[p]), load(b + p * n + j)) }
+      store(s0, out + j)
+      j += 8
+    }
+    while j < n {
+      var s: Float = 0
+      for p in 0..<k { s = s.addingProduct(row[p], b[p * n + j]) }
+      out[j] = s
+      j += 1
     }
   }
 }
