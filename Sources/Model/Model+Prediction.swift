@@ -94,7 +94,11 @@ extension Model {
       let only = declared.count == 1 && inputs.count == 1 ? inputs.first : nil
       for index in declared.indices {
         let given: Tensor?
-        if let only, only.key == declared[index].name { given = only.value } else { given = inputs[declared[index].name] }
+        if let only, only.key == declared[index].name {
+          given = only.value
+        } else {
+          given = inputs[declared[index].name]
+        }
         guard let tensor = given else {
           issues.append("input \(declared[index].name) is missing")
           continue

@@ -53,9 +53,12 @@ struct ZooTests {
         case (.tensor(let a), .tensor(let b)):
           let want = try row(r, of: b)
           #expect(a.shape == want.shape, "\(zoo.name) \(name) row \(r) shape")
-          #expect(sameElements(a.storage, want.storage), "\(zoo.name) \(name) row \(r): \(a.storage) vs \(want.storage)")
+          #expect(
+            sameElements(a.storage, want.storage), "\(zoo.name) \(name) row \(r): \(a.storage) vs \(want.storage)")
         case (.sequenceOfMaps(let a), .sequenceOfMaps(let b)):
-          #expect(a.keys == b.keys && a.count == 1 && sameFloats(Array(a.row(0)), Array(b.row(r))), "\(zoo.name) \(name) row \(r)")
+          #expect(
+            a.keys == b.keys && a.count == 1 && sameFloats(Array(a.row(0)), Array(b.row(r))),
+            "\(zoo.name) \(name) row \(r)")
         default:
           Issue.record("\(zoo.name) \(name): one row gave \(value), the batch \(whole)")
         }
@@ -176,7 +179,8 @@ private func row(_ r: Int, of t: Tensor) throws -> Tensor {
 private func sameElements(_ a: Tensor.Storage, _ b: Tensor.Storage) -> Bool {
   switch (a, b) {
   case (.float(let x), .float(let y)): sameFloats(x, y)
-  case (.double(let x), .double(let y)): x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+  case (.double(let x), .double(let y)):
+    x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
   default: a == b
   }
 }
