@@ -20,6 +20,33 @@ struct KernelEdgeCaseTests {
     #expect(n["y"]?.tensor?.storage == .int32([.min, -5]))
   }
 
+  @Test("Cast from strings reads numbers as onnxruntime does, and refuses what is no number")
+  func castFromStrings() throws {
+    func caster(_ type: ElementType) throws -> Model {
+      try oneNodeModel(
+        "Cast", inputs: [("x", .string)], output: type,
+        attributes: [intAttribute("to", Int64(ONNXDataType.code(type)))])
+    }
+    func run(_ model: Model, _ strings: [String]) throws -> Tensor.Storage? {
+      try model.run(["x": Tensor(shape: [strings.count], storage: .string(strings))])["y"]?.tensor?.storage
+    }
+    // The expected values are onnxruntime 1.32's answers to the same strings.
+    let float = try caster(.float)
+    let floats = try run(float, ["1.5", " 2 ", "-INF", "1e3", "0x10", "1.5abc", "nan"])
+    guard case .float(let f)? = floats else { throw ModelError(.runtime, "no float output") }
+    #expect(Array(f.prefix(6)) == [1.5, 2, -.infinity, 1000, 16, 1.5])
+    #expect(f.last?.isNaN == true)
+    let int64 = try caster(.int64)
+    #expect(try run(int64, ["1.5", " 7", "12abc", "1e3", "0x10", "-3"]) == .int64([1, 7, 12, 1, 0, -3]))
+    let bool = try caster(.bool)
+    #expect(try run(bool, ["1.5", "0", "0x10", "7"]) == .bool([true, false, false, true]))
+    for (model, bad) in [
+      (float, "abc"), (float, ""), (float, "1e999"), (int64, "abc"), (int64, "99999999999999999999"),
+    ] {
+      #expect(throws: ModelError.self, "\(bad)") { try run(model, ["1", bad]) }
+    }
+  }
+
   @Test("ReduceLogSumExp does not overflow on large inputs, and keeps -inf and NaN")
   func logSumExpRange() throws {
     var axes = Onnx_AttributeProto()

@@ -83,22 +83,20 @@ func strides(of shape: [Int]) -> [Int] {
   return s
 }
 
-func cast(_ x: Tensor, to target: ElementType) -> Tensor {
+func cast(_ x: Tensor, to target: ElementType) throws(ModelError) -> Tensor {
   if x.elementType == target { return x }
   switch (x.storage, target) {
   case (.float(let v), .double): return Tensor(unchecked: x.shape, .double(v.map(Double.init)))
   case (.double(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { Float($0) }))
-  case (.string(let v), _):
-    let numbers = v.map { s -> Double in
-      let t = s.trimmingCharacters(in: .whitespaces)
-      switch t.lowercased() {
-      case "nan": return .nan
-      case "inf", "infinity", "+inf": return .infinity
-      case "-inf", "-infinity": return -.infinity
-      default: return Double(t) ?? .nan
-      }
-    }
-    return Tensor(unchecked: x.shape, storageOf(target, numbers))
+  case (.string(let v), .float):
+    return Tensor(unchecked: x.shape, .float(try v.map { (s) throws(ModelError) in Float(try parseDouble(s)) }))
+  case (.string(let v), .double): return Tensor(unchecked: x.shape, .double(try v.map(parseDouble)))
+  case (.string(let v), .int64): return Tensor(unchecked: x.shape, .int64(try v.map(parseInt64)))
+  case (.string(let v), .int32):
+    return Tensor(
+      unchecked: x.shape, .int32(try v.map { (s) throws(ModelError) in Int32(truncatingIfNeeded: try parseInt64(s)) }))
+  case (.string(let v), .bool):
+    return Tensor(unchecked: x.shape, .bool(try v.map { (s) throws(ModelError) in try parseUInt64(s) != 0 }))
   case (_, .string):
     return Tensor(unchecked: x.shape, .string(x.storage.strings))
   case (.float(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: Double($0)) }))
@@ -106,6 +104,40 @@ func cast(_ x: Tensor, to target: ElementType) -> Tensor {
   default:
     return Tensor(unchecked: x.shape, storageOf(target, x.storage.doubles ?? []))
   }
+}
+
+// Strings are read as onnxruntime reads them (C++'s stod, stoll and stoull): leading white
+// space skipped, the longest number at the start taken ("1.5abc" is 1.5, "0x10" is 16 as a
+// floating-point number and 0 as an integer), and no number at all, or one out of range, an
+// error rather than a guess.
+
+private func parseDouble(_ s: String) throws(ModelError) -> Double {
+  try parse(s, as: "a number") { p, end in strtod(p, end) }
+}
+
+private func parseInt64(_ s: String) throws(ModelError) -> Int64 {
+  Int64(try parse(s, as: "an integer") { p, end in strtoll(p, end, 10) })
+}
+
+private func parseUInt64(_ s: String) throws(ModelError) -> UInt64 {
+  UInt64(try parse(s, as: "an integer") { p, end in strtoull(p, end, 10) })
+}
+
+private func parse<N>(
+  _ s: String, as noun: String,
+  _ read: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> N
+) throws(ModelError) -> N {
+  let result: Result<N, ModelError> = s.withCString { p in
+    var end: UnsafeMutablePointer<CChar>? = nil
+    errno = 0
+    let value = read(p, &end)
+    guard let end, end != UnsafeMutablePointer(mutating: p) else {
+      return .failure(kernelError("Cast cannot read \"\(s)\" as \(noun)"))
+    }
+    guard errno != ERANGE else { return .failure(kernelError("Cast: \"\(s)\" is out of range")) }
+    return .success(value)
+  }
+  return try result.get()
 }
 
 extension Int64 {

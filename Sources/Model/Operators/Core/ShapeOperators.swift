@@ -38,7 +38,7 @@ enum ShapeOperators {
         guard let code = try ctx.int("to"), let target = ONNXDataType.elementType(Int32(clamping: code)) else {
           throw ctx.unsupported("casting to \(ONNXDataType.name(Int32(clamping: (try? ctx.int("to")) ?? 0)))")
         }
-        return tensorKernel { (inputs) throws(ModelError) in cast(try inputs.tensor(0), to: target) }
+        return tensorKernel { (inputs) throws(ModelError) in try cast(try inputs.tensor(0), to: target) }
       },
       OperatorRegistry.define("", "Reshape") { (ctx) throws(ModelError) in
         let allowZero = try ctx.int("allowzero", default: 0) != 0
