@@ -76,6 +76,43 @@ struct NodeContext {
     return try Tensor(proto: a.t, context: "\(label) attribute \(name)")
   }
 
+  /// A tensor attribute of any integer element type, as Int64s, or nil when the node does not
+  /// set it. Opset-5 TreeEnsemble keeps its node modes and missing-value flags as uint8, a
+  /// type fathom has no tensors of; the 8- and 16-bit types are read here for such attributes.
+  func integers(_ name: String) throws(ModelError) -> [Int64]? {
+    guard let a = attribute(name), a.hasT else { return nil }
+    let t = a.t
+    // ONNX data types: 2 uint8, 3 int8, 4 uint16, 5 int16.
+    let widths: [Int32: (bytes: Int, signed: Bool)] = [2: (1, false), 3: (1, true), 4: (2, false), 5: (2, true)]
+    guard let (bytes, signed) = widths[t.dataType] else {
+      switch try tensor(name)?.storage {
+      case .int64(let v)?: return v
+      case .int32(let v)?: return v.map(Int64.init)
+      case .bool(let v)?: return v.map { $0 ? 1 : 0 }
+      default: throw error("attribute \(name) should be a tensor of integers")
+      }
+    }
+    let count = t.dims.reduce(1) { $0 * Int(clamping: max($1, 0)) }
+    let values: [Int64]
+    if t.hasRawData {
+      let raw = Array(t.rawData)
+      guard raw.count == count * bytes else {
+        throw error("attribute \(name) holds \(raw.count) bytes for \(count) elements of \(bytes) bytes")
+      }
+      values = (0..<count).map { i in
+        let u = bytes == 1 ? UInt16(raw[i]) : UInt16(raw[2 * i]) | UInt16(raw[2 * i + 1]) << 8
+        guard signed else { return Int64(u) }
+        return bytes == 1 ? Int64(Int8(truncatingIfNeeded: u)) : Int64(Int16(bitPattern: u))
+      }
+    } else {
+      values = t.int32Data.map(Int64.init)
+    }
+    guard values.count == count else {
+      throw error("attribute \(name) has \(values.count) values for dimensions \(t.dims)")
+    }
+    return values
+  }
+
   /// The graph attribute `name` compiled for running, or nil when the node does not set it.
   func subgraph(_ name: String) throws(ModelError) -> Subgraph? {
     guard let a = attribute(name) else { return nil }

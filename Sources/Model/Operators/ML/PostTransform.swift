@@ -17,7 +17,9 @@ enum PostTransform: Sendable {
     }
   }
 
-  /// The opset-5 integer form: 0 NONE, 1 SOFTMAX, 2 LOGISTIC, 3 SOFTMAX_ZERO, 4 PROBIT.
+  /// The opset-5 integer form, as the ONNX spec numbers it: 0 NONE, 1 SOFTMAX, 2 LOGISTIC,
+  /// 3 SOFTMAX_ZERO, 4 PROBIT. (onnxruntime 1.32 reads 1 and 2 the other way round, its own
+  /// enum's order; docs/ZOO.md says how the zoo's expected outputs allow for that.)
   init(code: Int, context: NodeContext) throws(ModelError) {
     switch code {
     case 0: self = .none

@@ -31,19 +31,15 @@ struct TreeEnsembleV5 {
     }
     post = try PostTransform(code: try ctx.int("post_transform", default: 0), context: ctx)
     roots = ctx.ints("tree_roots")
-    guard let modeTensor = try ctx.tensor("nodes_modes"), let m = modeTensor.storage.doubles else {
-      throw ctx.error("nodes_modes is missing")
-    }
-    modes = m.map { Int64($0) }
+    guard let m = try ctx.integers("nodes_modes") else { throw ctx.error("nodes_modes is missing") }
+    modes = m
     featureIDs = ctx.ints("nodes_featureids")
     splits = try ctx.tensor("nodes_splits")?.storage.doubles ?? []
     trueIDs = ctx.ints("nodes_truenodeids")
     falseIDs = ctx.ints("nodes_falsenodeids")
     trueLeafs = ctx.ints("nodes_trueleafs")
     falseLeafs = ctx.ints("nodes_falseleafs")
-    missing =
-      try ctx.tensor("nodes_missing_value_tracks_true")?.storage.doubles?.map { Int64($0) }
-      ?? ctx.ints("nodes_missing_value_tracks_true")
+    missing = try ctx.integers("nodes_missing_value_tracks_true") ?? ctx.ints("nodes_missing_value_tracks_true")
     members = try ctx.tensor("membership_values")?.storage.doubles ?? []
     leafTargets = ctx.ints("leaf_targetids")
     leafWeights = try ctx.tensor("leaf_weights")?.storage.doubles ?? []
