@@ -276,12 +276,32 @@ def add_metadata(onx, feature_names=None, description=None):
     return onx
 
 
+def ort_reference(model_bytes):
+    """The model bytes onnxruntime should run to give the ONNX spec's answer for a model.
+
+    onnxruntime 1.32 reads the opset-5 TreeEnsemble post_transform codes 1 and 2 the other way
+    round from the spec (its enum has 1 LOGISTIC, 2 SOFTMAX; microsoft/onnxruntime#26596).
+    fathom follows the spec, so such a node is run with the two codes swapped back: the
+    expected outputs stay onnxruntime's arithmetic for the transform the spec names.
+    """
+    model = onnx.load_model_from_string(model_bytes)
+    changed = False
+    for node in model.graph.node:
+        if node.op_type != "TreeEnsemble" or node.domain != "ai.onnx.ml":
+            continue
+        for a in node.attribute:
+            if a.name == "post_transform" and a.i in (1, 2):
+                a.i = 3 - a.i
+                changed = True
+    return model.SerializeToString() if changed else model_bytes
+
+
 def run_ort(model_bytes, feeds):
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    sess = ort.InferenceSession(model_bytes, so, providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(ort_reference(model_bytes), so, providers=["CPUExecutionProvider"])
     names = [o.name for o in sess.get_outputs()]
     results = sess.run(names, feeds)
     return names, results
@@ -803,6 +823,92 @@ def zoo_boosting_libs():
            X_test=Xte, onx=onx, target_opset=15, feature_names=names)
 
 
+def tree_ensemble_v5(classifier_onx, post_transform, n_inputs, name):
+    """The TreeEnsembleClassifier (ai.onnx.ml 1/3) of a skl2onnx model, rewritten as one
+    ai.onnx.ml 5 TreeEnsemble node that outputs the class scores (`scores`, [N, classes]).
+
+    No exporter writes opset-5 trees yet; this is the form fathom must also read. Opset 5 has
+    no base_values, so the scores leave them out (onnxruntime is the reference, not sklearn).
+    """
+    from onnx import helper, numpy_helper
+
+    node = next(n for n in classifier_onx.graph.node if n.op_type == "TreeEnsembleClassifier")
+    a = {x.name: helper.get_attribute_value(x) for x in node.attribute}
+    classes = len(a.get("classlabels_int64s") or a.get("classlabels_strings"))
+    tree_ids, node_ids = list(a["nodes_treeids"]), list(a["nodes_nodeids"])
+    modes = [m.decode() for m in a["nodes_modes"]]
+    key = {(t, n): i for i, (t, n) in enumerate(zip(tree_ids, node_ids))}
+    # Interior nodes and leaves are numbered apart in opset 5.
+    interior = [i for i, m in enumerate(modes) if m != "LEAF"]
+    leaves = [i for i, m in enumerate(modes) if m == "LEAF"]
+    interior_index = {i: j for j, i in enumerate(interior)}
+    leaf_index = {i: j for j, i in enumerate(leaves)}
+    mode_code = {"BRANCH_LEQ": 0, "BRANCH_LT": 1, "BRANCH_GTE": 2, "BRANCH_GT": 3, "BRANCH_EQ": 4, "BRANCH_NEQ": 5}
+
+    def child(tree, node_id):
+        i = key[(tree, node_id)]
+        return (leaf_index[i], 1) if modes[i] == "LEAF" else (interior_index[i], 0)
+
+    true_ids, true_leafs, false_ids, false_leafs = [], [], [], []
+    for i in interior:
+        t = tree_ids[i]
+        c, leaf = child(t, a["nodes_truenodeids"][i])
+        true_ids.append(c)
+        true_leafs.append(leaf)
+        c, leaf = child(t, a["nodes_falsenodeids"][i])
+        false_ids.append(c)
+        false_leafs.append(leaf)
+    # Opset 5 gives each leaf one target and one weight; a multiclass gradient-boosting
+    # model's leaves have exactly one class weight each.
+    leaf_targets, leaf_weights = [0] * len(leaves), [0.0] * len(leaves)
+    weighted = set()
+    for t, n, c, w in zip(a["class_treeids"], a["class_nodeids"], a["class_ids"], a["class_weights"]):
+        j = leaf_index[key[(t, n)]]
+        assert j not in weighted, "a leaf with two class weights has no opset-5 form"
+        weighted.add(j)
+        leaf_targets[j] = c
+        leaf_weights[j] = w
+    tree_roots = [interior_index[key[(t, 0)]] for t in sorted(set(tree_ids))]
+    te = helper.make_node(
+        "TreeEnsemble", ["X"], ["scores"], domain="ai.onnx.ml",
+        n_targets=classes, aggregate_function=1, post_transform=post_transform,
+        tree_roots=tree_roots,
+        nodes_featureids=[a["nodes_featureids"][i] for i in interior],
+        nodes_splits=numpy_helper.from_array(
+            np.array([a["nodes_values"][i] for i in interior], dtype=np.float32), "nodes_splits"),
+        nodes_modes=numpy_helper.from_array(
+            np.array([mode_code[modes[i]] for i in interior], dtype=np.uint8), "nodes_modes"),
+        nodes_truenodeids=true_ids, nodes_trueleafs=true_leafs,
+        nodes_falsenodeids=false_ids, nodes_falseleafs=false_leafs,
+        leaf_targetids=leaf_targets,
+        leaf_weights=numpy_helper.from_array(np.array(leaf_weights, dtype=np.float32), "leaf_weights"))
+    graph = helper.make_graph(
+        [te], name,
+        [helper.make_tensor_value_info("X", onnx.TensorProto.FLOAT, [None, n_inputs])],
+        [helper.make_tensor_value_info("scores", onnx.TensorProto.FLOAT, [None, classes])])
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 21), helper.make_opsetid("ai.onnx.ml", 5)],
+        producer_name="make-zoo.py", producer_version="tree_ensemble_v5")
+    model.ir_version = 10
+    return model
+
+
+def zoo_tree_ensemble_v5():
+    # A multiclass gradient-boosting model (one class weight per leaf) under each opset-5
+    # post_transform code: 0 NONE, 1 SOFTMAX, 2 LOGISTIC, 3 SOFTMAX_ZERO, 4 PROBIT.
+    Xtr, Xte, ytr, yte, names = data_iris()
+    m = GradientBoostingClassifier(n_estimators=5, max_depth=2, random_state=SEED).fit(Xtr, ytr)
+    onx = convert(m, [("X", FloatTensorType([None, Xtr.shape[1]]))], ML1, {"zipmap": False})
+    for code, transform in enumerate(["none", "softmax", "logistic", "softmax_zero", "probit"]):
+        name = "iris_tree5_" + transform
+        note = "; expected from onnxruntime with codes 1 and 2 swapped back" if code in (1, 2) else ""
+        export(name, None, dataset="iris", estimator="GradientBoostingClassifier as TreeEnsemble (ai.onnx.ml 5)",
+               task="regression",
+               description="GradientBoostingClassifier(5 rounds, depth 2) on iris rewritten as one ai.onnx.ml 5 "
+                           "TreeEnsemble, post_transform %d (%s), class scores out%s" % (code, transform.upper(), note),
+               X_test=Xte, onx=tree_ensemble_v5(onx, code, Xtr.shape[1], name), feature_names=names)
+
+
 def torch_export(module, example, input_names, output_names, dynamic_axes):
     import io
 
@@ -1053,7 +1159,8 @@ def main():
     os.makedirs(ZOO_DIR, exist_ok=True)
     only = set(sys.argv[1:])
     steps = [zoo_linear, zoo_trees, zoo_mlp, zoo_pipelines, default_iris, default_diabetes,
-             zoo_svm, zoo_bayes, zoo_ensembles, zoo_transforms, zoo_neighbors, zoo_boosting_libs, zoo_torch]
+             zoo_svm, zoo_bayes, zoo_ensembles, zoo_transforms, zoo_neighbors, zoo_boosting_libs, zoo_torch,
+             zoo_tree_ensemble_v5]
     for step in steps:
         if only and step.__name__ not in only:
             continue
