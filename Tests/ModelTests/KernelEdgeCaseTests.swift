@@ -47,6 +47,43 @@ struct KernelEdgeCaseTests {
     }
   }
 
+  @Test("int64 beyond 2^53 stays exact through Where, ConstantOfShape, Clip, Sum, Max, ReduceSum and MatMul")
+  func largeIntegersStayExact() throws {
+    let big: Int64 = 9_007_199_254_740_993  // 2^53 + 1: a Double rounds it to 2^53
+    func int64s(_ shape: [Int], _ v: [Int64]) throws -> Tensor { try Tensor(shape: shape, storage: .int64(v)) }
+    let where_ = try oneNodeModel("Where", inputs: [("c", .bool), ("a", .int64), ("b", .int64)], output: .int64)
+    let w = try where_.run([
+      "c": Tensor(shape: [2], storage: .bool([true, false])), "a": int64s([2], [big, 1]), "b": int64s([2], [2, -big]),
+    ])
+    #expect(w["y"]?.tensor?.storage == .int64([big, -big]))
+
+    var value = Onnx_AttributeProto()
+    value.name = "value"
+    value.type = .tensor
+    value.t.dataType = ONNXDataType.code(.int64)
+    value.t.dims = [1]
+    value.t.int64Data = [big]
+    let fill = try oneNodeModel("ConstantOfShape", inputs: [("shape", .int64)], output: .int64, attributes: [value])
+    #expect(try fill.run(["shape": int64s([1], [2])])["y"]?.tensor?.storage == .int64([big, big]))
+
+    let clip = try oneNodeModel("Clip", inputs: [("x", .int64), ("lo", .int64), ("hi", .int64)], output: .int64)
+    let c = try clip.run(["x": int64s([3], [big, big + 2, -5]), "lo": int64s([], [0]), "hi": int64s([], [big + 1])])
+    #expect(c["y"]?.tensor?.storage == .int64([big, big + 1, 0]))
+
+    let sum = try oneNodeModel("Sum", inputs: [("a", .int64), ("b", .int64)], output: .int64)
+    #expect(try sum.run(["a": int64s([1], [big]), "b": int64s([1], [2])])["y"]?.tensor?.storage == .int64([big + 2]))
+    let max = try oneNodeModel("Max", inputs: [("a", .int64), ("b", .int64)], output: .int64)
+    #expect(try max.run(["a": int64s([1], [big]), "b": int64s([1], [big - 1])])["y"]?.tensor?.storage == .int64([big]))
+
+    let reduce = try oneNodeModel(
+      "ReduceSum", inputs: [("x", .int64)], output: .int64, attributes: [intAttribute("keepdims", 0)])
+    #expect(try reduce.run(["x": int64s([3], [big, 1, 1])])["y"]?.tensor?.storage == .int64([big + 2]))
+
+    let matmul = try oneNodeModel("MatMul", inputs: [("a", .int64), ("b", .int64)], output: .int64)
+    let p = try matmul.run(["a": int64s([1, 2], [big, 1]), "b": int64s([2, 1], [1, 2])])
+    #expect(p["y"]?.tensor?.storage == .int64([big + 2]))
+  }
+
   @Test("ReduceLogSumExp does not overflow on large inputs, and keeps -inf and NaN")
   func logSumExpRange() throws {
     var axes = Onnx_AttributeProto()

@@ -142,11 +142,23 @@ enum Elementwise {
   }
 
   /// A variadic operator (Max, Min, Sum, Mean) folding its inputs with broadcasting.
-  static func variadic(_ name: String, _ op: @escaping @Sendable (Double, Double) -> Double, mean: Bool = false)
-    -> OperatorDefinition
-  {
+  /// Integer inputs fold in Int64 with `integer` (wrapping), exactly, when it is given.
+  static func variadic(
+    _ name: String, _ op: @escaping @Sendable (Double, Double) -> Double, mean: Bool = false,
+    integer: (@Sendable (Int64, Int64) -> Int64)? = nil
+  ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
+        if let integer, case .int64(var values) = try inputs.tensor(0).storage {
+          var shape = try inputs.tensor(0).shape
+          for i in 1..<inputs.count {
+            let next = try inputs.tensor(i)
+            guard case .int64(let y) = next.storage else { throw kernelError("\(name) needs inputs of one type") }
+            let r = try broadcastBinary(values, shape, y, next.shape, integer)
+            (values, shape) = (r.values, r.shape)
+          }
+          return Tensor(unchecked: shape, .int64(values))
+        }
         var acc = try inputs.tensor(0)
         let type = acc.elementType
         guard var values = acc.storage.doubles else { throw kernelError("\(name) needs numbers") }
@@ -198,9 +210,9 @@ enum Elementwise {
       logical("And") { $0 && $1 },
       logical("Or") { $0 || $1 },
       logical("Xor") { $0 != $1 },
-      variadic("Max") { Swift.max($0, $1) },
-      variadic("Min") { Swift.min($0, $1) },
-      variadic("Sum") { $0 + $1 },
+      variadic("Max", { Swift.max($0, $1) }, integer: { Swift.max($0, $1) }),
+      variadic("Min", { Swift.min($0, $1) }, integer: { Swift.min($0, $1) }),
+      variadic("Sum", { $0 + $1 }, integer: { $0 &+ $1 }),
       variadic("Mean", { $0 + $1 }, mean: true),
     ]
   }

@@ -119,6 +119,18 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
       }
     }
     return Tensor(unchecked: shape, .double(out))
+  case (.int64(let x), .int64(let y)):
+    // Integers multiply and add as integers, wrapping as C does: exact beyond 2^53.
+    var out = [Int64](filled: 0, count: batches * m * n)
+    for bt in 0..<batches {
+      for i in 0..<m {
+        for p in 0..<k {
+          let av = x[ia[bt] * m * k + i * k + p]
+          for j in 0..<n { out[bt * m * n + i * n + j] &+= av &* y[ib[bt] * k * n + p * n + j] }
+        }
+      }
+    }
+    return Tensor(unchecked: shape, .int64(out))
   default:
     guard let x = a.storage.doubles, let y = b.storage.doubles, a.elementType == b.elementType else {
       throw kernelError("MatMul needs two tensors of one numeric type, got \(a.elementType) and \(b.elementType)")

@@ -10,15 +10,19 @@ enum Reductions {
       argExtreme("ArgMin", greater: false),
       reduce(
         "ReduceSum", axesInputSince: 13, initial: 0, combine: { $0 + $1 }, finish: { v, _ in v },
-        float: .init(combine: { $0 + $1 }, finish: { v, _ in v })),
+        float: .init(combine: { $0 + $1 }, finish: { v, _ in v }), integer: .init(initial: 0, combine: { $0 &+ $1 })),
       reduce(
         "ReduceMean", axesInputSince: 18, initial: 0, combine: { $0 + $1 }, finish: { v, n in v / Double(n) },
         float: .init(combine: { $0 + $1 }, finish: { v, n in v / Float(n) })),
-      reduce("ReduceMax", axesInputSince: 18, initial: -.infinity, combine: { max($0, $1) }, finish: { v, _ in v }),
-      reduce("ReduceMin", axesInputSince: 18, initial: .infinity, combine: { min($0, $1) }, finish: { v, _ in v }),
+      reduce(
+        "ReduceMax", axesInputSince: 18, initial: -.infinity, combine: { max($0, $1) }, finish: { v, _ in v },
+        integer: .init(initial: .min, combine: { max($0, $1) })),
+      reduce(
+        "ReduceMin", axesInputSince: 18, initial: .infinity, combine: { min($0, $1) }, finish: { v, _ in v },
+        integer: .init(initial: .max, combine: { min($0, $1) })),
       reduce(
         "ReduceProd", axesInputSince: 18, initial: 1, combine: { $0 * $1 }, finish: { v, _ in v },
-        float: .init(combine: { $0 * $1 }, finish: { v, _ in v })),
+        float: .init(combine: { $0 * $1 }, finish: { v, _ in v }), integer: .init(initial: 1, combine: { $0 &* $1 })),
       reduce(
         "ReduceSumSquare", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v },
         float: .init(combine: { $0 + $1 * $1 }, finish: { v, _ in v })),
@@ -107,11 +111,18 @@ enum Reductions {
     let finish: @Sendable (Float, Int) -> Float
   }
 
+  /// How a reduction accumulates int64 and int32 tensors: in Int64, wrapping as C and NumPy
+  /// do, so that values beyond 2^53 stay exact (a Double accumulator rounds them).
+  struct IntegerAccumulation: Sendable {
+    let initial: Int64
+    let combine: @Sendable (Int64, Int64) -> Int64
+  }
+
   private static func reduce(
     _ name: String, axesInputSince: Int, initial: Double,
     combine: @escaping @Sendable (Double, Double) -> Double,
     finish: @escaping @Sendable (Double, Int) -> Double,
-    float: FloatAccumulation? = nil
+    float: FloatAccumulation? = nil, integer: IntegerAccumulation? = nil
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { (ctx) throws(ModelError) in
       let attrAxes = ctx.ints("axes").map(Int.init)
@@ -139,6 +150,17 @@ enum Reductions {
         if case .float(let v) = x.storage, let float {
           let acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: Float(initial), float.combine)
           return Tensor(unchecked: outShape, .float(acc.map { float.finish($0, n) }))
+        }
+        switch (x.storage, integer) {
+        case (.int64(let v), let integer?):
+          return Tensor(
+            unchecked: outShape,
+            .int64(reduceAxes(v, shape: x.shape, reduced: reduced, initial: integer.initial, integer.combine)))
+        case (.int32(let v), let integer?):
+          let acc = reduceAxes(
+            v.map(Int64.init), shape: x.shape, reduced: reduced, initial: integer.initial, integer.combine)
+          return Tensor(unchecked: outShape, .int32(acc.map { Int32(truncatingIfNeeded: $0) }))
+        default: break
         }
         guard let v = x.storage.doubles else { throw kernelError("\(name) needs numbers") }
         let acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: initial, combine)

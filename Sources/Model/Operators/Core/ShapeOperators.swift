@@ -152,18 +152,13 @@ enum ShapeOperators {
           let ia = broadcastIndices(from: a.shape, to: shape)
           let ib = broadcastIndices(from: b.shape, to: shape)
           let pick = (0..<ic.count).map { cond[ic[$0]] }
-          switch (a.storage, b.storage) {
-          case (.float(let x), .float(let y)):
-            return Tensor(unchecked: shape, .float(pick.indices.map { pick[$0] ? x[ia[$0]] : y[ib[$0]] }))
-          case (.string(let x), .string(let y)):
-            return Tensor(unchecked: shape, .string(pick.indices.map { pick[$0] ? x[ia[$0]] : y[ib[$0]] }))
-          default:
-            guard let x = a.storage.doubles, let y = b.storage.doubles, a.elementType == b.elementType else {
-              throw kernelError("Where needs two branches of one type")
-            }
-            return Tensor(
-              unchecked: shape, storageOf(a.elementType, pick.indices.map { pick[$0] ? x[ia[$0]] : y[ib[$0]] }))
+          guard a.elementType == b.elementType else {
+            throw kernelError("Where needs two branches of one type, got \(a.elementType) and \(b.elementType)")
           }
+          // Picked from both branches laid end to end: the elements are copied, never
+          // converted, so integers beyond 2^53 stay exact.
+          let both = try Tensor.Storage.joined([a.storage, b.storage])
+          return Tensor(unchecked: shape, both.picking(pick.indices.map { pick[$0] ? ia[$0] : a.count + ib[$0] }))
         }
       },
       OperatorRegistry.define("", "Clip") { (ctx) throws(ModelError) in
@@ -177,6 +172,14 @@ enum ShapeOperators {
           case .float(let v):
             let (l, h) = (Float(lo), Float(hi))
             return Tensor(unchecked: x.shape, .float(v.map { min(max($0, l), h) }))
+          case .int64(let v):
+            // Integer bounds are compared as integers: through doubles, values beyond 2^53 move.
+            func bound(_ i: Int, _ fallback: Int64) throws(ModelError) -> Int64 {
+              if case .int64(let b)? = try inputs.optionalTensor(i)?.storage, let first = b.first { return first }
+              return fallback
+            }
+            let (l, h) = (try bound(1, .min), try bound(2, .max))
+            return Tensor(unchecked: x.shape, .int64(v.map { min(max($0, l), h) }))
           default:
             guard let v = x.storage.doubles else { throw kernelError("Clip needs numbers") }
             return Tensor(unchecked: x.shape, storageOf(x.elementType, v.map { min(max($0, lo), hi) }))
@@ -198,11 +201,12 @@ enum ShapeOperators {
       },
       OperatorRegistry.define("", "ConstantOfShape") { (ctx) throws(ModelError) in
         let fill = try ctx.tensor("value") ?? Tensor(unchecked: [1], .float([0]))
+        guard fill.count == 1 else { throw ctx.error("value should hold one element, holds \(fill.count)") }
         return tensorKernel { (inputs) throws(ModelError) in
           let dims = try inputs.tensor(0).integers("ConstantOfShape's shape")
           guard let n = elementCount(dims) else { throw kernelError("cannot make a tensor of shape \(dims)") }
-          let v = fill.storage.doubles?.first ?? 0
-          return Tensor(unchecked: dims, storageOf(fill.elementType, [Double](filled: v, count: n)))
+          // The value copied n times, in its own type (an int64 beyond 2^53 stays exact).
+          return Tensor(unchecked: dims, fill.storage.picking([Int](filled: 0, count: n)))
         }
       },
       OperatorRegistry.define("", "Slice") { (ctx) throws(ModelError) in
