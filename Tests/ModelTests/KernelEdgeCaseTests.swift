@@ -47,7 +47,7 @@ struct KernelEdgeCaseTests {
     }
   }
 
-  @Test("int64 beyond 2^53 stays exact through Where, ConstantOfShape, Clip, Sum, Max, ReduceSum and MatMul")
+  @Test("int64 beyond 2^53 stays exact through Where, ConstantOfShape, Clip, Sum, Max, ReduceSum, ArgMax and MatMul")
   func largeIntegersStayExact() throws {
     let big: Int64 = 9_007_199_254_740_993  // 2^53 + 1: a Double rounds it to 2^53
     func int64s(_ shape: [Int], _ v: [Int64]) throws -> Tensor { try Tensor(shape: shape, storage: .int64(v)) }
@@ -78,6 +78,9 @@ struct KernelEdgeCaseTests {
     let reduce = try oneNodeModel(
       "ReduceSum", inputs: [("x", .int64)], output: .int64, attributes: [intAttribute("keepdims", 0)])
     #expect(try reduce.run(["x": int64s([3], [big, 1, 1])])["y"]?.tensor?.storage == .int64([big + 2]))
+
+    let argmax = try oneNodeModel("ArgMax", inputs: [("x", .int64)], output: .int64)
+    #expect(try argmax.run(["x": int64s([3], [big - 1, big, big - 3])])["y"]?.tensor?.storage == .int64([1]))
 
     let matmul = try oneNodeModel("MatMul", inputs: [("a", .int64), ("b", .int64)], output: .int64)
     let p = try matmul.run(["a": int64s([1, 2], [big, 1]), "b": int64s([2, 1], [1, 2])])

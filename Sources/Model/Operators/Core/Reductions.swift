@@ -74,33 +74,50 @@ enum Reductions {
       let selectLast = try ctx.int("select_last_index", default: 0) != 0
       return tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.tensor(0)
-        guard let v = x.storage.doubles else { throw kernelError("\(name) needs numbers") }
         let a = try normalizeAxis(axis, rank: x.rank)
         let n = x.shape[a]
         let inner = x.shape[(a + 1)...].reduce(1, *)
         let outer = x.shape[..<a].reduce(1, *)
         guard n > 0 || outer * inner == 0 else { throw kernelError("\(name) over an empty axis \(a) of \(x.shape)") }
-        var out = [Int64](filled: 0, count: outer * inner)
-        for o in 0..<outer {
-          for i in 0..<inner {
-            var best = 0
-            var bestValue = v[o * n * inner + i]
-            for j in 1..<max(n, 1) {
-              let value = v[(o * n + j) * inner + i]
-              let better = greater ? value > bestValue : value < bestValue
-              if better || (selectLast && value == bestValue) {
-                best = j
-                bestValue = value
-              }
-            }
-            out[o * inner + i] = Int64(best)
-          }
+        // Compared in the tensor's own type: through doubles, int64s beyond 2^53 would tie.
+        let out: [Int64]
+        switch x.storage {
+        case .float(let v): out = bestIndices(v, outer: outer, n: n, inner: inner, greater: greater, last: selectLast)
+        case .double(let v): out = bestIndices(v, outer: outer, n: n, inner: inner, greater: greater, last: selectLast)
+        case .int64(let v): out = bestIndices(v, outer: outer, n: n, inner: inner, greater: greater, last: selectLast)
+        case .int32(let v): out = bestIndices(v, outer: outer, n: n, inner: inner, greater: greater, last: selectLast)
+        default: throw kernelError("\(name) needs numbers, got \(x.elementType)")
         }
         var shape = x.shape
         if keepDims { shape[a] = 1 } else { shape.remove(at: a) }
         return Tensor(unchecked: shape, .int64(out))
       }
     }
+  }
+
+  /// For each of `outer` × `inner` lines of `n` values (`v` row-major), the index of the
+  /// greatest (or least) value; ties go to the first, or with `last` to the last. A NaN is
+  /// never better than another value.
+  private static func bestIndices<T: Comparable>(
+    _ v: [T], outer: Int, n: Int, inner: Int, greater: Bool, last: Bool
+  ) -> [Int64] {
+    var out = [Int64](filled: 0, count: outer * inner)
+    for o in 0..<outer {
+      for i in 0..<inner {
+        var best = 0
+        var bestValue = v[o * n * inner + i]
+        for j in 1..<max(n, 1) {
+          let value = v[(o * n + j) * inner + i]
+          let better = greater ? value > bestValue : value < bestValue
+          if better || (last && value == bestValue) {
+            best = j
+            bestValue = value
+          }
+        }
+        out[o * inner + i] = Int64(best)
+      }
+    }
+    return out
   }
 
   /// How a reduction accumulates float tensors: in Float, element by element in row-major
