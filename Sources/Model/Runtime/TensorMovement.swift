@@ -254,13 +254,7 @@ func transpose(_ x: Tensor, perm: [Int]) throws(ModelError) -> Tensor {
     var offset = 0
     for d in 0..<x.rank { offset += counter[d] * inStrides[perm[d]] }
     order[e] = offset
-    var d = x.rank - 1
-    while d >= 0 {
-      counter[d] += 1
-      if counter[d] < shape[d] { break }
-      counter[d] = 0
-      d -= 1
-    }
+    advance(&counter, within: shape)
   }
   return Tensor(unchecked: shape, x.storage.picking(order))
 }
@@ -296,13 +290,7 @@ func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) t
     var offset = 0
     for d in 0..<x.rank { offset += (begin[d] + counter[d] * step[d]) * inStrides[d] }
     order[e] = offset
-    var d = x.rank - 1
-    while d >= 0 {
-      counter[d] += 1
-      if counter[d] < shape[d] { break }
-      counter[d] = 0
-      d -= 1
-    }
+    advance(&counter, within: shape)
   }
   return Tensor(unchecked: shape, x.storage.picking(order))
 }

@@ -84,13 +84,7 @@ enum IndexingOperators {
           var offset = 0
           for d in 0..<indices.rank { offset += (d == a ? i : counter[d]) * dataStrides[d] }
           order[e] = offset
-          var d = indices.rank - 1
-          while d >= 0 {
-            counter[d] += 1
-            if counter[d] < indices.shape[d] { break }
-            counter[d] = 0
-            d -= 1
-          }
+          advance(&counter, within: indices.shape)
         }
         return Tensor(unchecked: indices.shape, data.storage.picking(order))
       }
