@@ -69,7 +69,8 @@ struct GraphCompiler {
 
     let ordered = try topologicalOrder(graph.node, defined: defined)
 
-    var steps: [ExecutionPlan.Step] = []
+    // Each node's work, made into plan steps once every step's last reads are known.
+    var steps: [(kernel: any Kernel, inputs: [Int], outputs: [Int], label: String)] = []
     for node in ordered {
       let key = OperatorKey(domain: node.domain == "ai.onnx" ? "" : node.domain, opType: node.opType)
       guard let version = opsets[key.domain] else {
@@ -114,12 +115,12 @@ struct GraphCompiler {
         continue
       }
       steps.append(
-        ExecutionPlan.Step(
+        (
           kernel: kernel,
           inputs: node.input.map { $0.isEmpty ? -1 : slot($0) } + captured.map { slot($0) },
           outputs: node.output.map { $0.isEmpty ? -1 : slot($0) },
-          lastUses: [],
-          label: describeNode(node)))
+          label: describeNode(node)
+        ))
     }
 
     var outputSlots: [Int] = []
@@ -140,8 +141,7 @@ struct GraphCompiler {
     for (s, index) in lastReader where !keep.contains(s) { lastUses[index].append(s) }
     let finalSteps = steps.enumerated().map { index, step in
       ExecutionPlan.Step(
-        kernel: step.kernel, inputs: step.inputs, outputs: step.outputs, lastUses: lastUses[index],
-        label: step.label)
+        kernel: step.kernel, inputs: step.inputs, outputs: step.outputs, lastUses: lastUses[index], label: step.label)
     }
 
     let plan = ExecutionPlan(

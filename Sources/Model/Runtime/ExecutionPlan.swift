@@ -9,34 +9,31 @@ final class ExecutionPlan: Sendable {
   /// request the plan's bookkeeping is a large share of the work.
   final class Step: @unchecked Sendable {
     let kernel: any Kernel
-    /// Slot of each input; -1 for an absent optional input.
-    let inputs: [Int]
-    let outputs: [Int]
-    /// Slots read for the last time by this step: freed after it, so large
-    /// intermediate batches do not stay alive to the end of the run.
-    let lastUses: [Int]
     /// The node, for error messages.
     let label: String
-    /// `inputs`, `outputs` and `lastUses` one after the other, never written after `init`
-    /// (hence `@unchecked Sendable`), freed in `deinit`.
+    /// The slot of each input (-1 for an absent optional input), of each output, and the
+    /// slots read for the last time by this step (freed after it, so that large intermediate
+    /// batches do not stay alive to the end of the run), one after the other. Never written
+    /// after `init` (hence `@unchecked Sendable`); freed in `deinit`.
     private let slotNumbers: UnsafeMutableBufferPointer<Int>
+    private let inputCount: Int
+    private let outputCount: Int
 
     init(kernel: any Kernel, inputs: [Int], outputs: [Int], lastUses: [Int], label: String) {
       self.kernel = kernel
-      self.inputs = inputs
-      self.outputs = outputs
-      self.lastUses = lastUses
       self.label = label
+      inputCount = inputs.count
+      outputCount = outputs.count
       slotNumbers = .allocate(capacity: inputs.count + outputs.count + lastUses.count)
       _ = slotNumbers.initialize(from: inputs + outputs + lastUses)
     }
 
     deinit { slotNumbers.deallocate() }
 
-    var inputSlots: UnsafeBufferPointer<Int> { numbers(from: 0, count: inputs.count) }
-    var outputSlots: UnsafeBufferPointer<Int> { numbers(from: inputs.count, count: outputs.count) }
+    var inputSlots: UnsafeBufferPointer<Int> { numbers(from: 0, count: inputCount) }
+    var outputSlots: UnsafeBufferPointer<Int> { numbers(from: inputCount, count: outputCount) }
     var lastUseSlots: UnsafeBufferPointer<Int> {
-      numbers(from: inputs.count + outputs.count, count: lastUses.count)
+      numbers(from: inputCount + outputCount, count: slotNumbers.count - inputCount - outputCount)
     }
 
     private func numbers(from start: Int, count: Int) -> UnsafeBufferPointer<Int> {
@@ -68,14 +65,9 @@ final class ExecutionPlan: Sendable {
   func run(_ inputs: [Value]) throws(ModelError) -> [Value] {
     try run { (store) throws(ModelError) in
       for (index, value) in inputs.enumerated() { store(index, value) }
+    } reading: { output in
+      (0..<outputSlots.count).map(output)
     }
-  }
-
-  /// Runs the plan on the inputs that `fill` stores, returning values for `outputSlots`.
-  func run(
-    filling fill: (_ store: (_ index: Int, _ value: Value) -> Void) throws(ModelError) -> Void
-  ) throws(ModelError) -> [Value] {
-    try run(filling: fill) { output in (0..<outputSlots.count).map(output) }
   }
 
   /// Runs the plan on the inputs that `fill` stores, and returns what `read` makes of the
