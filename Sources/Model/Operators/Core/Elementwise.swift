@@ -149,8 +149,9 @@ enum Elementwise {
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        if let integer, case .int64(var values) = try inputs.tensor(0).storage {
-          var shape = try inputs.tensor(0).shape
+        let first = try inputs.tensor(0)
+        if let integer, case .int64(var values) = first.storage {
+          var shape = first.shape
           for i in 1..<inputs.count {
             let next = try inputs.tensor(i)
             guard case .int64(let y) = next.storage else { throw kernelError("\(name) needs inputs of one type") }
@@ -159,7 +160,7 @@ enum Elementwise {
           }
           return Tensor(unchecked: shape, .int64(values))
         }
-        var acc = try inputs.tensor(0)
+        var acc = first
         let type = acc.elementType
         guard var values = acc.storage.doubles else { throw kernelError("\(name) needs numbers") }
         var shape = acc.shape
