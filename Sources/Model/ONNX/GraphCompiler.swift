@@ -70,7 +70,7 @@ struct GraphCompiler {
     let ordered = try topologicalOrder(graph.node, defined: defined)
 
     // Each node's work, made into plan steps once every step's last reads are known.
-    var steps: [(kernel: any Kernel, inputs: [Int], outputs: [Int], label: String)] = []
+    var steps: [PendingStep] = []
     for node in ordered {
       let key = OperatorKey(domain: node.domain == "ai.onnx" ? "" : node.domain, opType: node.opType)
       guard let version = opsets[key.domain] else {
@@ -119,7 +119,9 @@ struct GraphCompiler {
           kernel: kernel,
           inputs: node.input.map { $0.isEmpty ? -1 : slot($0) } + captured.map { slot($0) },
           outputs: node.output.map { $0.isEmpty ? -1 : slot($0) },
-          label: describeNode(node)
+          label: describeNode(node),
+          key: key,
+          constantInputs: context.constantInputs
         ))
     }
 
@@ -131,8 +133,10 @@ struct GraphCompiler {
       outputSlots.append(s)
     }
 
-    // Free each intermediate after its last reader; never a graph output.
     let keep = Set(outputSlots)
+    steps = Self.fuseEpilogues(steps, keep: keep)
+
+    // Free each intermediate after its last reader; never a graph output.
     var lastReader: [Int: Int] = [:]
     for (index, step) in steps.enumerated() {
       for s in step.inputs where s >= 0 { lastReader[s] = index }
