@@ -20,6 +20,30 @@ struct KernelEdgeCaseTests {
     #expect(n["y"]?.tensor?.storage == .int32([.min, -5]))
   }
 
+  @Test("ArrayFeatureExtractor picks columns of any rank and refuses indices that name no column")
+  func arrayFeatureExtractor() throws {
+    func extractor(_ indexType: ElementType) throws -> Model {
+      try oneNodeModel(
+        "ArrayFeatureExtractor", inputs: [("x", .float), ("i", indexType)], output: .float, domain: "ai.onnx.ml")
+    }
+    let model = try extractor(.int64)
+    func run(_ x: Tensor, _ i: [Int64]) throws -> Tensor? {
+      try model.run(["x": x, "i": Tensor(shape: [i.count], storage: .int64(i))])["y"]?.tensor
+    }
+    let row = try Tensor(shape: [3], floats: [10, 11, 12])
+    #expect(try run(row, [2, 0]) == Tensor(shape: [1, 2], floats: [12, 10]))
+    let cube = try Tensor(shape: [2, 1, 3], floats: [0, 1, 2, 3, 4, 5])
+    #expect(try run(cube, [1, 1, 2]) == Tensor(shape: [2, 1, 3], floats: [1, 1, 2, 4, 4, 5]))
+    #expect(throws: ModelError.self) { try run(row, [3]) }
+    #expect(throws: ModelError.self) { try run(row, [-1]) }
+    #expect(throws: ModelError.self) { try run(row, []) }
+    // Indices given as floats are truncated; a NaN names no column (it once trapped).
+    let floats = try extractor(.float)
+    let picked = try floats.run(["x": row, "i": Tensor(shape: [1], floats: [1.7])])["y"]?.tensor
+    #expect(picked == (try Tensor(shape: [1, 1], floats: [11])))
+    #expect(throws: ModelError.self) { try floats.run(["x": row, "i": Tensor(shape: [1], floats: [.nan])]) }
+  }
+
   @Test("Cast from strings reads numbers as onnxruntime does, and refuses what is no number")
   func castFromStrings() throws {
     func caster(_ type: ElementType) throws -> Model {
@@ -281,7 +305,7 @@ func intAttribute(_ name: String, _ value: Int64) -> Onnx_AttributeProto {
 func oneNodeModel(
   _ opType: String, inputs: [(name: String, type: ElementType)], output: ElementType,
   extraOutputs: [(name: String, type: ElementType)] = [], attributes: [Onnx_AttributeProto] = [],
-  opset: Int64 = 17
+  opset: Int64 = 17, domain: String = ""
 ) throws -> Model {
   func valueInfo(_ name: String, _ type: ElementType) -> Onnx_ValueInfoProto {
     var info = Onnx_ValueInfoProto()
@@ -294,11 +318,18 @@ func oneNodeModel(
   node.input = inputs.map(\.name)
   node.output = ["y"] + extraOutputs.map(\.name)
   node.attribute = attributes
+  node.domain = domain
   var model = Onnx_ModelProto()
   model.irVersion = 8
   var opsetImport = Onnx_OperatorSetIdProto()
   opsetImport.version = opset
   model.opsetImport = [opsetImport]
+  if !domain.isEmpty {
+    var imported = Onnx_OperatorSetIdProto()
+    imported.domain = domain
+    imported.version = 1
+    model.opsetImport.append(imported)
+  }
   model.graph.name = opType
   model.graph.node = [node]
   model.graph.input = inputs.map { valueInfo($0.name, $0.type) }

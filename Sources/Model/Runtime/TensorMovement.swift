@@ -13,6 +13,19 @@ extension Tensor.Storage {
     }
   }
 
+  /// The `count` elements at `index(0)`, `index(1)`, …, which must all be in range.
+  func picking(count: Int, _ index: (Int) -> Int) -> Tensor.Storage {
+    func pick<T>(_ v: [T]) -> [T] { (0..<count).map { v[index($0)] } }
+    switch self {
+    case .float(let v): return .float(pick(v))
+    case .double(let v): return .double(pick(v))
+    case .int64(let v): return .int64(pick(v))
+    case .int32(let v): return .int32(pick(v))
+    case .bool(let v): return .bool(pick(v))
+    case .string(let v): return .string(pick(v))
+    }
+  }
+
   /// Concatenates storages of the same type.
   static func joined(_ parts: [Tensor.Storage]) throws(ModelError) -> Tensor.Storage {
     guard let first = parts.first else { return .float([]) }
@@ -170,7 +183,11 @@ func reshape(_ x: Tensor, to spec: [Int], allowZero: Bool) throws(ModelError) ->
     }
   }
   if let i = inferred {
-    let known = elementCount(shape.enumerated().filter { $0.offset != i }.map(\.element)) ?? 0
+    var known = 1
+    for (j, d) in shape.enumerated() where j != i {
+      let (product, overflow) = known.multipliedReportingOverflow(by: d)
+      known = overflow ? 0 : product
+    }
     guard known > 0, x.count % known == 0 else {
       throw kernelError("cannot reshape \(x.shape) (\(x.count) elements) to \(spec)")
     }

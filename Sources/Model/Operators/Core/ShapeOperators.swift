@@ -42,9 +42,12 @@ enum ShapeOperators {
       },
       OperatorRegistry.define("", "Reshape") { (ctx) throws(ModelError) in
         let allowZero = try ctx.int("allowzero", default: 0) != 0
+        // Most graphs reshape to a constant: read it once, not on every run.
+        let constant = ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("Reshape's shape") : nil
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
-          let spec = try inputs.tensor(1).integers("Reshape's shape")
+          let spec: [Int]
+          if let constant { spec = constant } else { spec = try inputs.tensor(1).integers("Reshape's shape") }
           return try reshape(x, to: spec, allowZero: allowZero)
         }
       },

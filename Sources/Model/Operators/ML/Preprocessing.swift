@@ -25,7 +25,7 @@ enum Preprocessing {
             let y = scaled(v, columns: columns) { v, j in Float((v - Double(offset[j])) * Double(scale[j])) }
             return Tensor(unchecked: x.shape, .float(y))
           default:
-            let y = scaled(try floatRows(x).values, columns: columns) { v, j in (v - offset[j]) * scale[j] }
+            let y = scaledFloats(try floatRows(x).values, columns: columns, offset: offset, scale: scale)
             return Tensor(unchecked: x.shape, .float(y))
           }
         }
@@ -155,21 +155,18 @@ enum Preprocessing {
       OperatorRegistry.define(ml, "ArrayFeatureExtractor", opsets: 1...5) { _ throws(ModelError) in
         tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.tensor(0)
-          guard let raw = try inputs.tensor(1).storage.doubles, !raw.isEmpty else {
-            throw kernelError("ArrayFeatureExtractor needs non-empty integer indices")
-          }
           let stride = x.shape.last ?? 1
-          let indices = try raw.map { (v) throws(ModelError) -> Int in
-            let i = Int(v)
-            guard i >= 0, i < stride else { throw kernelError("index \(i) is out of range for \(stride) columns") }
-            return i
-          }
+          let indices = try extractorIndices(try inputs.tensor(1), stride: stride)
+          let m = indices.count
           let outer = x.count / max(stride, 1)
-          var order: [Int] = []
-          order.reserveCapacity(outer * indices.count)
-          for o in 0..<outer { for i in indices { order.append(o * stride + i) } }
-          let shape = x.rank == 1 ? [1, indices.count] : Array(x.shape.dropLast()) + [indices.count]
-          return Tensor(unchecked: shape, x.storage.picking(order))
+          var shape = x.shape
+          switch x.rank {
+          case 0: shape = [m]
+          case 1: shape = [1, m]
+          default: shape[shape.count - 1] = m
+          }
+          let picked = x.storage.picking(count: outer * m) { k in (k / m) * stride + indices[k % m] }
+          return Tensor(unchecked: shape, picked)
         }
       },
       OperatorRegistry.define(ml, "ZipMap", opsets: 1...5) { (ctx) throws(ModelError) in
@@ -248,6 +245,50 @@ private enum Norm: String {
 /// `transform(x[i], j)` for every element, where j is the element's column in rows of
 /// `columns` elements (`x.count` need not be a multiple: the last row may be short).
 @inline(__always)
+/// ArrayFeatureExtractor's indices, each checked to pick one of `stride` columns.
+private func extractorIndices(_ t: Tensor, stride: Int) throws(ModelError) -> [Int] {
+  let indices: [Int]
+  switch t.storage {
+  case .int64(let v): indices = v.map { Int(truncatingIfNeeded: $0) }
+  case .int32(let v): indices = v.map { Int($0) }
+  default:
+    guard let d = t.storage.doubles else { throw kernelError("ArrayFeatureExtractor needs integer indices") }
+    indices = try d.map { (v) throws(ModelError) -> Int in
+      guard let i = Int(exactly: v.rounded(.towardZero)) else { throw kernelError("index \(v) is not a column") }
+      return i
+    }
+  }
+  guard !indices.isEmpty else { throw kernelError("ArrayFeatureExtractor needs non-empty integer indices") }
+  for i in indices where i < 0 || i >= stride {
+    throw kernelError("index \(i) is out of range for \(stride) columns")
+  }
+  return indices
+}
+
+/// `(x - offset[j]) * scale[j]` for the `j`th element of each run of `columns`: `scaled` for
+/// floats, over buffers, so that the loop is vectorized rather than a closure call per element.
+private func scaledFloats(_ x: [Float], columns: Int, offset: [Float], scale: [Float]) -> [Float] {
+  [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+    x.withUnsafeBufferPointer { x in
+      offset.withUnsafeBufferPointer { o in
+        scale.withUnsafeBufferPointer { s in
+          guard columns > 1 else {
+            for i in x.indices { y[i] = (x[i] - o[0]) * s[0] }
+            return
+          }
+          var start = 0
+          while start < x.count {
+            let width = min(columns, x.count - start)
+            for j in 0..<width { y[start + j] = (x[start + j] - o[j]) * s[j] }
+            start += width
+          }
+        }
+      }
+    }
+    initialized = x.count
+  }
+}
+
 private func scaled<S>(_ x: [S], columns: Int, _ transform: (S, Int) -> Float) -> [Float] {
   [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
     x.withUnsafeBufferPointer { x in
