@@ -31,6 +31,31 @@ struct FusionTests {
     }
   }
 
+  @Test("a Gemm with transposed constant weights and its Relu fuse, giving the unfused values")
+  func gemmAndRelu() throws {
+    let fused = try gemmModel(keepProduct: false)
+    let unfused = try gemmModel(keepProduct: true)
+    #expect(fused.plan.steps.count == 1)
+    #expect(unfused.plan.steps.count == 2)
+    let xs: [Float] = [0.5, -1.25, 2, 3.5, 0.75, -2.5]
+    let x = try Tensor(shape: [2, 3], floats: xs)
+    let a = try fused.run(["x": x])["y"]?.tensor
+    #expect(a != nil)
+    #expect(a == (try unfused.run(["x": x])["y"]?.tensor))
+    // y = relu(x · Wᵀ + c), W row-major [4, 3] = 0.1·(0…11) − 0.5, c = [0.2, −0.4, 0, 1].
+    let w = (0..<12).map { Float($0) * 0.1 - 0.5 }
+    let c: [Float] = [0.2, -0.4, 0, 1]
+    var expected: [Float] = []
+    for r in 0..<2 {
+      for j in 0..<4 {
+        var sum: Float = 0
+        for p in 0..<3 { sum = sum.addingProduct(xs[r * 3 + p], w[j * 3 + p]) }
+        expected.append(max(c[j].addingProduct(sum, 1), 0))
+      }
+    }
+    #expect(a?.storage == .float(expected))
+  }
+
   @Test("a fused chain on integers fails as the Relu node does, naming the fused nodes")
   func integersFailLikeTheNodes() throws {
     let fused = try denseModel(type: .int64, biasShape: [4], biasFirst: false, keepProduct: false)
@@ -101,4 +126,49 @@ private func denseModel(type: ElementType, biasShape: [Int], biasFirst: Bool, ke
   model.graph.input = [info("x")]
   model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
   return try Model(data: try model.serializedData(), name: "dense")
+}
+
+/// x [?, 3] → Gemm(x, W [4, 3], c [4], transB) → Relu → y.
+private func gemmModel(keepProduct: Bool) throws -> Model {
+  var w = Onnx_TensorProto()
+  w.name = "W"
+  w.dims = [4, 3]
+  w.dataType = ONNXDataType.code(.float)
+  w.floatData = (0..<12).map { Float($0) * 0.1 - 0.5 }
+  var c = Onnx_TensorProto()
+  c.name = "c"
+  c.dims = [4]
+  c.dataType = ONNXDataType.code(.float)
+  c.floatData = [0.2, -0.4, 0, 1]
+  var gemm = Onnx_NodeProto()
+  gemm.opType = "Gemm"
+  gemm.name = "gemm"
+  gemm.input = ["x", "W", "c"]
+  gemm.output = ["p"]
+  var transB = Onnx_AttributeProto()
+  transB.name = "transB"
+  transB.type = .int
+  transB.i = 1
+  gemm.attribute = [transB]
+  var relu = Onnx_NodeProto()
+  relu.opType = "Relu"
+  relu.input = ["p"]
+  relu.output = ["y"]
+  func info(_ name: String) -> Onnx_ValueInfoProto {
+    var v = Onnx_ValueInfoProto()
+    v.name = name
+    v.type.tensorType.elemType = ONNXDataType.code(.float)
+    return v
+  }
+  var model = Onnx_ModelProto()
+  model.irVersion = 8
+  var opset = Onnx_OperatorSetIdProto()
+  opset.version = 17
+  model.opsetImport = [opset]
+  model.graph.name = "gemm"
+  model.graph.initializer = [w, c]
+  model.graph.node = [gemm, relu]
+  model.graph.input = [info("x")]
+  model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
+  return try Model(data: try model.serializedData(), name: "gemm")
 }

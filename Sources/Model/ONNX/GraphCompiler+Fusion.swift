@@ -18,7 +18,7 @@ extension GraphCompiler {
     for index in steps.indices where !removed.contains(index) {
       let producer = steps[index]
       guard producer.key.domain == "", producer.key.opType == "MatMul" || producer.key.opType == "Gemm",
-        producer.outputs.count == 1
+        producer.outputs.count == 1, let producerKernel = producer.kernel as? any TensorProducingKernel
       else { continue }
       var bias: EpilogueKernel.Bias?
       var relu: (any Kernel)?
@@ -47,7 +47,7 @@ extension GraphCompiler {
         result = next.outputs[0]
       }
       guard bias != nil || relu != nil else { continue }
-      fused[index].kernel = EpilogueKernel(producer: producer.kernel, bias: bias, relu: relu)
+      fused[index].kernel = EpilogueKernel(producer: producerKernel, bias: bias, relu: relu)
       fused[index].outputs = [result]
       fused[index].label = labels.joined(separator: " fused with ")
     }

@@ -78,18 +78,6 @@ struct KernelOutputs {
     if slot >= 0 { slots[slot] = value }
   }
 
-  /// Changes output `position`, already stored, in place: `body` gets the value as its only
-  /// owner, so that it can change the elements without copying them. Does nothing for an
-  /// output not stored.
-  func update(_ position: Int, _ body: (inout Value) throws(ModelError) -> Void) throws(ModelError) {
-    guard position < slotIndices.count else { return }
-    let slot = slotIndices[position]
-    guard slot >= 0, var value = slots[slot] else { return }
-    slots[slot] = nil
-    try body(&value)
-    slots[slot] = value
-  }
-
   /// Stores `values` as outputs 0, 1, …
   func set(_ values: [Value]) {
     for (position, value) in values.enumerated() { set(position, value) }

@@ -1,4 +1,4 @@
-/// A step that runs a producer (MatMul, Gemm) and then, on the tensor it just made, the
+/// A step that runs a producer (MatMul, Gemm) and then, on the tensor it has just made, the
 /// element-wise nodes that alone read it: adding a constant bias, Relu. onnxruntime fuses the
 /// same chains (MatMul + Add into Gemm, Gemm + Relu into one kernel).
 ///
@@ -23,31 +23,33 @@ struct EpilogueKernel: Kernel {
     }
   }
 
-  let producer: any Kernel
+  let producer: any TensorProducingKernel
   /// Added first, when there is one.
   let bias: Bias?
   /// Then the Relu node, when there is one.
   let relu: (any Kernel)?
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
-    try producer.run(inputs, outputs)
-    try outputs.update(0) { (value) throws(ModelError) in
-      if let bias, !Self.addInPlace(bias.tensor, biasFirst: bias.first, to: &value) {
-        value = try Self.runAlone(
-          bias.kernel, bias.first ? [.tensor(bias.tensor), value] : [value, .tensor(bias.tensor)])
-      }
-      if let relu, !Self.reluInPlace(&value) { value = try Self.runAlone(relu, [value]) }
-    }
+    var y = try producer.output(inputs)
+    try finish(&y)
+    outputs.set(0, .tensor(y))
   }
 
-  /// Adds `bias` to every row of `value` when the bias is one row as wide as the product's
-  /// last dimension and both have the same floating-point type; false, untouched, otherwise.
-  private static func addInPlace(_ bias: Tensor, biasFirst: Bool, to value: inout Value) -> Bool {
-    guard case .tensor(var x) = value, let width = x.shape.last, width > 0, bias.count == width,
-      bias.rank <= x.rank, bias.shape.dropLast().allSatisfy({ $0 == 1 })
+  /// Applies the epilogues to the product `y`, in place where they can.
+  private func finish(_ y: inout Tensor) throws(ModelError) {
+    if let bias, !Self.addInPlace(bias.tensor, biasFirst: bias.first, to: &y) {
+      y = try Self.runAlone(
+        bias.kernel, bias.first ? [.tensor(bias.tensor), .tensor(y)] : [.tensor(y), .tensor(bias.tensor)])
+    }
+    if let relu, !Self.reluInPlace(&y) { y = try Self.runAlone(relu, [.tensor(y)]) }
+  }
+
+  /// Adds `bias` to every row of `x` when the bias is one row as wide as the product's last
+  /// dimension and both have the same floating-point type; false, untouched, otherwise.
+  private static func addInPlace(_ bias: Tensor, biasFirst: Bool, to x: inout Tensor) -> Bool {
+    guard let width = x.shape.last, width > 0, bias.count == width, bias.rank <= x.rank,
+      bias.shape.dropLast().allSatisfy({ $0 == 1 })
     else { return false }
-    value = .tensor(Tensor(unchecked: [], .bool([])))  // leaves `x` the only owner of its elements
-    defer { value = .tensor(x) }
     // Matched on the bias and the product's type alone: a copy of the product's storage alive
     // here would make changing it copy the elements.
     switch bias.storage {
@@ -79,12 +81,9 @@ struct EpilogueKernel: Kernel {
     }
   }
 
-  /// Applies Relu to a floating-point `value` in place; false, untouched, for other types.
-  private static func reluInPlace(_ value: inout Value) -> Bool {
-    guard case .tensor(var x) = value else { return false }
+  /// Applies Relu to a floating-point `x` in place; false, untouched, for other types.
+  private static func reluInPlace(_ x: inout Tensor) -> Bool {
     guard x.elementType == .float || x.elementType == .double else { return false }
-    value = .tensor(Tensor(unchecked: [], .bool([])))
-    defer { value = .tensor(x) }
     x.storage.updateFloats { v in
       v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
     }
@@ -95,11 +94,11 @@ struct EpilogueKernel: Kernel {
   }
 
   /// Runs a fused node's own kernel on `inputs`, for the cases the in-place paths leave.
-  private static func runAlone(_ kernel: any Kernel, _ inputs: [Value]) throws(ModelError) -> Value {
+  private static func runAlone(_ kernel: any Kernel, _ inputs: [Value]) throws(ModelError) -> Tensor {
     guard let result = try kernel.run(inputs, outputCount: 1).first ?? nil else {
       throw kernelError("a fused node computed no output")
     }
-    return result
+    return try Optional(result).tensor(0)
   }
 }
 

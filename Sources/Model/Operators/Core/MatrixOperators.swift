@@ -2,45 +2,105 @@
 enum MatrixOperators {
   static var definitions: [OperatorDefinition] {
     [
-      OperatorRegistry.define("", "MatMul") { _ throws(ModelError) in
-        tensorKernel { (inputs) throws(ModelError) in try matmul(try inputs.tensor(0), try inputs.tensor(1)) }
-      },
-      OperatorRegistry.define("", "Gemm") { (ctx) throws(ModelError) in
-        let alpha = try ctx.float("alpha", default: 1)
-        let beta = try ctx.float("beta", default: 1)
-        let transA = try ctx.int("transA", default: 0) != 0
-        let transB = try ctx.int("transB", default: 0) != 0
-        return tensorKernel { (inputs) throws(ModelError) in
-          var a = try inputs.tensor(0)
-          var b = try inputs.tensor(1)
-          guard a.rank == 2, b.rank == 2 else {
-            throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)")
-          }
-          if transA { a = try transpose(a, perm: [1, 0]) }
-          if transB { b = try transpose(b, perm: [1, 0]) }
-          var y = try matmul(a, b)
-          // Like onnxruntime, beta = 0 ignores C (so an infinite C does not make NaNs).
-          guard let c = try inputs.optionalTensor(2), beta != 0 else {
-            return alpha == 1 ? y : scale(y, by: Double(alpha))
-          }
-          // MLAS adds the bias in its epilogue as one fused alpha·AB + beta·C.
-          let cc = beta == 1 ? c : scale(c, by: Double(beta))
-          guard broadcastShape(y.shape, cc.shape) == y.shape else {
-            throw kernelError("Gemm's C of shape \(c.shape) does not broadcast to the result's \(y.shape)")
-          }
-          switch (y.storage, cc.storage) {
-          case (.float(let p), .float(let q)):
-            let r = try broadcastBinary(p, y.shape, q, cc.shape) { $1.addingProduct($0, alpha) }
-            y = Tensor(unchecked: r.shape, .float(r.values))
-          case (.double(let p), .double(let q)):
-            let r = try broadcastBinary(p, y.shape, q, cc.shape) { $1.addingProduct($0, Double(alpha)) }
-            y = Tensor(unchecked: r.shape, .double(r.values))
-          default: throw kernelError("Gemm's C must have A's element type")
-          }
-          return y
-        }
-      },
+      OperatorRegistry.define("", "MatMul") { _ throws(ModelError) in MatMulKernel() },
+      OperatorRegistry.define("", "Gemm") { (ctx) throws(ModelError) in try GemmKernel(ctx) },
     ]
+  }
+}
+
+/// A kernel whose one output is a tensor it makes, which a fused step takes in hand to change
+/// in place (`EpilogueKernel`).
+protocol TensorProducingKernel: Kernel {
+  func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor
+}
+
+extension TensorProducingKernel {
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
+    outputs.set(0, .tensor(try output(inputs)))
+  }
+}
+
+struct MatMulKernel: TensorProducingKernel {
+  func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
+    try matmul(try inputs.tensor(0), try inputs.tensor(1))
+  }
+}
+
+/// Gemm: alpha·A'·B' + beta·C, A' and B' optionally transposed.
+struct GemmKernel: TensorProducingKernel {
+  let alpha: Float
+  let beta: Float
+  let transA: Bool
+  let transB: Bool
+  /// B as the product reads it (transposed when `transB`), when B is a constant: transposing
+  /// a layer's weights on every request cost more than multiplying by them.
+  let constantB: Tensor?
+
+  init(_ ctx: NodeContext) throws(ModelError) {
+    alpha = try ctx.float("alpha", default: 1)
+    beta = try ctx.float("beta", default: 1)
+    transA = try ctx.int("transA", default: 0) != 0
+    transB = try ctx.int("transB", default: 0) != 0
+    if ctx.constantInputs.count > 1, let b = ctx.constantInputs[1], b.rank == 2 {
+      constantB = transB ? try transpose(b, perm: [1, 0]) : b
+    } else {
+      constantB = nil
+    }
+  }
+
+  func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
+    var a = try inputs.tensor(0)
+    var b: Tensor
+    if let constantB {
+      b = constantB
+    } else {
+      b = try inputs.tensor(1)
+      guard b.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
+      if transB { b = try transpose(b, perm: [1, 0]) }
+    }
+    guard a.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
+    if transA { a = try transpose(a, perm: [1, 0]) }
+    var y = try matmul(a, b)
+    // Like onnxruntime, beta = 0 ignores C (so an infinite C does not make NaNs).
+    guard let c = try inputs.optionalTensor(2), beta != 0 else {
+      return alpha == 1 ? y : scale(y, by: Double(alpha))
+    }
+    // MLAS adds the bias in its epilogue as one fused alpha·AB + beta·C.
+    let cc = beta == 1 ? c : scale(c, by: Double(beta))
+    guard broadcastShape(y.shape, cc.shape) == y.shape else {
+      throw kernelError("Gemm's C of shape \(c.shape) does not broadcast to the result's \(y.shape)")
+    }
+    let (alpha, shape) = (alpha, y.shape)
+    switch cc.storage {
+    case .float(let q) where y.elementType == .float:
+      y.storage.updateFloats { p in addBias(q, cc.shape, to: &p, shape) { $1.addingProduct($0, alpha) } }
+    case .double(let q) where y.elementType == .double:
+      y.storage.updateDoubles { p in addBias(q, cc.shape, to: &p, shape) { $1.addingProduct($0, Double(alpha)) } }
+    default: throw kernelError("Gemm's C must have A's element type")
+    }
+    return y
+  }
+}
+
+/// Sets each element `p` of a matrix of shape `shape` to `f(p, q)`, `q` the element of `c`
+/// (of shape `cShape`, which broadcasts to `shape`) in its place. A row or a scalar, the
+/// usual biases, are read in place; other shapes are broadcast first.
+private func addBias<T>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], _ f: (T, T) -> T) {
+  let n = shape.last ?? 1
+  if c.count == 1 || (c.count == n && cShape.dropLast().allSatisfy({ $0 == 1 })) {
+    let step = c.count == 1 ? 0 : 1
+    p.withUnsafeMutableBufferPointer { p in
+      c.withUnsafeBufferPointer { c in
+        var start = 0
+        while start < p.count {
+          for j in 0..<n { p[start + j] = f(p[start + j], c[j * step]) }
+          start += n
+        }
+      }
+    }
+  } else {
+    // `shape` is the broadcast shape (checked by the caller), so this cannot fail.
+    if let r = try? broadcastBinary(p, shape, c, cShape, f) { p = r.values }
   }
 }
 
@@ -69,12 +129,13 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
       "cannot multiply shapes \(a.shape) and \(b.shape): inner dimensions \(k) and \(sb[sb.count - 2]) differ")
   }
   // Two matrices, the common case, need no batch bookkeeping: building it allocates more
-  // arrays than a one-row product has multiplications to do.
+  // arrays than a one-row product has multiplications to do. Their batch indices stay empty
+  // (which allocates nothing) and read as 0.
   let batch: [Int]
   let ia: [Int]
   let ib: [Int]
   if sa.count == 2, sb.count == 2 {
-    (batch, ia, ib) = ([], [0], [0])
+    (batch, ia, ib) = ([], [], [])
   } else {
     let batchA = Array(sa.dropLast(2))
     let batchB = Array(sb.dropLast(2))
@@ -83,6 +144,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     }
     (batch, ia, ib) = (shape, broadcastIndices(from: batchA, to: shape), broadcastIndices(from: batchB, to: shape))
   }
+  @inline(__always) func batchA(_ bt: Int) -> Int { ia.isEmpty ? 0 : ia[bt] }
+  @inline(__always) func batchB(_ bt: Int) -> Int { ib.isEmpty ? 0 : ib[bt] }
   let batches = batch.reduce(1, *)
   var shape = batch.isEmpty ? [m, n] : batch + [m, n]
   if a.rank == 1 { shape.remove(at: shape.count - 2) }
@@ -100,7 +163,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
         y.withUnsafeBufferPointer { yp in
           for bt in 0..<batches {
             gemmFloat(
-              xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
+              xp.baseAddress! + batchA(bt) * m * k, yp.baseAddress! + batchB(bt) * k * n, o.baseAddress! + bt * m * n,
+              m, k, n)
           }
         }
       }
@@ -113,7 +177,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
         y.withUnsafeBufferPointer { yp in
           for bt in 0..<batches {
             gemmKernel(
-              xp.baseAddress! + ia[bt] * m * k, yp.baseAddress! + ib[bt] * k * n, o.baseAddress! + bt * m * n, m, k, n)
+              xp.baseAddress! + batchA(bt) * m * k, yp.baseAddress! + batchB(bt) * k * n, o.baseAddress! + bt * m * n,
+              m, k, n)
           }
         }
       }
@@ -125,8 +190,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     for bt in 0..<batches {
       for i in 0..<m {
         for p in 0..<k {
-          let av = x[ia[bt] * m * k + i * k + p]
-          for j in 0..<n { out[bt * m * n + i * n + j] &+= av &* y[ib[bt] * k * n + p * n + j] }
+          let av = x[batchA(bt) * m * k + i * k + p]
+          for j in 0..<n { out[bt * m * n + i * n + j] &+= av &* y[batchB(bt) * k * n + p * n + j] }
         }
       }
     }
@@ -139,8 +204,8 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     for bt in 0..<batches {
       for i in 0..<m {
         for p in 0..<k {
-          let av = x[ia[bt] * m * k + i * k + p]
-          for j in 0..<n { out[bt * m * n + i * n + j] += av * y[ib[bt] * k * n + p * n + j] }
+          let av = x[batchA(bt) * m * k + i * k + p]
+          for j in 0..<n { out[bt * m * n + i * n + j] += av * y[batchB(bt) * k * n + p * n + j] }
         }
       }
     }
