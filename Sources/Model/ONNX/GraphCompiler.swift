@@ -98,12 +98,14 @@ struct GraphCompiler {
         constantInputs: node.input.map { $0.isEmpty ? nil : constantsByName[$0] },
         subgraphCompiler: GraphCompiler(opsets: opsets, outerConstants: constantsByName, capturedNames: captured))
       let kernel = try definition.make(context)
-      if key == OperatorKey(domain: "", opType: "Constant"), node.output.count == 1,
-        let value = try? kernel.run([], outputCount: 1).first??.tensor
-      {
-        // Constants are values, not work: fold them into the plan's constants.
-        constantsByName[node.output[0]] = value
-        constants.append((slot(node.output[0]), .tensor(value)))
+      if let values = Self.fold(node, kernel, context.constantInputs) {
+        // A node that reads only constants (a Constant, or arithmetic on a model's weights)
+        // computes the same on every run: its outputs become constants of the plan, as
+        // onnxruntime folds them. One that fails here runs, and fails, when the graph runs.
+        for (name, value) in zip(node.output, values) where !name.isEmpty {
+          constantsByName[name] = value
+          constants.append((slot(name), .tensor(value)))
+        }
         continue
       }
       if key == OperatorKey(domain: "", opType: "Identity"), node.input.count == 1, node.output.count == 1,
@@ -152,6 +154,26 @@ struct GraphCompiler {
       slotCount: slotOf.count, constants: constants,
       inputSlots: inputSlots, outputSlots: outputSlots, steps: finalSteps)
     return Result(plan: plan, inputs: inputs, constants: constantsByName, nodes: ordered)
+  }
+
+  /// The outputs of `node` when every input it reads is a constant and its kernel computes
+  /// a tensor for each output it names; nil otherwise. Nodes with subgraphs are left alone.
+  private static func fold(_ node: Onnx_NodeProto, _ kernel: any Kernel, _ constantInputs: [Tensor?]) -> [Tensor]? {
+    guard node.attribute.allSatisfy({ !$0.hasG && $0.graphs.isEmpty }),
+      zip(node.input, constantInputs).allSatisfy({ $0.0.isEmpty || $0.1 != nil }),
+      let outputs = try? kernel.run(constantInputs.map { $0.map(Value.tensor) }, outputCount: node.output.count)
+    else { return nil }
+    var values: [Tensor] = []
+    for (name, value) in zip(node.output, outputs) {
+      if case .tensor(let t)? = value {
+        values.append(t)
+      } else if name.isEmpty {
+        values.append(Tensor(unchecked: [0], .float([])))
+      } else {
+        return nil
+      }
+    }
+    return values
   }
 
   /// Compiles a node's graph attribute (a Scan body) in the scope of this compiler.
