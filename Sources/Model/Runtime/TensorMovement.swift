@@ -13,6 +13,18 @@ extension Tensor.Storage {
     }
   }
 
+  /// The `count` elements from `start` on, which must be in range.
+  func block(from start: Int, count: Int) -> Tensor.Storage {
+    switch self {
+    case .float(let v): .float(Array(v[start..<(start + count)]))
+    case .double(let v): .double(Array(v[start..<(start + count)]))
+    case .int64(let v): .int64(Array(v[start..<(start + count)]))
+    case .int32(let v): .int32(Array(v[start..<(start + count)]))
+    case .bool(let v): .bool(Array(v[start..<(start + count)]))
+    case .string(let v): .string(Array(v[start..<(start + count)]))
+    }
+  }
+
   /// The `count` elements at `index(0)`, `index(1)`, …, which must all be in range.
   func picking(count: Int, _ index: (Int) -> Int) -> Tensor.Storage {
     func pick<T>(_ v: [T]) -> [T] { (0..<count).map { v[index($0)] } }

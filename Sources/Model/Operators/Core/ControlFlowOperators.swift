@@ -89,14 +89,14 @@ private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: KernelInput
     throw kernelError("Scan over zero iterations cannot give the shape of its scan outputs")
   }
   let captured = Array(inputs[min(declared, inputs.count)...])
+  let sliceShapes = sequences.map { Array($0.shape.dropFirst()) }
   var collected = [[Tensor]](filled: [], count: layout.scanOutputs)
   for t in 0..<length {
     var arguments = state
     for (j, x) in sequences.enumerated() {
       let row = layout.inputReversed[j] ? length - 1 - t : t
       let size = x.count / length
-      let slice = x.storage.picking(Array(row * size..<(row + 1) * size))
-      arguments.append(.tensor(Tensor(unchecked: Array(x.shape.dropFirst()), slice)))
+      arguments.append(.tensor(Tensor(unchecked: sliceShapes[j], x.storage.block(from: row * size, count: size))))
     }
     let results = try body.run(arguments, captured: captured)
     guard results.count == layout.states + layout.scanOutputs else {

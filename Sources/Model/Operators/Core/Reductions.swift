@@ -154,16 +154,20 @@ enum Reductions {
           if noopWithEmpty { return x }
           axes = Array(0..<x.rank)
         }
-        let reduced = try Set(axes.map { (a) throws(ModelError) in try normalizeAxis(a, rank: x.rank) })
+        // Which axes are reduced, as a mask: a set's hashing, per element, was most of a
+        // small reduction's cost.
+        var reduced = [Bool](filled: false, count: x.rank)
+        for a in axes { reduced[try normalizeAxis(a, rank: x.rank)] = true }
         var outShape: [Int] = []
+        var n = 1
         for (i, d) in x.shape.enumerated() {
-          if reduced.contains(i) {
+          if reduced[i] {
+            n *= d
             if keepDims { outShape.append(1) }
           } else {
             outShape.append(d)
           }
         }
-        let n = reduced.map { x.shape[$0] }.reduce(1, *)
         if case .float(let v) = x.storage, let float {
           let acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: Float(initial), float.combine)
           return Tensor(unchecked: outShape, .float(acc.map { float.finish($0, n) }))
@@ -246,16 +250,34 @@ private func runningSums<T: AdditiveArithmetic>(
 /// Folds the elements of a row-major tensor of `shape` over the `reduced` axes, visiting
 /// them in row-major order; the result has the kept axes' shape.
 private func reduceAxes<T>(
-  _ v: [T], shape: [Int], reduced: Set<Int>, initial: T, _ combine: (T, T) -> T
+  _ v: [T], shape: [Int], reduced: [Bool], initial: T, _ combine: (T, T) -> T
 ) -> [T] {
   let rank = shape.count
-  let keptShape = shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
+  let keptShape = (0..<rank).map { reduced[$0] ? 1 : shape[$0] }
   var acc = [T](filled: initial, count: keptShape.reduce(1, *))
-  let outStrides = strides(of: keptShape)
+  // Reduced axes that are the last ones (the last axis, or all): each result folds one
+  // contiguous run, in the same order as the general walk below.
+  if let first = reduced.firstIndex(of: true), reduced[first...].allSatisfy({ $0 }) {
+    let run = shape[first...].reduce(1, *)
+    guard run > 0 else { return acc }
+    v.withUnsafeBufferPointer { v in
+      acc.withUnsafeMutableBufferPointer { acc in
+        for o in acc.indices {
+          var a = acc[o]
+          for e in (o * run)..<((o + 1) * run) { a = combine(a, v[e]) }
+          acc[o] = a
+        }
+      }
+    }
+    return acc
+  }
+  // A reduced axis moves no output position: its stride is 0.
+  let keptStrides = strides(of: keptShape)
+  let outStrides = (0..<rank).map { reduced[$0] ? 0 : keptStrides[$0] }
   var counter = [Int](filled: 0, count: rank)
   for e in 0..<v.count {
     var o = 0
-    for d in 0..<rank where !reduced.contains(d) { o += counter[d] * outStrides[d] }
+    for d in 0..<rank { o += counter[d] * outStrides[d] }
     acc[o] = combine(acc[o], v[e])
     advance(&counter, within: shape)
   }
