@@ -75,6 +75,65 @@ struct ScanTests {
     }
   }
 
+  /// skl2onnx's k-NN distance Scan: D[j, i] = Σₖ (X[i, k] − S[j, k])². With `extraNode` the
+  /// body also computes an unused Neg, which keeps it off the direct distance path.
+  static func distanceModel(extraNode: Bool) throws -> Model {
+    var body = Onnx_GraphProto()
+    body.name = "cdist"
+    body.input = [valueInfo("next_in", [-1, 3]), valueInfo("next", [3])]
+    body.output = [valueInfo("next_out", [-1, 3]), valueInfo("scan_out", [-1])]
+    var sum = node("ReduceSumSquare", ["diff"], ["reduced"])
+    sum.attribute = [intsAttribute("axes", [1]), intAttribute("keepdims", 0)]
+    body.node =
+      [
+        node("Identity", ["next_in"], ["next_out"]), node("Sub", ["next_in", "next"], ["diff"]), sum,
+        node("Identity", ["reduced"], ["scan_out"]),
+      ] + (extraNode ? [node("Neg", ["diff"], ["unused"])] : [])
+    var bodyAttribute = Onnx_AttributeProto()
+    bodyAttribute.name = "body"
+    bodyAttribute.type = .graph
+    bodyAttribute.g = body
+    var scan = node("Scan", ["X", "S"], ["final", "D"])
+    scan.attribute = [bodyAttribute, intAttribute("num_scan_inputs", 1)]
+    var model = Onnx_ModelProto()
+    model.irVersion = 8
+    var opset = Onnx_OperatorSetIdProto()
+    opset.version = 15
+    model.opsetImport = [opset]
+    model.graph.name = "cdist"
+    model.graph.node = [scan]
+    model.graph.input = [valueInfo("X", [-1, 3]), valueInfo("S", [-1, 3])]
+    model.graph.output = [valueInfo("final", [-1, 3]), valueInfo("D", [-1, -1])]
+    return try Model(data: try model.serializedData(), name: "cdist")
+  }
+
+  @Test("a k-NN distance Scan computed directly gives what running its body gives")
+  func distanceScan() throws {
+    let x: [Float] = [0.5, -1.25, 2, 3.5, 0.75, -2.5]
+    let s: [Float] = [1, 2, 3, -0.5, 0.25, 4, 7, -3, 0.125, 0, 0, 0]
+    let inputs = try ["X": Tensor(shape: [2, 3], floats: x), "S": Tensor(shape: [4, 3], floats: s)]
+    let direct = try Self.distanceModel(extraNode: false).run(inputs)
+    let general = try Self.distanceModel(extraNode: true).run(inputs)
+    #expect(direct["D"]?.tensor?.shape == [4, 2])
+    #expect(direct["D"]?.tensor == general["D"]?.tensor)
+    #expect(direct["final"]?.tensor == inputs["X"])
+    var expected: [Float] = []
+    for j in 0..<4 {
+      for i in 0..<2 {
+        var acc: Float = 0
+        for k in 0..<3 {
+          let d = x[i * 3 + k] - s[j * 3 + k]
+          acc = acc + d * d
+        }
+        expected.append(acc)
+      }
+    }
+    #expect(direct["D"]?.tensor?.storage == .float(expected))
+    // Scanned rows of another width are an error either way.
+    let wrong = try ["X": Tensor(shape: [1, 3], floats: [1, 2, 3]), "S": Tensor(shape: [1, 2], floats: [1, 2])]
+    #expect(throws: ModelError.self) { try Self.distanceModel(extraNode: false).run(wrong) }
+  }
+
   @Test("If and Loop stay unsupported")
   func otherControlFlowIsUnsupported() throws {
     let model = try? oneNodeModel("If", inputs: [("c", .bool)], output: .float)
@@ -97,7 +156,7 @@ private func valueInfo(_ name: String, _ shape: [Int64]) -> Onnx_ValueInfoProto 
   info.type.tensorType.elemType = 1
   info.type.tensorType.shape.dim = shape.map { d in
     var dim = Onnx_TensorShapeProto.Dimension()
-    dim.dimValue = d
+    if d >= 0 { dim.dimValue = d } else { dim.dimParam = "n" }
     return dim
   }
   return info

@@ -275,6 +275,10 @@ func transpose(_ x: Tensor, perm: [Int]) throws(ModelError) -> Tensor {
     throw kernelError("perm \(perm) is not a permutation of \(x.rank) axes")
   }
   let shape = perm.map { x.shape[$0] }
+  // Axes of size 1 may move freely: when the others keep their order the elements do too,
+  // and only the shape changes (a k-NN graph turns a [m, 1] column into a [1, m] row).
+  let kept = perm.filter { x.shape[$0] != 1 }
+  if zip(kept, kept.dropFirst()).allSatisfy({ $0 < $1 }) { return Tensor(unchecked: shape, x.storage) }
   let inStrides = strides(of: x.shape)
   let total = x.count
   var order = [Int](filled: 0, count: total)

@@ -44,8 +44,16 @@ enum ControlFlowOperators {
       let layout = ScanLayout(
         states: n, scanInputs: m, scanOutputs: k, inputAxes: inputAxes, outputAxes: outputAxes,
         inputReversed: inputReversed.map { $0 == 1 }, outputReversed: outputReversed.map { $0 == 1 })
+      let distances =
+        n == 1 && m == 1 && k == 1 && inputAxes == [0] && outputAxes == [0] && inputReversed == [0]
+        && outputReversed == [0] && ctx.opset < 18
+        && ctx.node.attribute.first(where: { $0.name == "body" }).map { isSquaredDistanceBody($0.g) } == true
       return ClosureKernel { (inputs, outputs) throws(ModelError) in
-        outputs.set(try runScan(body, layout, inputs: inputs, declared: declared))
+        if distances, let result = squaredDistances(inputs) {
+          outputs.set(result)
+        } else {
+          outputs.set(try runScan(body, layout, inputs: inputs, declared: declared))
+        }
       }
     }
   }
@@ -129,4 +137,75 @@ private func runScan(_ body: Subgraph, _ layout: ScanLayout, inputs: KernelInput
     outputs.append(.tensor(stacked))
   }
   return outputs
+}
+
+/// Whether a Scan body is the pairwise squared distance that skl2onnx writes for k-NN and
+/// kernel models (its "cdist"): with state X and scanned row s, the body passes X on and
+/// gives ReduceSumSquare(Sub(X, s), axes [1], keepdims 0), through any Identity nodes.
+private func isSquaredDistanceBody(_ body: Onnx_GraphProto) -> Bool {
+  guard body.input.count == 2, body.output.count == 2, body.initializer.isEmpty else { return false }
+  let state = body.input[0].name
+  let row = body.input[1].name
+  var source: [String: String] = [:]
+  func resolve(_ name: String) -> String {
+    var name = name
+    while let s = source[name] { name = s }
+    return name
+  }
+  var work: [Onnx_NodeProto] = []
+  for node in body.node where node.domain.isEmpty || node.domain == "ai.onnx" {
+    if node.opType == "Identity", node.input.count == 1, node.output.count == 1 {
+      source[node.output[0]] = node.input[0]
+    } else {
+      work.append(node)
+    }
+  }
+  guard work.count == 2, body.node.count == work.count + source.count else { return false }
+  let sub = work[0]
+  let sum = work[1]
+  func int(_ node: Onnx_NodeProto, _ name: String) -> Int64? { node.attribute.first { $0.name == name }?.i }
+  let axes = sum.attribute.first { $0.name == "axes" }?.ints ?? []
+  return sub.opType == "Sub" && sub.input.count == 2 && sub.output.count == 1
+    && Set(sub.input.map(resolve)) == [state, row] && sub.attribute.isEmpty
+    && sum.opType == "ReduceSumSquare" && sum.input.count == 1 && resolve(sum.input[0]) == sub.output[0]
+    && sum.output.count == 1 && (axes == [1] || axes == [-1]) && int(sum, "keepdims") == 0
+    && sum.attribute.allSatisfy { $0.name == "axes" || $0.name == "keepdims" }
+    && resolve(body.output[0].name) == state && resolve(body.output[1].name) == sum.output[0]
+}
+
+/// The outputs of a squared-distance Scan (`isSquaredDistanceBody`) for a state X [n, f] and
+/// scanned rows S [m, f] of one floating-point type: X, and D [m, n] with
+/// D[j, i] = Σₖ (X[i, k] − S[j, k])², summed in k order as ReduceSumSquare sums. Nil for
+/// other inputs, which run the body.
+private func squaredDistances(_ inputs: KernelInputs) -> [Value]? {
+  guard inputs.count == 2, let stateValue = inputs[0], case .tensor(let x) = stateValue,
+    let s = try? inputs.tensor(1), x.rank == 2, s.rank == 2, x.shape[1] == s.shape[1]
+  else { return nil }
+  let (n, f, m) = (x.shape[0], x.shape[1], s.shape[0])
+  func distances<T: BinaryFloatingPoint>(_ a: [T], _ b: [T]) -> [T] {
+    [T](unsafeUninitializedCapacity: m * n) { out, initialized in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          for j in 0..<m {
+            for i in 0..<n {
+              var acc: T = 0
+              for k in 0..<f {
+                let d = a[i * f + k] - b[j * f + k]
+                acc = acc + d * d
+              }
+              out[j * n + i] = acc
+            }
+          }
+        }
+      }
+      initialized = m * n
+    }
+  }
+  switch (x.storage, s.storage) {
+  case (.float(let a), .float(let b)):
+    return [stateValue, .tensor(Tensor(unchecked: [m, n], .float(distances(a, b))))]
+  case (.double(let a), .double(let b)):
+    return [stateValue, .tensor(Tensor(unchecked: [m, n], .double(distances(a, b))))]
+  default: return nil
+  }
 }

@@ -101,17 +101,37 @@ private func topKOrder<T: Comparable>(_ v: [T], shape: [Int], axis: Int, k: Int,
   // NaN is unordered; ranking it above everything keeps the comparison a strict weak order.
   func isNaN(_ x: T) -> Bool { x != x }
   func above(_ x: T, _ y: T) -> Bool { isNaN(y) ? false : (isNaN(x) || x > y) }
+  // Whether flat position p comes before q in TopK's order: a strict total order.
+  func before(_ p: Int, _ q: Int) -> Bool {
+    let (x, y) = (v[p], v[q])
+    if largest ? above(x, y) : above(y, x) { return true }
+    if largest ? above(y, x) : above(x, y) { return false }
+    return p < q
+  }
   var result = [Int](filled: 0, count: outer * k * inner)
   var line = [Int](filled: 0, count: n)
   for o in 0..<outer {
     for i in 0..<inner {
       let base = o * n * inner + i
-      for j in 0..<n { line[j] = base + j * inner }
-      line.sort { p, q in
-        let (x, y) = (v[p], v[q])
-        if largest ? above(x, y) : above(y, x) { return true }
-        if largest ? above(y, x) : above(x, y) { return false }
-        return p < q
+      if k >= 1 && k <= 16 && k < n {
+        // A few of many (k-NN's neighbours): keep the k first so far in order, each element
+        // one insertion at most, instead of sorting the whole line. The order being total,
+        // the k kept are the sorted line's first k.
+        var kept = 0
+        for j in 0..<n {
+          let p = base + j * inner
+          guard kept < k || before(p, line[k - 1]) else { continue }
+          var slot = min(kept, k - 1)
+          while slot > 0 && before(p, line[slot - 1]) {
+            line[slot] = line[slot - 1]
+            slot -= 1
+          }
+          line[slot] = p
+          kept = min(kept + 1, k)
+        }
+      } else {
+        for j in 0..<n { line[j] = base + j * inner }
+        line.sort(by: before)
       }
       for j in 0..<k { result[(o * k + j) * inner + i] = line[j] }
     }
