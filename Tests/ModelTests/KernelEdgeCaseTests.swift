@@ -283,6 +283,15 @@ extension KernelEdgeCaseTests {
     ])
     // Windows [0,1,2], [2,3,4], [4,5,0] of the padded input.
     #expect(y["y"]?.tensor == (try Tensor(shape: [1, 1, 3], floats: [210.5, 432.5, 54.5])))
+    // Two groups of one channel each, dilation 2: taps 0 and 2, then 1 and 3, of each channel.
+    let grouped = try oneNodeModel(
+      "Conv", inputs: [("x", .float), ("w", .float)], output: .float,
+      attributes: [intAttribute("group", 2), intsAttribute("dilations", [2])])
+    let g = try grouped.run([
+      "x": Tensor(shape: [1, 2, 4], floats: [1, 2, 3, 4, 5, 6, 7, 8]),
+      "w": Tensor(shape: [2, 1, 2], floats: [1, 10, 100, 1000]),
+    ])
+    #expect(g["y"]?.tensor == (try Tensor(shape: [1, 2, 2], floats: [31, 42, 7500, 8600])))
     let pool = try oneNodeModel(
       "MaxPool", inputs: [("x", .float)], output: .float, extraOutputs: [("i", .int64)],
       attributes: [intsAttribute("kernel_shape", [2]), intsAttribute("strides", [2]), intAttribute("ceil_mode", 1)])

@@ -220,10 +220,24 @@ private struct WindowGeometry {
     let outputCount = output.reduce(1, *)
     var taps: [(kernel: Int, input: Int)] = []
     taps.reserveCapacity(kernelCount)
+    if rank == 1 {
+      // One spatial axis (a 1-D convolution over a sequence): the table row is the window.
+      let k = kernel[0]
+      coordinates[0].withUnsafeBufferPointer { table in
+        for position in 0..<outputCount {
+          taps.removeAll(keepingCapacity: true)
+          for j in 0..<k where table[position * k + j] >= 0 { taps.append((j, table[position * k + j])) }
+          visit(position, taps)
+        }
+      }
+      return
+    }
     var at = [Int](filled: 0, count: rank)
+    // The kernel offset of the current tap; it steps through the whole kernel for each
+    // window, so it is back at zero when the next window starts.
+    var tap = [Int](filled: 0, count: rank)
     for position in 0..<outputCount {
       taps.removeAll(keepingCapacity: true)
-      var tap = [Int](filled: 0, count: rank)
       for kIndex in 0..<kernelCount {
         var offset = 0
         var inside = true
@@ -261,17 +275,53 @@ private func convolve<T: BinaryFloatingPoint>(_ x: [T], _ w: [T], _ bias: [T]?, 
   let channelsPerGroup = layout.channels / layout.group
   let filtersPerGroup = layout.filters / layout.group
   var y = [T](filled: 0, count: layout.outCount)
-  g.forEachWindow { position, taps in
-    for b in 0..<layout.batch {
-      for m in 0..<layout.filters {
-        let firstChannel = m / filtersPerGroup * channelsPerGroup
-        var acc: T = 0
-        for c in 0..<channelsPerGroup {
-          let xBase = (b * layout.channels + firstChannel + c) * inPlane
-          let wBase = (m * channelsPerGroup + c) * kernelCount
-          for tap in taps { acc = acc.addingProduct(w[wBase + tap.kernel], x[xBase + tap.input]) }
+  // Read through buffers: the indices stay inside the planes the layout was checked against.
+  y.withUnsafeMutableBufferPointer { y in
+    x.withUnsafeBufferPointer { x in
+      w.withUnsafeBufferPointer { w in
+        if g.input.count == 1 {
+          // One spatial axis: the window table gives each tap's input position directly. The
+          // sums run over channels, then taps, as `forEachWindow`'s visits below do.
+          let k = kernelCount
+          g.coordinates[0].withUnsafeBufferPointer { table in
+            for b in 0..<layout.batch {
+              for m in 0..<layout.filters {
+                let firstChannel = m / filtersPerGroup * channelsPerGroup
+                let start = bias?[m] ?? 0
+                for position in 0..<outPlane {
+                  var acc: T = 0
+                  // Offsets stay below the buffers' counts (checked shapes): wrapping
+                  // arithmetic spares the overflow checks in the innermost loop.
+                  let row = table.baseAddress.map { $0 + position &* k }
+                  for c in 0..<channelsPerGroup {
+                    let xBase = (b * layout.channels + firstChannel + c) * inPlane
+                    let wBase = (m * channelsPerGroup + c) * k
+                    for j in 0..<k {
+                      guard let i = row?[j], i >= 0 else { continue }
+                      acc = acc.addingProduct(w[wBase &+ j], x[xBase &+ i])
+                    }
+                  }
+                  y[(b * layout.filters + m) * outPlane + position] = acc + start
+                }
+              }
+            }
+          }
+          return
         }
-        y[(b * layout.filters + m) * outPlane + position] = acc + (bias?[m] ?? 0)
+        g.forEachWindow { position, taps in
+          for b in 0..<layout.batch {
+            for m in 0..<layout.filters {
+              let firstChannel = m / filtersPerGroup * channelsPerGroup
+              var acc: T = 0
+              for c in 0..<channelsPerGroup {
+                let xBase = (b * layout.channels + firstChannel + c) * inPlane
+                let wBase = (m * channelsPerGroup + c) * kernelCount
+                for tap in taps { acc = acc.addingProduct(w[wBase + tap.kernel], x[xBase + tap.input]) }
+              }
+              y[(b * layout.filters + m) * outPlane + position] = acc + (bias?[m] ?? 0)
+            }
+          }
+        }
       }
     }
   }
