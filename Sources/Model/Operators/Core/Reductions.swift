@@ -146,10 +146,17 @@ enum Reductions {
       let keepDims = try ctx.int("keepdims", default: 1) != 0
       let noopWithEmpty = try ctx.int("noop_with_empty_axes", default: 0) != 0
       let axesFromInput = ctx.opset >= axesInputSince
+      // Axes given as a constant input are read once, here.
+      let constantAxes =
+        axesFromInput && ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("\(name)'s axes") : nil
       return tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.tensor(0)
         var axes = attrAxes
-        if axesFromInput { axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? [] }
+        if let constantAxes {
+          axes = constantAxes
+        } else if axesFromInput {
+          axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? []
+        }
         if axes.isEmpty {
           if noopWithEmpty { return x }
           axes = Array(0..<x.rank)
@@ -169,8 +176,9 @@ enum Reductions {
           }
         }
         if case .float(let v) = x.storage, let float {
-          let acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: Float(initial), float.combine)
-          return Tensor(unchecked: outShape, .float(acc.map { float.finish($0, n) }))
+          var acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: Float(initial), float.combine)
+          for i in acc.indices { acc[i] = float.finish(acc[i], n) }
+          return Tensor(unchecked: outShape, .float(acc))
         }
         switch (x.storage, integer) {
         case (.int64(let v), let integer?):
@@ -253,8 +261,9 @@ private func reduceAxes<T>(
   _ v: [T], shape: [Int], reduced: [Bool], initial: T, _ combine: (T, T) -> T
 ) -> [T] {
   let rank = shape.count
-  let keptShape = (0..<rank).map { reduced[$0] ? 1 : shape[$0] }
-  var acc = [T](filled: initial, count: keptShape.reduce(1, *))
+  var kept = 1
+  for d in 0..<rank where !reduced[d] { kept *= shape[d] }
+  var acc = [T](filled: initial, count: kept)
   // Reduced axes that are the last ones (the last axis, or all): each result folds one
   // contiguous run, in the same order as the general walk below.
   if let first = reduced.firstIndex(of: true), reduced[first...].allSatisfy({ $0 }) {
@@ -272,7 +281,7 @@ private func reduceAxes<T>(
     return acc
   }
   // A reduced axis moves no output position: its stride is 0.
-  let keptStrides = strides(of: keptShape)
+  let keptStrides = strides(of: (0..<rank).map { reduced[$0] ? 1 : shape[$0] })
   let outStrides = (0..<rank).map { reduced[$0] ? 0 : keptStrides[$0] }
   var counter = [Int](filled: 0, count: rank)
   for e in 0..<v.count {
