@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-MODELS=${MODELS:-"iris_logreg_nozipmap iris_logreg breast_cancer_rf diabetes_hgb digits_mlp breast_cancer_xgb wine_lgbm"}
+MODELS=${MODELS:-"iris_logreg_nozipmap iris_logreg breast_cancer_rf diabetes_hgb digits_mlp breast_cancer_xgb wine_lgbm diabetes_torch_mlp digits_torch_conv1d breast_cancer_svc digits_bernoullinb iris_knn"}
 SECONDS_EACH=${SECONDS_EACH:-2}
 BATCH=${BATCH:-10000}
 SCRATCH=${SCRATCH:-.build-release}
