@@ -44,6 +44,14 @@ struct KernelEdgeCaseTests {
     #expect(throws: ModelError.self) { try floats.run(["x": row, "i": Tensor(shape: [1], floats: [.nan])]) }
   }
 
+  #if canImport(Glibc)
+    @Test("loading a model sets glibc's allocator to keep a batch's buffers for the next run")
+    func allocatorKeepsBatchBuffers() throws {
+      _ = try Model.builtIn(named: "iris")
+      #expect(MemoryPolicy.applied)
+    }
+  #endif
+
   @Test("Cast from strings reads numbers as onnxruntime does, and refuses what is no number")
   func castFromStrings() throws {
     func caster(_ type: ElementType) throws -> Model {

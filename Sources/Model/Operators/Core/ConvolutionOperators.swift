@@ -80,10 +80,10 @@ enum ConvolutionOperators {
         let picked: [Int]
         switch x.storage {
         case .float(let v):
-          let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount)
+          let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount, indices: wantsIndices)
           (pooled, picked) = (.float(r.values), r.indices)
         case .double(let v):
-          let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount)
+          let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount, indices: wantsIndices)
           (pooled, picked) = (.double(r.values), r.indices)
         default: throw kernelError("MaxPool needs float or double input, got \(x.elementType)")
         }
@@ -140,6 +140,8 @@ private struct WindowGeometry {
   let input: [Int]
   let output: [Int]
   let kernel: [Int]
+  /// The step between windows on each spatial axis.
+  let steps: [Int]
   /// For spatial axis d, entry o·kernel[d] + k: the input coordinate that kernel position k of
   /// output position o reads, or -1 when it falls in the padding.
   let coordinates: [[Int]]
@@ -208,6 +210,7 @@ private struct WindowGeometry {
     self.input = input
     self.output = output
     self.kernel = kernel
+    self.steps = strides
     self.coordinates = coordinates
   }
 
@@ -279,31 +282,39 @@ private func convolve<T: BinaryFloatingPoint>(_ x: [T], _ w: [T], _ bias: [T]?, 
   y.withUnsafeMutableBufferPointer { y in
     x.withUnsafeBufferPointer { x in
       w.withUnsafeBufferPointer { w in
-        if g.input.count == 1 {
-          // One spatial axis: the window table gives each tap's input position directly. The
-          // sums run over channels, then taps, as `forEachWindow`'s visits below do.
+        if g.input.count == 1, let yp = y.baseAddress, let xp = x.baseAddress, let wp = w.baseAddress {
+          // One spatial axis (a 1-D convolution over a sequence). Each output element is
+          // still the fused multiply-add chain over channels, then taps, from zero, then plus
+          // the bias, as the general walk below computes it; but the loops run tap by tap over
+          // every output position the tap reaches, a contiguous run whose inputs are
+          // `stride` apart, so that the innermost loop is a vectorizable line of products.
           let k = kernelCount
-          g.coordinates[0].withUnsafeBufferPointer { table in
-            for b in 0..<layout.batch {
-              for m in 0..<layout.filters {
-                let firstChannel = m / filtersPerGroup * channelsPerGroup
-                let start = bias?[m] ?? 0
-                for position in 0..<outPlane {
-                  var acc: T = 0
-                  // Offsets stay below the buffers' counts (checked shapes): wrapping
-                  // arithmetic spares the overflow checks in the innermost loop.
-                  let row = table.baseAddress.map { $0 + position &* k }
-                  for c in 0..<channelsPerGroup {
-                    let xBase = (b * layout.channels + firstChannel + c) * inPlane
-                    let wBase = (m * channelsPerGroup + c) * k
-                    for j in 0..<k {
-                      guard let i = row?[j], i >= 0 else { continue }
-                      acc = acc.addingProduct(w[wBase &+ j], x[xBase &+ i])
-                    }
-                  }
-                  y[(b * layout.filters + m) * outPlane + position] = acc + start
+          let step = g.steps[0]
+          let runs = g.coordinates[0].withUnsafeBufferPointer { table in
+            (0..<k).map { j -> (lo: Int, hi: Int, first: Int) in
+              var lo = 0
+              while lo < outPlane && table[lo * k + j] < 0 { lo += 1 }
+              var hi = lo
+              while hi < outPlane && table[hi * k + j] >= 0 { hi += 1 }
+              return (lo, hi, lo < hi ? table[lo * k + j] : 0)
+            }
+          }
+          for b in 0..<layout.batch {
+            for m in 0..<layout.filters {
+              let firstChannel = m / filtersPerGroup * channelsPerGroup
+              let out = yp + (b * layout.filters + m) * outPlane
+              for c in 0..<channelsPerGroup {
+                let line = xp + (b * layout.channels + firstChannel + c) * inPlane
+                let taps = wp + (m * channelsPerGroup + c) * k
+                for j in 0..<k {
+                  let (lo, hi, first) = runs[j]
+                  let weight = taps[j]
+                  // Positions and inputs stay inside the planes the table was built for.
+                  for p in lo..<hi { out[p] = out[p].addingProduct(weight, line[first &+ (p &- lo) &* step]) }
                 }
               }
+              let start = bias?[m] ?? 0
+              for p in 0..<outPlane { out[p] = out[p] + start }
             }
           }
           return
@@ -328,15 +339,46 @@ private func convolve<T: BinaryFloatingPoint>(_ x: [T], _ w: [T], _ bias: [T]?, 
   return y
 }
 
-/// The maximum of each window over `planes` planes, and the flat input index it came from
-/// (-1 for a window with no element above the lowest finite value, as onnxruntime starts there).
-private func maxPooled<T: BinaryFloatingPoint>(_ x: [T], planes: Int, _ g: WindowGeometry, outCount: Int)
-  -> (values: [T], indices: [Int])
-{
+/// The maximum of each window over `planes` planes, and, when `wanted`, the flat input index
+/// it came from (-1 for a window with no element above the lowest finite value, as
+/// onnxruntime starts there); without `wanted` the indices are empty.
+private func maxPooled<T: BinaryFloatingPoint>(
+  _ x: [T], planes: Int, _ g: WindowGeometry, outCount: Int, indices wanted: Bool
+) -> (values: [T], indices: [Int]) {
   let inPlane = g.input.reduce(1, *)
   let outPlane = g.output.reduce(1, *)
   var values = [T](filled: -T.greatestFiniteMagnitude, count: outCount)
-  var indices = [Int](filled: -1, count: outCount)
+  var indices = [Int](filled: -1, count: wanted ? outCount : 0)
+  if g.input.count == 1 {
+    // One spatial axis: each window's taps straight from the table, plane by plane, in the
+    // same order as the general walk below.
+    let k = g.kernel[0]
+    x.withUnsafeBufferPointer { x in
+      g.coordinates[0].withUnsafeBufferPointer { table in
+        values.withUnsafeMutableBufferPointer { values in
+          indices.withUnsafeMutableBufferPointer { indices in
+            for p in 0..<planes {
+              let base = p * inPlane
+              for position in 0..<outPlane {
+                var best = -T.greatestFiniteMagnitude
+                var index = -1
+                for j in 0..<k {
+                  let i = table[position &* k &+ j]
+                  if i >= 0, x[base &+ i] > best {
+                    best = x[base &+ i]
+                    index = base &+ i
+                  }
+                }
+                values[p &* outPlane &+ position] = best
+                if wanted { indices[p &* outPlane &+ position] = index }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (values, indices)
+  }
   g.forEachWindow { position, taps in
     for p in 0..<planes {
       var best = -T.greatestFiniteMagnitude
@@ -346,7 +388,7 @@ private func maxPooled<T: BinaryFloatingPoint>(_ x: [T], planes: Int, _ g: Windo
         index = p * inPlane + tap.input
       }
       values[p * outPlane + position] = best
-      indices[p * outPlane + position] = index
+      if wanted { indices[p * outPlane + position] = index }
     }
   }
   return (values, indices)

@@ -11,6 +11,13 @@ enum Elementwise {
       tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.tensor(0)
         switch x.storage {
+        case .float(let v) where name == "Relu":
+          // The common activation, written out: through the closure, a call per element.
+          let y = [Float](unsafeUninitializedCapacity: v.count) { y, initialized in
+            v.withUnsafeBufferPointer { v in for i in v.indices { y[i] = max(v[i], 0) } }
+            initialized = v.count
+          }
+          return Tensor(unchecked: x.shape, .float(y))
         case .float(let v): return Tensor(unchecked: x.shape, .float(v.map(f)))
         case .double(let v): return Tensor(unchecked: x.shape, .double(v.map(d)))
         case .int64(let v) where integerUnary.keys.contains(name):
