@@ -56,6 +56,18 @@ struct FusionTests {
     #expect(a?.storage == .float(expected))
   }
 
+  @Test("a 1-D Conv and its Relu fuse, giving the unfused values")
+  func convAndRelu() throws {
+    let fused = try convModel(keepProduct: false)
+    let unfused = try convModel(keepProduct: true)
+    #expect(fused.plan.steps.count == 1)
+    #expect(unfused.plan.steps.count == 2)
+    let x = try Tensor(shape: [2, 1, 6], floats: (0..<12).map { Float($0) * 0.75 - 4 })
+    let a = try fused.run(["x": x])["y"]?.tensor
+    #expect(a?.shape == [2, 2, 6])
+    #expect(a == (try unfused.run(["x": x])["y"]?.tensor))
+  }
+
   @Test("a fused chain on integers fails as the Relu node does, naming the fused nodes")
   func integersFailLikeTheNodes() throws {
     let fused = try denseModel(type: .int64, biasShape: [4], biasFirst: false, keepProduct: false)
@@ -171,4 +183,49 @@ private func gemmModel(keepProduct: Bool) throws -> Model {
   model.graph.input = [info("x")]
   model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
   return try Model(data: try model.serializedData(), name: "gemm")
+}
+
+/// x [?, 1, 6] → Conv(x, W [2, 1, 3], B [2], pads 1) → Relu → y.
+private func convModel(keepProduct: Bool) throws -> Model {
+  func floats(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
+    var t = Onnx_TensorProto()
+    t.name = name
+    t.dims = dims
+    t.dataType = ONNXDataType.code(.float)
+    t.floatData = values
+    return t
+  }
+  var conv = Onnx_NodeProto()
+  conv.opType = "Conv"
+  conv.name = "conv"
+  conv.input = ["x", "W", "B"]
+  conv.output = ["p"]
+  var pads = Onnx_AttributeProto()
+  pads.name = "pads"
+  pads.type = .ints
+  pads.ints = [1, 1]
+  conv.attribute = [pads]
+  var relu = Onnx_NodeProto()
+  relu.opType = "Relu"
+  relu.input = ["p"]
+  relu.output = ["y"]
+  func info(_ name: String) -> Onnx_ValueInfoProto {
+    var v = Onnx_ValueInfoProto()
+    v.name = name
+    v.type.tensorType.elemType = ONNXDataType.code(.float)
+    return v
+  }
+  var model = Onnx_ModelProto()
+  model.irVersion = 8
+  var opset = Onnx_OperatorSetIdProto()
+  opset.version = 17
+  model.opsetImport = [opset]
+  model.graph.name = "conv"
+  model.graph.initializer = [
+    floats("W", [2, 1, 3], [0.5, -1, 0.25, 1.5, 0.125, -0.75]), floats("B", [2], [0.1, -0.2]),
+  ]
+  model.graph.node = [conv, relu]
+  model.graph.input = [info("x")]
+  model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
+  return try Model(data: try model.serializedData(), name: "conv")
 }

@@ -6,7 +6,7 @@ extension GraphCompiler {
   )
 
   /// Folds into each MatMul the Add of a constant bias that alone reads its product, and into
-  /// a MatMul or Gemm the Relu that alone reads the result (`EpilogueKernel`). `keep` holds
+  /// a MatMul, Gemm or Conv the Relu that alone reads the result (`EpilogueKernel`). `keep` holds
   /// the graph's output slots, which must stay written by their own nodes.
   static func fuseEpilogues(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
     var readers: [Int: [Int]] = [:]
@@ -17,7 +17,7 @@ extension GraphCompiler {
     var removed = Set<Int>()
     for index in steps.indices where !removed.contains(index) {
       let producer = steps[index]
-      guard producer.key.domain == "", producer.key.opType == "MatMul" || producer.key.opType == "Gemm",
+      guard producer.key.domain == "", ["MatMul", "Gemm", "Conv"].contains(producer.key.opType),
         producer.outputs.count == 1, let producerKernel = producer.kernel as? any TensorProducingKernel
       else { continue }
       var bias: EpilogueKernel.Bias?

@@ -12,45 +12,53 @@ enum ConvolutionOperators {
       let window = try WindowAttributes(ctx, kernelRequired: false)
       let group = try ctx.int("group", default: 1)
       guard group >= 1 else { throw ctx.error("group must be at least 1, got \(group)") }
-      return tensorKernel { (inputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
-        let w = try inputs.tensor(1)
-        let bias = try inputs.optionalTensor(2)
-        guard x.rank >= 3, w.rank == x.rank else {
-          throw kernelError(
-            "Conv needs an input (N, C, spatial…) and weights of the same rank, got \(x.shape) and \(w.shape)")
-        }
-        let (batch, channels, filters) = (x.shape[0], x.shape[1], w.shape[0])
-        guard channels % group == 0, filters % group == 0, w.shape[1] == channels / group else {
-          throw kernelError(
-            "Conv's weights \(w.shape) do not fit \(channels) input channels in \(group) groups")
-        }
-        let kernel = Array(w.shape[2...])
-        if !window.kernel.isEmpty, window.kernel != kernel {
-          throw kernelError("Conv's kernel_shape \(window.kernel) differs from its weights' \(kernel)")
-        }
-        if let bias, bias.shape != [filters] {
-          throw kernelError("Conv's bias has shape \(bias.shape), expected [\(filters)]")
-        }
-        let geometry = try WindowGeometry(input: Array(x.shape[2...]), kernel: kernel, window, ceilMode: false)
-        guard let outCount = elementCount([batch, filters] + geometry.output) else {
-          throw kernelError("Conv's output \([batch, filters] + geometry.output) is too large")
-        }
-        let shape = [batch, filters] + geometry.output
-        let layout = ConvolutionLayout(
-          batch: batch, channels: channels, filters: filters, group: group, geometry: geometry, outCount: outCount)
-        switch (x.storage, w.storage, bias?.storage) {
-        case (.float(let xv), .float(let wv), .float(let b)?):
-          return Tensor(unchecked: shape, .float(convolve(xv, wv, b, layout)))
-        case (.float(let xv), .float(let wv), nil):
-          return Tensor(unchecked: shape, .float(convolve(xv, wv, nil, layout)))
-        case (.double(let xv), .double(let wv), .double(let b)?):
-          return Tensor(unchecked: shape, .double(convolve(xv, wv, b, layout)))
-        case (.double(let xv), .double(let wv), nil):
-          return Tensor(unchecked: shape, .double(convolve(xv, wv, nil, layout)))
-        default:
-          throw kernelError("Conv needs float or double input, weights and bias of one type")
-        }
+      return ConvKernel(window: window, group: group)
+    }
+  }
+
+  /// Conv; a producer a following Relu can be fused into (`EpilogueKernel`).
+  private struct ConvKernel: TensorProducingKernel {
+    let window: WindowAttributes
+    let group: Int
+
+    func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
+      let x = try inputs.tensor(0)
+      let w = try inputs.tensor(1)
+      let bias = try inputs.optionalTensor(2)
+      guard x.rank >= 3, w.rank == x.rank else {
+        throw kernelError(
+          "Conv needs an input (N, C, spatial…) and weights of the same rank, got \(x.shape) and \(w.shape)")
+      }
+      let (batch, channels, filters) = (x.shape[0], x.shape[1], w.shape[0])
+      guard channels % group == 0, filters % group == 0, w.shape[1] == channels / group else {
+        throw kernelError(
+          "Conv's weights \(w.shape) do not fit \(channels) input channels in \(group) groups")
+      }
+      let kernel = Array(w.shape[2...])
+      if !window.kernel.isEmpty, window.kernel != kernel {
+        throw kernelError("Conv's kernel_shape \(window.kernel) differs from its weights' \(kernel)")
+      }
+      if let bias, bias.shape != [filters] {
+        throw kernelError("Conv's bias has shape \(bias.shape), expected [\(filters)]")
+      }
+      let geometry = try WindowGeometry(input: Array(x.shape[2...]), kernel: kernel, window, ceilMode: false)
+      guard let outCount = elementCount([batch, filters] + geometry.output) else {
+        throw kernelError("Conv's output \([batch, filters] + geometry.output) is too large")
+      }
+      let shape = [batch, filters] + geometry.output
+      let layout = ConvolutionLayout(
+        batch: batch, channels: channels, filters: filters, group: group, geometry: geometry, outCount: outCount)
+      switch (x.storage, w.storage, bias?.storage) {
+      case (.float(let xv), .float(let wv), .float(let b)?):
+        return Tensor(unchecked: shape, .float(convolve(xv, wv, b, layout)))
+      case (.float(let xv), .float(let wv), nil):
+        return Tensor(unchecked: shape, .float(convolve(xv, wv, nil, layout)))
+      case (.double(let xv), .double(let wv), .double(let b)?):
+        return Tensor(unchecked: shape, .double(convolve(xv, wv, b, layout)))
+      case (.double(let xv), .double(let wv), nil):
+        return Tensor(unchecked: shape, .double(convolve(xv, wv, nil, layout)))
+      default:
+        throw kernelError("Conv needs float or double input, weights and bias of one type")
       }
     }
   }
@@ -214,6 +222,23 @@ private struct WindowGeometry {
     self.coordinates = coordinates
   }
 
+  /// For a window over one spatial axis, per kernel position: the run of output positions
+  /// `lo..<hi` whose tap at that position falls inside the input, and the input position of
+  /// the first (the rest follow `steps[0]` apart). Such a run is contiguous.
+  func tapRuns() -> [(lo: Int, hi: Int, first: Int)] {
+    let k = kernel[0]
+    let count = output[0]
+    return coordinates[0].withUnsafeBufferPointer { table in
+      (0..<k).map { j -> (lo: Int, hi: Int, first: Int) in
+        var lo = 0
+        while lo < count && table[lo * k + j] < 0 { lo += 1 }
+        var hi = lo
+        while hi < count && table[hi * k + j] >= 0 { hi += 1 }
+        return (lo, hi, lo < hi ? table[lo * k + j] : 0)
+      }
+    }
+  }
+
   /// For each output position in row-major order, calls `visit` with the (kernel position,
   /// input offset) pairs of its window that fall inside the input, kernel positions ascending.
   func forEachWindow(_ visit: (_ position: Int, _ taps: [(kernel: Int, input: Int)]) -> Void) {
@@ -290,15 +315,7 @@ private func convolve<T: BinaryFloatingPoint>(_ x: [T], _ w: [T], _ bias: [T]?, 
           // `stride` apart, so that the innermost loop is a vectorizable line of products.
           let k = kernelCount
           let step = g.steps[0]
-          let runs = g.coordinates[0].withUnsafeBufferPointer { table in
-            (0..<k).map { j -> (lo: Int, hi: Int, first: Int) in
-              var lo = 0
-              while lo < outPlane && table[lo * k + j] < 0 { lo += 1 }
-              var hi = lo
-              while hi < outPlane && table[hi * k + j] >= 0 { hi += 1 }
-              return (lo, hi, lo < hi ? table[lo * k + j] : 0)
-            }
-          }
+          let runs = g.tapRuns()
           for b in 0..<layout.batch {
             for m in 0..<layout.filters {
               let firstChannel = m / filtersPerGroup * channelsPerGroup
@@ -350,27 +367,34 @@ private func maxPooled<T: BinaryFloatingPoint>(
   var values = [T](filled: -T.greatestFiniteMagnitude, count: outCount)
   var indices = [Int](filled: -1, count: wanted ? outCount : 0)
   if g.input.count == 1 {
-    // One spatial axis: each window's taps straight from the table, plane by plane, in the
-    // same order as the general walk below.
-    let k = g.kernel[0]
+    // One spatial axis: tap by tap over the contiguous run of windows the tap reaches (its
+    // inputs `stride` apart), each window comparing its taps in kernel order as the general
+    // walk below does, so ties and NaNs come out the same.
+    let runs = g.tapRuns()
+    let step = g.steps[0]
     x.withUnsafeBufferPointer { x in
-      g.coordinates[0].withUnsafeBufferPointer { table in
-        values.withUnsafeMutableBufferPointer { values in
-          indices.withUnsafeMutableBufferPointer { indices in
-            for p in 0..<planes {
-              let base = p * inPlane
-              for position in 0..<outPlane {
-                var best = -T.greatestFiniteMagnitude
-                var index = -1
-                for j in 0..<k {
-                  let i = table[position &* k &+ j]
-                  if i >= 0, x[base &+ i] > best {
-                    best = x[base &+ i]
-                    index = base &+ i
-                  }
+      values.withUnsafeMutableBufferPointer { values in
+        indices.withUnsafeMutableBufferPointer { indices in
+          guard let xp = x.baseAddress, let vp = values.baseAddress else { return }
+          for p in 0..<planes {
+            let line = xp + p * inPlane
+            let out = vp + p * outPlane
+            for (lo, hi, first) in runs {
+              if !wanted {
+                // A select rather than a branch: which of two activations is larger is a coin
+                // toss the branch predictor loses.
+                for o in lo..<hi {
+                  let v = line[first &+ (o &- lo) &* step]
+                  out[o] = v > out[o] ? v : out[o]
                 }
-                values[p &* outPlane &+ position] = best
-                if wanted { indices[p &* outPlane &+ position] = index }
+                continue
+              }
+              for o in lo..<hi {
+                let i = first &+ (o &- lo) &* step
+                if line[i] > out[o] {
+                  out[o] = line[i]
+                  indices[p &* outPlane &+ o] = p &* inPlane &+ i
+                }
               }
             }
           }

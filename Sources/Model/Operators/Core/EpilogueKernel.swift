@@ -1,4 +1,4 @@
-/// A step that runs a producer (MatMul, Gemm) and then, on the tensor it has just made, the
+/// A step that runs a producer (MatMul, Gemm, Conv) and then, on the tensor it has just made, the
 /// element-wise nodes that alone read it: adding a constant bias, Relu. onnxruntime fuses the
 /// same chains (MatMul + Add into Gemm, Gemm + Relu into one kernel).
 ///
