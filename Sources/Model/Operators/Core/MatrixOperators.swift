@@ -73,19 +73,20 @@ struct GemmKernel: TensorProducingKernel {
     let (alpha, shape) = (alpha, y.shape)
     switch cc.storage {
     case .float(let q) where y.elementType == .float:
-      y.storage.updateFloats { p in addBias(q, cc.shape, to: &p, shape) { $1.addingProduct($0, alpha) } }
+      y.storage.updateFloats { p in addBias(q, cc.shape, to: &p, shape, alpha: alpha) }
     case .double(let q) where y.elementType == .double:
-      y.storage.updateDoubles { p in addBias(q, cc.shape, to: &p, shape) { $1.addingProduct($0, Double(alpha)) } }
+      y.storage.updateDoubles { p in addBias(q, cc.shape, to: &p, shape, alpha: Double(alpha)) }
     default: throw kernelError("Gemm's C must have A's element type")
     }
     return y
   }
 }
 
-/// Sets each element `p` of a matrix of shape `shape` to `f(p, q)`, `q` the element of `c`
-/// (of shape `cShape`, which broadcasts to `shape`) in its place. A row or a scalar, the
-/// usual biases, are read in place; other shapes are broadcast first.
-private func addBias<T>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], _ f: (T, T) -> T) {
+/// Sets each element `p` of a matrix of shape `shape` to `q + alpha·p` in one rounding, `q`
+/// the element of `c` (of shape `cShape`, which broadcasts to `shape`) in its place. A row or
+/// a scalar, the usual biases, are read in place, in a loop the compiler vectorizes; other
+/// shapes are broadcast first.
+private func addBias<T: BinaryFloatingPoint>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], alpha: T) {
   let n = shape.last ?? 1
   if c.count == 1 || (c.count == n && cShape.dropLast().allSatisfy({ $0 == 1 })) {
     let step = c.count == 1 ? 0 : 1
@@ -93,14 +94,14 @@ private func addBias<T>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [In
       c.withUnsafeBufferPointer { c in
         var start = 0
         while start < p.count {
-          for j in 0..<n { p[start + j] = f(p[start + j], c[j * step]) }
+          for j in 0..<n { p[start + j] = c[j * step].addingProduct(p[start + j], alpha) }
           start += n
         }
       }
     }
   } else {
     // `shape` is the broadcast shape (checked by the caller), so this cannot fail.
-    if let r = try? broadcastBinary(p, shape, c, cShape, f) { p = r.values }
+    if let r = try? broadcastBinary(p, shape, c, cShape, { $1.addingProduct($0, alpha) }) { p = r.values }
   }
 }
 
@@ -157,8 +158,9 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
   // From here every buffer is non-empty, so the base addresses below exist.
   switch (a.storage, b.storage) {
   case (.float(let x), .float(let y)):
-    var out = [Float](filled: 0, count: batches * m * n)
-    out.withUnsafeMutableBufferPointer { o in
+    // gemmFloat stores every element of each product, so the result needs no zeroing first
+    // (for a large batch, a pass over memory as long as the multiplication's own).
+    let out = [Float](unsafeUninitializedCapacity: batches * m * n) { o, initialized in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
           for bt in 0..<batches {
@@ -168,6 +170,7 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
           }
         }
       }
+      initialized = batches * m * n
     }
     return Tensor(unchecked: shape, .float(out))
   case (.double(let x), .double(let y)):
@@ -229,7 +232,7 @@ private func gemmKernel<T: FloatingPoint>(
   }
 }
 
-/// C[m×n] = A[m×k] · B[k×n] in Float, row-major, into a zeroed C: each output element is the
+/// C[m×n] = A[m×k] · B[k×n] in Float, row-major, storing every element of C: each one is the
 /// same chain of fused multiply-adds over p = 0, 1, … as `gemmKernel` computes, so results do
 /// not depend on which of the two runs (or on m).
 ///
