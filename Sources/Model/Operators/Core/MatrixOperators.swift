@@ -89,12 +89,15 @@ struct GemmKernel: TensorProducingKernel {
 private func addBias<T: BinaryFloatingPoint>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], alpha: T) {
   let n = shape.last ?? 1
   if c.count == 1 || (c.count == n && cShape.dropLast().allSatisfy({ $0 == 1 })) {
-    let step = c.count == 1 ? 0 : 1
     p.withUnsafeMutableBufferPointer { p in
       c.withUnsafeBufferPointer { c in
+        guard c.count > 1 else {
+          for i in p.indices { p[i] = c[0].addingProduct(p[i], alpha) }
+          return
+        }
         var start = 0
         while start < p.count {
-          for j in 0..<n { p[start + j] = c[j * step].addingProduct(p[start + j], alpha) }
+          for j in 0..<n { p[start + j] = c[j].addingProduct(p[start + j], alpha) }
           start += n
         }
       }
@@ -236,7 +239,7 @@ private func gemmKernel<T: FloatingPoint>(
 /// same chain of fused multiply-adds over p = 0, 1, … as `gemmKernel` computes, so results do
 /// not depend on which of the two runs (or on m).
 ///
-/// The columns of a row are taken 32, then 8 at a time, their sums held in vector registers
+/// The columns of a row are taken 32, 16, then 8 at a time, their sums held in vector registers
 /// through the whole p loop: `gemmKernel` loads and stores C once per p, which for one row
 /// (a request) costs more than the multiplications.
 private func gemmFloat(
@@ -251,15 +254,17 @@ private func gemmFloat(
     let row = a + i * k
     let out = c + i * n
     var j = 0
+    // B's rows are walked by a pointer moved n along per p: no index products in the loops.
     while j + 32 <= n {
       var (s0, s1, s2, s3) = (V(), V(), V(), V())
+      var bp = b + j
       for p in 0..<k {
         let av = V(repeating: row[p])
-        let bp = b + p * n + j
         s0 = s0.addingProduct(av, load(bp))
         s1 = s1.addingProduct(av, load(bp + 8))
         s2 = s2.addingProduct(av, load(bp + 16))
         s3 = s3.addingProduct(av, load(bp + 24))
+        bp += n
       }
       store(s0, out + j)
       store(s1, out + j + 8)
@@ -267,15 +272,36 @@ private func gemmFloat(
       store(s3, out + j + 24)
       j += 32
     }
+    while j + 16 <= n {
+      var (s0, s1) = (V(), V())
+      var bp = b + j
+      for p in 0..<k {
+        let av = V(repeating: row[p])
+        s0 = s0.addingProduct(av, load(bp))
+        s1 = s1.addingProduct(av, load(bp + 8))
+        bp += n
+      }
+      store(s0, out + j)
+      store(s1, out + j + 8)
+      j += 16
+    }
     while j + 8 <= n {
       var s0 = V()
-      for p in 0..<k { s0 = s0.addingProduct(V(repeating: row[p]), load(b + p * n + j)) }
+      var bp = b + j
+      for p in 0..<k {
+        s0 = s0.addingProduct(V(repeating: row[p]), load(bp))
+        bp += n
+      }
       store(s0, out + j)
       j += 8
     }
     while j < n {
       var s: Float = 0
-      for p in 0..<k { s = s.addingProduct(row[p], b[p * n + j]) }
+      var bp = b + j
+      for p in 0..<k {
+        s = s.addingProduct(row[p], bp.pointee)
+        bp += n
+      }
       out[j] = s
       j += 1
     }
