@@ -52,6 +52,22 @@ struct KernelEdgeCaseTests {
     }
   #endif
 
+  @Test("SVM kernels summed eight vectors at a time equal the one-vector sums bit for bit")
+  func svmBlocksMatchScalarSums() {
+    // 19 vectors (two groups of eight and three left over) of 7 features, values of mixed sign.
+    let (count, f) = (19, 7)
+    let vectors = (0..<(count * f)).map { Float(($0 * 37) % 23) * 0.173 - 1.9 }
+    let x = (0..<f).map { Float($0) * 0.61 - 1.3 }[...]
+    let blocks = SVMKernelFunction.blocks(of: vectors, count: count, f: f)
+    #expect(blocks.count == 2 * 8 * f)
+    for kind in [SVMKernelFunction.Kind.rbf, .linear, .poly, .sigmoid] {
+      let function = SVMKernelFunction(kind: kind, params: [0.3, 0.5, 3])
+      let grouped = function.evaluate(x, vectors, count: count, f: f, blocks: blocks)
+      let single = function.evaluate(x, vectors, count: count, f: f)
+      #expect(grouped == single, "\(kind)")
+    }
+  }
+
   @Test("Cast from strings reads numbers as onnxruntime does, and refuses what is no number")
   func castFromStrings() throws {
     func caster(_ type: ElementType) throws -> Model {

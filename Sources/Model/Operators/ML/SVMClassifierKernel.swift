@@ -21,6 +21,8 @@ struct SVMClassifierKernel: Kernel {
   let post: PostTransform
   let coefficients: [Float]
   let supportVectors: [Float]
+  /// The support vectors in groups of eight for `SVMKernelFunction.evaluate`.
+  let supportVectorBlocks: [Float]
   let rho: [Float]
   let probA: [Float]
   let probB: [Float]
@@ -102,6 +104,7 @@ struct SVMClassifierKernel: Kernel {
       }
       featureCount = coefficients.count / classCount
     }
+    supportVectorBlocks = SVMKernelFunction.blocks(of: supportVectors, count: vectorCount, f: featureCount)
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
@@ -154,7 +157,8 @@ struct SVMClassifierKernel: Kernel {
   /// SVC mode: pairwise decision values, votes for the label, then either the coupled
   /// probabilities or the decision values themselves.
   private func svcScores(_ row: ArraySlice<Float>) -> ([Float], Int) {
-    let kernel = function.evaluate(row, supportVectors, count: vectorCount, f: featureCount)
+    let kernel = function.evaluate(
+      row, supportVectors, count: vectorCount, f: featureCount, blocks: supportVectorBlocks)
     var votes = [Int](filled: 0, count: classCount)
     var decisions = [Float](filled: 0, count: classifierCount)
     var index = 0

@@ -39,8 +39,24 @@ struct SVMKernelFunction: Sendable {
   /// The kernel of one input row with every row of `vectors` (`count` rows of `f` values),
   /// plus `constant` for the GEMM-based kernels (LINEAR adds it as is).
   /// - Returns: `count` values.
+  /// `vectors` (`count` rows of `f` values) rearranged for `evaluate`: each full group of
+  /// eight vectors as `f` runs of eight values, feature by feature, so that eight vectors'
+  /// sums advance together in the lanes of one SIMD register, each lane adding its features in
+  /// the order a single vector's sum does.
+  static func blocks(of vectors: [Float], count: Int, f: Int) -> [Float] {
+    let groups = count / 8
+    guard vectors.count >= count * f else { return [] }
+    var out = [Float](filled: 0, count: groups * f * 8)
+    for g in 0..<groups {
+      for q in 0..<f {
+        for lane in 0..<8 { out[(g * f + q) * 8 + lane] = vectors[(g * 8 + lane) * f + q] }
+      }
+    }
+    return out
+  }
+
   func evaluate(
-    _ x: ArraySlice<Float>, _ vectors: [Float], count: Int, f: Int, constant: Float = 0
+    _ x: ArraySlice<Float>, _ vectors: [Float], count: Int, f: Int, constant: Float = 0, blocks: [Float] = []
   ) -> [Float] {
     // The kind is decided once, outside the loops, and the rows are read through buffers:
     // with a switch and checked slice indexing per term, a one-row SVC spent ~20
@@ -49,11 +65,36 @@ struct SVMKernelFunction: Sendable {
     [Float](unsafeUninitializedCapacity: count) { out, initialized in
       x.withUnsafeBufferPointer { x in
         vectors.withUnsafeBufferPointer { vectors in
+          // Full groups of eight vectors from `blocks`, eight sums in the lanes of a register.
+          typealias V = SIMD8<Float>
+          let grouped = blocks.count == (count / 8) * f * 8 ? count / 8 : 0
+          var lanes = [V](filled: V(), count: grouped)
+          blocks.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            for g in 0..<grouped {
+              var acc = V()
+              var bp = base + g * f * 8
+              for q in 0..<f {
+                let lane = UnsafeRawPointer(bp).loadUnaligned(as: V.self)
+                if kind == .rbf {
+                  let d = V(repeating: x[q]) - lane
+                  acc = acc + d * d
+                } else {
+                  acc = acc + V(repeating: x[q]) * lane
+                }
+                bp += 8
+              }
+              lanes[g] = acc
+            }
+          }
           switch kind {
           case .rbf:
+            for g in 0..<grouped {
+              for lane in 0..<8 { out[g * 8 + lane] = expf(-gamma * lanes[g][lane]) }
+            }
             // Four support vectors at a time: four independent sums overlap their latencies
             // and share each load of x.
-            var v = 0
+            var v = grouped * 8
             while v + 4 <= count {
               let (r0, r1, r2, r3) = (v * f, (v + 1) * f, (v + 2) * f, (v + 3) * f)
               var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
@@ -84,7 +125,10 @@ struct SVMKernelFunction: Sendable {
           case .linear, .poly, .sigmoid:
             let alpha: Float = kind == .linear ? 1 : gamma
             let c = kind == .linear ? constant : coef0
-            for v in 0..<count {
+            for g in 0..<grouped {
+              for lane in 0..<8 { out[g * 8 + lane] = finish(alpha * lanes[g][lane], c) }
+            }
+            for v in (grouped * 8)..<count {
               let row = v * f
               var dot: Float = 0
               for q in 0..<f { dot += x[q] * vectors[row + q] }

@@ -3,6 +3,8 @@
 struct SVMRegressorKernel: Kernel {
   let function: SVMKernelFunction
   let supportVectors: [Float]
+  /// The support vectors in groups of eight for `SVMKernelFunction.evaluate`.
+  let supportVectorBlocks: [Float]
   let coefficients: [Float]
   let rho: Float
   let vectorCount: Int
@@ -35,6 +37,7 @@ struct SVMRegressorKernel: Kernel {
       vectorCount = 0
       featureCount = coefficients.count
     }
+    supportVectorBlocks = SVMKernelFunction.blocks(of: supportVectors, count: vectorCount, f: featureCount)
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
@@ -47,7 +50,7 @@ struct SVMRegressorKernel: Kernel {
       let row = x.values[(r * x.f)..<(r * x.f + x.f)]
       var value: Float
       if vectorCount > 0 {
-        let k = function.evaluate(row, supportVectors, count: vectorCount, f: featureCount)
+        let k = function.evaluate(row, supportVectors, count: vectorCount, f: featureCount, blocks: supportVectorBlocks)
         value = 0
         for v in 0..<vectorCount { value += k[v] * coefficients[v] }
         value += rho
