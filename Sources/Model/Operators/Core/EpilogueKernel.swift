@@ -70,10 +70,11 @@ struct EpilogueKernel: Kernel {
         // them all the same, in two loops so that each is vectorized.
         var start = 0
         while start < v.count {
+          // Wrapping offsets (below v.count) keep overflow checks out of the vectorized loops.
           if biasFirst {
-            for j in 0..<width { v[start + j] = b[j] + v[start + j] }
+            for j in 0..<width { v[start &+ j] = b[j] + v[start &+ j] }
           } else {
-            for j in 0..<width { v[start + j] = v[start + j] + b[j] }
+            for j in 0..<width { v[start &+ j] = v[start &+ j] + b[j] }
           }
           start += width
         }

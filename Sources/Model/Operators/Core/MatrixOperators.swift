@@ -95,9 +95,11 @@ private func addBias<T: BinaryFloatingPoint>(_ c: [T], _ cShape: [Int], to p: in
           for i in p.indices { p[i] = c[0].addingProduct(p[i], alpha) }
           return
         }
+        // Wrapping offsets (they stay below p.count): an overflow check per element kept the
+        // loop from being vectorized.
         var start = 0
         while start < p.count {
-          for j in 0..<n { p[start + j] = c[j].addingProduct(p[start + j], alpha) }
+          for j in 0..<n { p[start &+ j] = c[j].addingProduct(p[start &+ j], alpha) }
           start += n
         }
       }
