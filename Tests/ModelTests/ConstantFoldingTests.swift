@@ -38,45 +38,16 @@ struct ConstantFoldingTests {
 /// x [4] → Add(x, Reshape(Sub(c, Exp(W)), shape)) → y, W and c = 0.5 initializers (W a graph
 /// input unless `weightsAreConstant`), shape = `reshapeTo`.
 private func model(weightsAreConstant: Bool, weights: [Float], reshapeTo: [Int64]) throws -> Model {
-  func floats(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
-    var t = Onnx_TensorProto()
-    t.name = name
-    t.dims = dims
-    t.dataType = ONNXDataType.code(.float)
-    t.floatData = values
-    return t
-  }
-  func node(_ op: String, _ inputs: [String], _ output: String) -> Onnx_NodeProto {
-    var n = Onnx_NodeProto()
-    n.opType = op
-    n.name = op.lowercased()
-    n.input = inputs
-    n.output = [output]
-    return n
-  }
-  func info(_ name: String) -> Onnx_ValueInfoProto {
-    var v = Onnx_ValueInfoProto()
-    v.name = name
-    v.type.tensorType.elemType = ONNXDataType.code(.float)
-    return v
-  }
-  var shape = Onnx_TensorProto()
-  shape.name = "shape"
-  shape.dims = [Int64(reshapeTo.count)]
-  shape.dataType = ONNXDataType.code(.int64)
-  shape.int64Data = reshapeTo
-  var model = Onnx_ModelProto()
-  model.irVersion = 8
-  var opset = Onnx_OperatorSetIdProto()
-  opset.version = 17
-  model.opsetImport = [opset]
-  model.graph.name = "fold"
-  model.graph.initializer = [floats("c", [], [0.5]), shape] + (weightsAreConstant ? [floats("W", [4], weights)] : [])
-  model.graph.node = [
-    node("Exp", ["W"], "e"), node("Sub", ["c", "e"], "d"), node("Reshape", ["d", "shape"], "r"),
-    node("Add", ["x", "r"], "y"),
-  ]
-  model.graph.input = [info("x")] + (weightsAreConstant ? [] : [info("W")])
-  model.graph.output = [info("y")]
-  return try Model(data: try model.serializedData(), name: "fold")
+  let w = Graph.constant("W", [4], weights.map(Double.init))
+  return try Graph.model(
+    [
+      Graph.node("Exp", ["W"], ["e"]), Graph.node("Sub", ["c", "e"], ["d"]),
+      Graph.node("Reshape", ["d", "shape"], ["r"]),
+      Graph.node("Add", ["x", "r"], ["y"]),
+    ],
+    constants: [
+      Graph.constant("c", [], [0.5]), Graph.constant("shape", [reshapeTo.count], reshapeTo.map(Double.init), .int64),
+    ] + (weightsAreConstant ? [w] : []),
+    inputs: [Graph.value("x")] + (weightsAreConstant ? [] : [Graph.value("W")]),
+    outputs: [Graph.value("y")])
 }

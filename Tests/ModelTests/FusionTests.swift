@@ -93,139 +93,45 @@ private func storage(_ type: ElementType, _ values: [Double]) -> Tensor.Storage 
 /// x [?, 3] → MatMul(x, W [3, 4]) → Add with a constant bias → Relu → y; with `keepProduct`
 /// the product is a graph output too, which keeps the nodes apart.
 private func denseModel(type: ElementType, biasShape: [Int], biasFirst: Bool, keepProduct: Bool) throws -> Model {
-  func initializer(_ name: String, _ dims: [Int], _ values: [Double]) -> Onnx_TensorProto {
-    var t = Onnx_TensorProto()
-    t.name = name
-    t.dims = dims.map(Int64.init)
-    t.dataType = ONNXDataType.code(type)
-    switch type {
-    case .double: t.doubleData = values
-    case .int64: t.int64Data = values.map { Int64($0.rounded()) }
-    default: t.floatData = values.map { Float($0) }
-    }
-    return t
-  }
-  func node(_ op: String, _ inputs: [String], _ output: String) -> Onnx_NodeProto {
-    var n = Onnx_NodeProto()
-    n.opType = op
-    n.name = op.lowercased()
-    n.input = inputs
-    n.output = [output]
-    return n
-  }
-  func info(_ name: String) -> Onnx_ValueInfoProto {
-    var v = Onnx_ValueInfoProto()
-    v.name = name
-    v.type.tensorType.elemType = ONNXDataType.code(type)
-    return v
-  }
   let biasCount = biasShape.reduce(1, *)
-  var model = Onnx_ModelProto()
-  model.irVersion = 8
-  var opset = Onnx_OperatorSetIdProto()
-  opset.version = 17
-  model.opsetImport = [opset]
-  model.graph.name = "dense"
-  model.graph.initializer = [
-    initializer("W", [3, 4], (0..<12).map { Double($0) * 0.21 - 1.3 }),
-    initializer("b", biasShape, (0..<biasCount).map { Double($0) * 0.45 - 0.7 }),
-  ]
-  model.graph.node = [
-    node("MatMul", ["x", "W"], "p"),
-    node("Add", biasFirst ? ["b", "p"] : ["p", "b"], "s"),
-    node("Relu", ["s"], "y"),
-  ]
-  model.graph.input = [info("x")]
-  model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
-  return try Model(data: try model.serializedData(), name: "dense")
+  return try Graph.model(
+    [
+      Graph.node("MatMul", ["x", "W"], ["p"]), Graph.node("Add", biasFirst ? ["b", "p"] : ["p", "b"], ["s"]),
+      Graph.node("Relu", ["s"], ["y"]),
+    ],
+    constants: [
+      Graph.constant("W", [3, 4], (0..<12).map { Double($0) * 0.21 - 1.3 }, type),
+      Graph.constant("b", biasShape, (0..<biasCount).map { Double($0) * 0.45 - 0.7 }, type),
+    ],
+    inputs: [Graph.value("x", type)],
+    outputs: [Graph.value("y", type)] + (keepProduct ? [Graph.value("p", type)] : []))
 }
 
 /// x [?, 3] → Gemm(x, W [4, 3], c [4], transB) → Relu → y.
 private func gemmModel(keepProduct: Bool) throws -> Model {
-  var w = Onnx_TensorProto()
-  w.name = "W"
-  w.dims = [4, 3]
-  w.dataType = ONNXDataType.code(.float)
-  w.floatData = (0..<12).map { Float($0) * 0.1 - 0.5 }
-  var c = Onnx_TensorProto()
-  c.name = "c"
-  c.dims = [4]
-  c.dataType = ONNXDataType.code(.float)
-  c.floatData = [0.2, -0.4, 0, 1]
-  var gemm = Onnx_NodeProto()
-  gemm.opType = "Gemm"
-  gemm.name = "gemm"
-  gemm.input = ["x", "W", "c"]
-  gemm.output = ["p"]
-  var transB = Onnx_AttributeProto()
-  transB.name = "transB"
-  transB.type = .int
-  transB.i = 1
-  gemm.attribute = [transB]
-  var relu = Onnx_NodeProto()
-  relu.opType = "Relu"
-  relu.input = ["p"]
-  relu.output = ["y"]
-  func info(_ name: String) -> Onnx_ValueInfoProto {
-    var v = Onnx_ValueInfoProto()
-    v.name = name
-    v.type.tensorType.elemType = ONNXDataType.code(.float)
-    return v
-  }
-  var model = Onnx_ModelProto()
-  model.irVersion = 8
-  var opset = Onnx_OperatorSetIdProto()
-  opset.version = 17
-  model.opsetImport = [opset]
-  model.graph.name = "gemm"
-  model.graph.initializer = [w, c]
-  model.graph.node = [gemm, relu]
-  model.graph.input = [info("x")]
-  model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
-  return try Model(data: try model.serializedData(), name: "gemm")
+  try Graph.model(
+    [
+      Graph.node("Gemm", ["x", "W", "c"], ["p"], attributes: [intAttribute("transB", 1)]),
+      Graph.node("Relu", ["p"], ["y"]),
+    ],
+    constants: [
+      Graph.constant("W", [4, 3], (0..<12).map { Double(Float($0) * 0.1 - 0.5) }),
+      Graph.constant("c", [4], [0.2, -0.4, 0, 1].map { Double(Float($0)) }),
+    ],
+    inputs: [Graph.value("x")],
+    outputs: [Graph.value("y")] + (keepProduct ? [Graph.value("p")] : []))
 }
 
 /// x [?, 1, 6] → Conv(x, W [2, 1, 3], B [2], pads 1) → Relu → y.
 private func convModel(keepProduct: Bool) throws -> Model {
-  func floats(_ name: String, _ dims: [Int64], _ values: [Float]) -> Onnx_TensorProto {
-    var t = Onnx_TensorProto()
-    t.name = name
-    t.dims = dims
-    t.dataType = ONNXDataType.code(.float)
-    t.floatData = values
-    return t
-  }
-  var conv = Onnx_NodeProto()
-  conv.opType = "Conv"
-  conv.name = "conv"
-  conv.input = ["x", "W", "B"]
-  conv.output = ["p"]
-  var pads = Onnx_AttributeProto()
-  pads.name = "pads"
-  pads.type = .ints
-  pads.ints = [1, 1]
-  conv.attribute = [pads]
-  var relu = Onnx_NodeProto()
-  relu.opType = "Relu"
-  relu.input = ["p"]
-  relu.output = ["y"]
-  func info(_ name: String) -> Onnx_ValueInfoProto {
-    var v = Onnx_ValueInfoProto()
-    v.name = name
-    v.type.tensorType.elemType = ONNXDataType.code(.float)
-    return v
-  }
-  var model = Onnx_ModelProto()
-  model.irVersion = 8
-  var opset = Onnx_OperatorSetIdProto()
-  opset.version = 17
-  model.opsetImport = [opset]
-  model.graph.name = "conv"
-  model.graph.initializer = [
-    floats("W", [2, 1, 3], [0.5, -1, 0.25, 1.5, 0.125, -0.75]), floats("B", [2], [0.1, -0.2]),
-  ]
-  model.graph.node = [conv, relu]
-  model.graph.input = [info("x")]
-  model.graph.output = [info("y")] + (keepProduct ? [info("p")] : [])
-  return try Model(data: try model.serializedData(), name: "conv")
+  try Graph.model(
+    [
+      Graph.node("Conv", ["x", "W", "B"], ["p"], attributes: [intsAttribute("pads", [1, 1])]),
+      Graph.node("Relu", ["p"], ["y"]),
+    ],
+    constants: [
+      Graph.constant("W", [2, 1, 3], [0.5, -1, 0.25, 1.5, 0.125, -0.75]), Graph.constant("B", [2], [0.1, -0.2]),
+    ],
+    inputs: [Graph.value("x")],
+    outputs: [Graph.value("y")] + (keepProduct ? [Graph.value("p")] : []))
 }

@@ -19,12 +19,8 @@ struct ScanTests {
       node("Add", ["t", extra ?? "bias"], ["s_out"]),
       node("Mul", ["s_out", "scale"], ["y"]),
     ]
-    var bodyAttribute = Onnx_AttributeProto()
-    bodyAttribute.name = "body"
-    bodyAttribute.type = .graph
-    bodyAttribute.g = body
     var scan = node("Scan", ["init", "xs"], ["final", "ys"])
-    scan.attribute = [bodyAttribute, intAttribute("num_scan_inputs", 1)] + attributes
+    scan.attribute = [graphAttribute("body", body), intAttribute("num_scan_inputs", 1)] + attributes
 
     var scale = Onnx_TensorProto()
     scale.name = "scale"
@@ -89,22 +85,12 @@ struct ScanTests {
         node("Identity", ["next_in"], ["next_out"]), node("Sub", ["next_in", "next"], ["diff"]), sum,
         node("Identity", ["reduced"], ["scan_out"]),
       ] + (extraNode ? [node("Neg", ["diff"], ["unused"])] : [])
-    var bodyAttribute = Onnx_AttributeProto()
-    bodyAttribute.name = "body"
-    bodyAttribute.type = .graph
-    bodyAttribute.g = body
-    var scan = node("Scan", ["X", "S"], ["final", "D"])
-    scan.attribute = [bodyAttribute, intAttribute("num_scan_inputs", 1)]
-    var model = Onnx_ModelProto()
-    model.irVersion = 8
-    var opset = Onnx_OperatorSetIdProto()
-    opset.version = 15
-    model.opsetImport = [opset]
-    model.graph.name = "cdist"
-    model.graph.node = [scan]
-    model.graph.input = [valueInfo("X", [-1, 3]), valueInfo("S", [-1, 3])]
-    model.graph.output = [valueInfo("final", [-1, 3]), valueInfo("D", [-1, -1])]
-    return try Model(data: try model.serializedData(), name: "cdist")
+    let scan = Graph.node(
+      "Scan", ["X", "S"], ["final", "D"],
+      attributes: [graphAttribute("body", body), intAttribute("num_scan_inputs", 1)])
+    return try Graph.model(
+      [scan], constants: [], inputs: [valueInfo("X", [-1, 3]), valueInfo("S", [-1, 3])],
+      outputs: [valueInfo("final", [-1, 3]), valueInfo("D", [-1, -1])], opset: 15)
   }
 
   @Test("a k-NN distance Scan computed directly gives what running its body gives")
@@ -160,6 +146,15 @@ private func valueInfo(_ name: String, _ shape: [Int64]) -> Onnx_ValueInfoProto 
     return dim
   }
   return info
+}
+
+/// A graph attribute.
+private func graphAttribute(_ name: String, _ graph: Onnx_GraphProto) -> Onnx_AttributeProto {
+  var a = Onnx_AttributeProto()
+  a.name = name
+  a.type = .graph
+  a.g = graph
+  return a
 }
 
 /// An integer-list attribute.
