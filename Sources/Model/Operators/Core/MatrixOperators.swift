@@ -252,7 +252,23 @@ private func gemmFloat(
   @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
   }
-  for i in 0..<m {
+  var first = 0
+  if n == 1 {
+    // A matrix-vector product (a layer with one output): eight rows at a time, one per lane,
+    // each lane the same multiply-add chain over p as the one-row loop below.
+    while first + 8 <= m {
+      let r = a + first * k
+      var acc = V()
+      for p in 0..<k {
+        let column = V(
+          r[p], r[k + p], r[2 * k + p], r[3 * k + p], r[4 * k + p], r[5 * k + p], r[6 * k + p], r[7 * k + p])
+        acc = acc.addingProduct(column, V(repeating: b[p]))
+      }
+      store(acc, c + first)
+      first += 8
+    }
+  }
+  for i in first..<m {
     let row = a + i * k
     let out = c + i * n
     var j = 0
@@ -296,6 +312,18 @@ private func gemmFloat(
       }
       store(s0, out + j)
       j += 8
+    }
+    if j < n && n >= 8 {
+      // The last columns as one more block of eight ending at n: the columns it shares with
+      // the block before get the same chains again, so storing them changes nothing.
+      var s0 = V()
+      var bp = b + (n - 8)
+      for p in 0..<k {
+        s0 = s0.addingProduct(V(repeating: row[p]), load(bp))
+        bp += n
+      }
+      store(s0, out + (n - 8))
+      j = n
     }
     while j < n {
       var s: Float = 0
