@@ -68,6 +68,27 @@ struct FusionTests {
     #expect(a == (try unfused.run(["x": x])["y"]?.tensor))
   }
 
+  @Test("steps change the values they read last in place, never the caller's inputs or the constants")
+  func inPlaceLeavesInputsAlone() throws {
+    // y = relu((x + c) * c) and z = -x: x is read twice (its second reader may take it, the
+    // caller still holds it), the sums are taken and changed in place, c is a constant.
+    let model = try Graph.model(
+      [
+        Graph.node("Add", ["x", "c"], ["s"]), Graph.node("Mul", ["s", "c"], ["p"]), Graph.node("Relu", ["p"], ["y"]),
+        Graph.node("Neg", ["x"], ["z"]),
+      ],
+      constants: [Graph.constant("c", [3], [2, -1, 0.5])],
+      inputs: [Graph.value("x")],
+      outputs: [Graph.value("y"), Graph.value("z")])
+    let x = try Tensor(shape: [2, 3], floats: [1, 2, 3, -4, 5, -6])
+    for _ in 0..<2 {
+      let r = try model.run(["x": x])
+      #expect(r["y"]?.tensor == (try Tensor(shape: [2, 3], floats: [6, 0, 1.75, 0, 0, 0])))
+      #expect(r["z"]?.tensor == (try Tensor(shape: [2, 3], floats: [-1, -2, -3, 4, -5, 6])))
+    }
+    #expect(x == (try Tensor(shape: [2, 3], floats: [1, 2, 3, -4, 5, -6])))
+  }
+
   @Test("a fused chain on integers fails as the Relu node does, naming the fused nodes")
   func integersFailLikeTheNodes() throws {
     let fused = try denseModel(type: .int64, biasShape: [4], biasFirst: false, keepProduct: false)

@@ -33,6 +33,8 @@ struct KernelInputs: RandomAccessCollection {
   let slots: UnsafeMutablePointer<Value?>
   /// The slot of each input; -1 for an absent optional input.
   let slotIndices: UnsafeBufferPointer<Int>
+  /// The inputs `take` may move out of their slots (`ExecutionPlan.Step.movableInputs`).
+  var movable: UInt64 = 0
 
   var startIndex: Int { 0 }
   var endIndex: Int { slotIndices.count }
@@ -54,6 +56,21 @@ struct KernelInputs: RandomAccessCollection {
     }
     guard position < count else { throw kernelError("input \(position) is missing") }
     return try self[position].tensor(position)
+  }
+
+  /// The tensor at `position`, for a kernel that would change it in place: moved out of its
+  /// slot when the step reads that slot for the last time, so that the kernel holds the only
+  /// reference unless the caller's inputs or the plan's constants share it (then changing it
+  /// copies, as ever); a copy otherwise, as `tensor(_:)` gives.
+  func take(_ position: Int) throws(ModelError) -> Tensor {
+    if position < 64, movable & (1 << UInt64(position)) != 0, position < slotIndices.count {
+      let slot = slotIndices[position]
+      if slot >= 0, case .tensor(let t)? = slots[slot] {
+        slots[slot] = nil
+        return t
+      }
+    }
+    return try tensor(position)
   }
 
   /// The tensor at `position`, or nil when the optional input is absent.

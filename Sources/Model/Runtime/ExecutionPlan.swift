@@ -18,12 +18,22 @@ final class ExecutionPlan: Sendable {
     private let slotNumbers: UnsafeMutableBufferPointer<Int>
     private let inputCount: Int
     private let outputCount: Int
+    /// Bit p is set when input p's slot is read for the last time by this step, and only once:
+    /// the kernel may take that value out of its slot and change it in place
+    /// (`KernelInputs.take`).
+    let movableInputs: UInt64
 
     init(kernel: any Kernel, inputs: [Int], outputs: [Int], lastUses: [Int], label: String) {
       self.kernel = kernel
       self.label = label
       inputCount = inputs.count
       outputCount = outputs.count
+      var movable: UInt64 = 0
+      for (p, slot) in inputs.enumerated().prefix(64)
+      where slot >= 0 && lastUses.contains(slot) && inputs.filter({ $0 == slot }).count == 1 {
+        movable |= 1 << UInt64(p)
+      }
+      movableInputs = movable
       slotNumbers = .allocate(capacity: inputs.count + outputs.count + lastUses.count)
       _ = slotNumbers.initialize(from: inputs + outputs + lastUses)
     }
@@ -111,7 +121,8 @@ final class ExecutionPlan: Sendable {
       let outputSlots = step.outputSlots
       do {
         try step.kernel.run(
-          KernelInputs(slots: base, slotIndices: step.inputSlots), KernelOutputs(slots: base, slotIndices: outputSlots))
+          KernelInputs(slots: base, slotIndices: step.inputSlots, movable: step.movableInputs),
+          KernelOutputs(slots: base, slotIndices: outputSlots))
       } catch {
         throw ModelError(error.code, "\(step.label): \(error.message)")
       }

@@ -9,17 +9,26 @@ enum Elementwise {
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
-        switch x.storage {
-        case .float(let v) where name == "Relu":
+        // Taken, so that an input this step is the last to read is changed in place.
+        var x = try inputs.take(0)
+        switch x.elementType {
+        case .float where name == "Relu":
           // The common activation, written out: through the closure, a call per element.
-          let y = [Float](unsafeUninitializedCapacity: v.count) { y, initialized in
-            v.withUnsafeBufferPointer { v in for i in v.indices { y[i] = max(v[i], 0) } }
-            initialized = v.count
+          x.storage.updateFloats { v in
+            v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
           }
-          return Tensor(unchecked: x.shape, .float(y))
-        case .float(let v): return Tensor(unchecked: x.shape, .float(v.map(f)))
-        case .double(let v): return Tensor(unchecked: x.shape, .double(v.map(d)))
+          return x
+        case .float:
+          x.storage.updateFloats { v in v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = f(v[i]) } }
+          }
+          return x
+        case .double:
+          x.storage.updateDoubles { v in v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = d(v[i]) } }
+          }
+          return x
+        default: break
+        }
+        switch x.storage {
         case .int64(let v) where integerUnary.keys.contains(name):
           return Tensor(unchecked: x.shape, .int64(v.map { integerUnary[name, default: { $0 }]($0) }))
         case .int32(let v) where integerUnary.keys.contains(name):
@@ -41,6 +50,43 @@ enum Elementwise {
     "Sign": { $0.signum() },
   ]
 
+  /// `a op b` computed into `a` when `b` has `a`'s shape, is one element, or is one row as wide
+  /// as `a`'s last axis, and both are floats or both doubles; nil, `a` untouched, otherwise.
+  /// Each element is `f(a, b)` as `broadcastBinary` computes it.
+  private static func inPlace(
+    _ a: inout Tensor, _ b: Tensor, _ f: (Float, Float) -> Float, _ d: (Double, Double) -> Double
+  ) -> Tensor? {
+    let shape = a.shape
+    let width: Int
+    if b.shape == shape {
+      width = 0
+    } else if b.count == 1, b.rank <= shape.count {
+      width = 1
+    } else if let last = shape.last, b.count == last, b.rank <= shape.count, b.shape.dropLast().allSatisfy({ $0 == 1 })
+    {
+      width = last
+    } else {
+      return nil
+    }
+    func apply<T>(_ v: inout [T], _ w: [T], _ op: (T, T) -> T) {
+      v.withUnsafeMutableBufferPointer { v in
+        w.withUnsafeBufferPointer { w in
+          switch width {
+          case 0: for i in v.indices { v[i] = op(v[i], w[i]) }
+          case 1: for i in v.indices { v[i] = op(v[i], w[0]) }
+          default: for i in v.indices { v[i] = op(v[i], w[i % width]) }
+          }
+        }
+      }
+    }
+    switch b.storage {
+    case .float(let w) where a.elementType == .float: a.storage.updateFloats { apply(&$0, w, f) }
+    case .double(let w) where a.elementType == .double: a.storage.updateDoubles { apply(&$0, w, d) }
+    default: return nil
+    }
+    return a
+  }
+
   /// An arithmetic binary operator with broadcasting.
   static func arithmetic(
     _ name: String, float f: @escaping @Sendable (Float, Float) -> Float,
@@ -49,8 +95,11 @@ enum Elementwise {
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        let a = try inputs.tensor(0)
+        // The first operand is taken: when the result has its shape and type (the usual case
+        // of a bias or a scale), the result is computed in its place.
+        var a = try inputs.take(0)
         let b = try inputs.tensor(1)
+        if let result = inPlace(&a, b, f, d) { return result }
         switch (a.storage, b.storage) {
         case (.float(let x), .float(let y)):
           let r = try broadcastBinary(x, a.shape, y, b.shape, f)

@@ -48,21 +48,19 @@ enum Reductions {
       let axis = try ctx.int("axis", default: ctx.opset >= 13 ? -1 : 1)
       let flattens = ctx.opset < 13
       return tensorKernel { (inputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
+        // Taken, so that an input this step is the last to read is changed in place.
+        var x = try inputs.take(0)
         let a = try normalizeAxis(axis, rank: x.rank)
         // Before opset 13 the input is seen as 2-D: [outer, everything from axis on].
         let inner = flattens ? 1 : x.shape[(a + 1)...].reduce(1, *)
         let n = flattens ? x.shape[a...].reduce(1, *) : x.shape[a]
         let outer = x.count / max(n * inner, 1)
-        switch x.storage {
-        case .float(var v):
-          softmaxInPlace(&v, outer: outer, n: n, inner: inner, log: log)
-          return Tensor(unchecked: x.shape, .float(v))
-        case .double(var v):
-          softmaxInPlace(&v, outer: outer, n: n, inner: inner, log: log)
-          return Tensor(unchecked: x.shape, .double(v))
+        switch x.elementType {
+        case .float: x.storage.updateFloats { softmaxInPlace(&$0, outer: outer, n: n, inner: inner, log: log) }
+        case .double: x.storage.updateDoubles { softmaxInPlace(&$0, outer: outer, n: n, inner: inner, log: log) }
         default: throw kernelError("\(name) needs floats")
         }
+        return x
       }
     }
   }
