@@ -59,6 +59,37 @@ func broadcastIndices(from shape: [Int], to out: [Int]) -> [Int] {
   return indices
 }
 
+/// Sets each element x of `v` (a tensor of shape `shape`) to `op(x, y)`, y the element of `w`
+/// (of shape `wShape`) that broadcasting puts in its place — `broadcastBinary`'s result,
+/// computed into `v` — when w has v's shape, is one element, or is one row as wide as v's last
+/// axis, none of which changes v's shape; false, `v` untouched, for other shapes. Rows are
+/// walked with wrapping offsets, so that the loop vectorizes when `op` is known at the call.
+@inline(__always)
+func combineInPlace<T>(_ v: inout [T], _ shape: [Int], _ w: [T], _ wShape: [Int], _ op: (T, T) -> T) -> Bool {
+  guard wShape.count <= shape.count else { return false }
+  if wShape == shape {
+    v.withUnsafeMutableBufferPointer { v in
+      w.withUnsafeBufferPointer { w in for i in v.indices { v[i] = op(v[i], w[i]) } }
+    }
+  } else if w.count == 1 {
+    let y = w[0]
+    v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = op(v[i], y) } }
+  } else if let width = shape.last, w.count == width, wShape.dropLast().allSatisfy({ $0 == 1 }) {
+    v.withUnsafeMutableBufferPointer { v in
+      w.withUnsafeBufferPointer { w in
+        var start = 0
+        while start < v.count {
+          for j in 0..<width { v[start &+ j] = op(v[start &+ j], w[j]) }
+          start += width
+        }
+      }
+    }
+  } else {
+    return false
+  }
+  return true
+}
+
 /// Applies `op` element-wise with broadcasting.
 @inline(__always)
 func broadcastBinary<A, B, R>(

@@ -115,3 +115,23 @@ extension Tensor.Storage {
     }
   }
 }
+
+extension Tensor.Storage {
+  /// Calls `body` on the float elements, in place when they are not shared; does nothing for
+  /// other types.
+  mutating func updateFloats(_ body: (inout [Float]) -> Void) {
+    guard case .float(var v) = self else { return }
+    self = .bool([])
+    body(&v)
+    self = .float(v)
+  }
+
+  /// Calls `body` on the double elements, in place when they are not shared; does nothing
+  /// for other types.
+  mutating func updateDoubles(_ body: (inout [Double]) -> Void) {
+    guard case .double(var v) = self else { return }
+    self = .bool([])
+    body(&v)
+    self = .double(v)
+  }
+}

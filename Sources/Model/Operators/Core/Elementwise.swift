@@ -11,13 +11,9 @@ enum Elementwise {
       tensorKernel { (inputs) throws(ModelError) in
         // Taken, so that an input this step is the last to read is changed in place.
         var x = try inputs.take(0)
+        // The common activation is written out: through the closure, a call per element.
+        if name == "Relu", reluInPlace(&x) { return x }
         switch x.elementType {
-        case .float where name == "Relu":
-          // The common activation, written out: through the closure, a call per element.
-          x.storage.updateFloats { v in
-            v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
-          }
-          return x
         case .float:
           x.storage.updateFloats { v in v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = f(v[i]) } }
           }
@@ -50,41 +46,21 @@ enum Elementwise {
     "Sign": { $0.signum() },
   ]
 
-  /// `a op b` computed into `a` when `b` has `a`'s shape, is one element, or is one row as wide
-  /// as `a`'s last axis, and both are floats or both doubles; nil, `a` untouched, otherwise.
-  /// Each element is `f(a, b)` as `broadcastBinary` computes it.
+  /// `a op b` computed into `a` when that keeps `a`'s shape (`combineInPlace`) and both are
+  /// floats or both doubles; nil, `a` untouched, otherwise.
   private static func inPlace(
     _ a: inout Tensor, _ b: Tensor, _ f: (Float, Float) -> Float, _ d: (Double, Double) -> Double
   ) -> Tensor? {
     let shape = a.shape
-    let width: Int
-    if b.shape == shape {
-      width = 0
-    } else if b.count == 1, b.rank <= shape.count {
-      width = 1
-    } else if let last = shape.last, b.count == last, b.rank <= shape.count, b.shape.dropLast().allSatisfy({ $0 == 1 })
-    {
-      width = last
-    } else {
-      return nil
-    }
-    func apply<T>(_ v: inout [T], _ w: [T], _ op: (T, T) -> T) {
-      v.withUnsafeMutableBufferPointer { v in
-        w.withUnsafeBufferPointer { w in
-          switch width {
-          case 0: for i in v.indices { v[i] = op(v[i], w[i]) }
-          case 1: for i in v.indices { v[i] = op(v[i], w[0]) }
-          default: for i in v.indices { v[i] = op(v[i], w[i % width]) }
-          }
-        }
-      }
-    }
+    var done = false
     switch b.storage {
-    case .float(let w) where a.elementType == .float: a.storage.updateFloats { apply(&$0, w, f) }
-    case .double(let w) where a.elementType == .double: a.storage.updateDoubles { apply(&$0, w, d) }
+    case .float(let w) where a.elementType == .float:
+      a.storage.updateFloats { done = combineInPlace(&$0, shape, w, b.shape, f) }
+    case .double(let w) where a.elementType == .double:
+      a.storage.updateDoubles { done = combineInPlace(&$0, shape, w, b.shape, d) }
     default: return nil
     }
-    return a
+    return done ? a : nil
   }
 
   /// An arithmetic binary operator with broadcasting.
@@ -288,4 +264,17 @@ func storageOf(_ type: ElementType, _ values: [Double]) -> Tensor.Storage {
   case .bool: .bool(values.map { $0 != 0 })
   case .string: .string(values.map { "\($0)" })
   }
+}
+
+/// Relu applied to a floating-point `x` in place (a copy first when its elements are shared);
+/// false, untouched, for other types.
+func reluInPlace(_ x: inout Tensor) -> Bool {
+  guard x.elementType == .float || x.elementType == .double else { return false }
+  x.storage.updateFloats { v in
+    v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
+  }
+  x.storage.updateDoubles { v in
+    v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
+  }
+  return true
 }

@@ -41,57 +41,34 @@ struct EpilogueKernel: Kernel {
       y = try Self.runAlone(
         bias.kernel, bias.first ? [.tensor(bias.tensor), .tensor(y)] : [.tensor(y), .tensor(bias.tensor)])
     }
-    if let relu, !Self.reluInPlace(&y) { y = try Self.runAlone(relu, [.tensor(y)]) }
+    if let relu, !reluInPlace(&y) { y = try Self.runAlone(relu, [.tensor(y)]) }
   }
 
-  /// Adds `bias` to every row of `x` when the bias is one row as wide as the product's last
-  /// dimension and both have the same floating-point type; false, untouched, otherwise.
+  /// Adds `bias` to `x` in place when `x` keeps its shape and both have the same
+  /// floating-point type (`combineInPlace`); false, untouched, otherwise.
   private static func addInPlace(_ bias: Tensor, biasFirst: Bool, to x: inout Tensor) -> Bool {
-    guard let width = x.shape.last, width > 0, bias.count == width, bias.rank <= x.rank,
-      bias.shape.dropLast().allSatisfy({ $0 == 1 })
-    else { return false }
+    let shape = x.shape
+    var done = false
     // Matched on the bias and the product's type alone: a copy of the product's storage alive
-    // here would make changing it copy the elements.
+    // here would make changing it copy the elements. The two orders are the same sum (IEEE
+    // addition commutes); each is kept as the node wrote it, as its own literal so that the
+    // loop vectorizes.
     switch bias.storage {
     case .float(let b) where x.elementType == .float:
-      x.storage.updateFloats { v in addRows(b, biasFirst: biasFirst, to: &v) }
+      x.storage.updateFloats { v in
+        done =
+          biasFirst
+          ? combineInPlace(&v, shape, b, bias.shape) { $1 + $0 } : combineInPlace(&v, shape, b, bias.shape) { $0 + $1 }
+      }
     case .double(let b) where x.elementType == .double:
-      x.storage.updateDoubles { v in addRows(b, biasFirst: biasFirst, to: &v) }
+      x.storage.updateDoubles { v in
+        done =
+          biasFirst
+          ? combineInPlace(&v, shape, b, bias.shape) { $1 + $0 } : combineInPlace(&v, shape, b, bias.shape) { $0 + $1 }
+      }
     default: return false
     }
-    return true
-  }
-
-  private static func addRows<T: BinaryFloatingPoint>(_ b: [T], biasFirst: Bool, to v: inout [T]) {
-    let width = b.count
-    v.withUnsafeMutableBufferPointer { v in
-      b.withUnsafeBufferPointer { b in
-        // The two orders are the same sum (IEEE addition commutes); kept as the node wrote
-        // them all the same, in two loops so that each is vectorized.
-        var start = 0
-        while start < v.count {
-          // Wrapping offsets (below v.count) keep overflow checks out of the vectorized loops.
-          if biasFirst {
-            for j in 0..<width { v[start &+ j] = b[j] + v[start &+ j] }
-          } else {
-            for j in 0..<width { v[start &+ j] = v[start &+ j] + b[j] }
-          }
-          start += width
-        }
-      }
-    }
-  }
-
-  /// Applies Relu to a floating-point `x` in place; false, untouched, for other types.
-  private static func reluInPlace(_ x: inout Tensor) -> Bool {
-    guard x.elementType == .float || x.elementType == .double else { return false }
-    x.storage.updateFloats { v in
-      v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
-    }
-    x.storage.updateDoubles { v in
-      v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
-    }
-    return true
+    return done
   }
 
   /// Runs a fused node's own kernel on `inputs`, for the cases the in-place paths leave.
@@ -100,25 +77,5 @@ struct EpilogueKernel: Kernel {
       throw kernelError("a fused node computed no output")
     }
     return try Optional(result).tensor(0)
-  }
-}
-
-extension Tensor.Storage {
-  /// Calls `body` on the float elements, in place when they are not shared; does nothing for
-  /// other types.
-  mutating func updateFloats(_ body: (inout [Float]) -> Void) {
-    guard case .float(var v) = self else { return }
-    self = .bool([])
-    body(&v)
-    self = .float(v)
-  }
-
-  /// Calls `body` on the double elements, in place when they are not shared; does nothing
-  /// for other types.
-  mutating func updateDoubles(_ body: (inout [Double]) -> Void) {
-    guard case .double(var v) = self else { return }
-    self = .bool([])
-    body(&v)
-    self = .double(v)
   }
 }

@@ -83,31 +83,12 @@ struct GemmKernel: TensorProducingKernel {
 }
 
 /// Sets each element `p` of a matrix of shape `shape` to `q + alpha·p` in one rounding, `q`
-/// the element of `c` (of shape `cShape`, which broadcasts to `shape`) in its place. A row or
-/// a scalar, the usual biases, are read in place, in a loop the compiler vectorizes; other
-/// shapes are broadcast first.
+/// the element of `c` (of shape `cShape`, which broadcasts to `shape`) in its place: in place
+/// for the usual biases (`combineInPlace`), through `broadcastBinary` for other shapes.
 private func addBias<T: BinaryFloatingPoint>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], alpha: T) {
-  let n = shape.last ?? 1
-  if c.count == 1 || (c.count == n && cShape.dropLast().allSatisfy({ $0 == 1 })) {
-    p.withUnsafeMutableBufferPointer { p in
-      c.withUnsafeBufferPointer { c in
-        guard c.count > 1 else {
-          for i in p.indices { p[i] = c[0].addingProduct(p[i], alpha) }
-          return
-        }
-        // Wrapping offsets (they stay below p.count): an overflow check per element kept the
-        // loop from being vectorized.
-        var start = 0
-        while start < p.count {
-          for j in 0..<n { p[start &+ j] = c[j].addingProduct(p[start &+ j], alpha) }
-          start += n
-        }
-      }
-    }
-  } else {
-    // `shape` is the broadcast shape (checked by the caller), so this cannot fail.
-    if let r = try? broadcastBinary(p, shape, c, cShape, { $1.addingProduct($0, alpha) }) { p = r.values }
-  }
+  if combineInPlace(&p, shape, c, cShape, { $1.addingProduct($0, alpha) }) { return }
+  // `shape` is the broadcast shape (checked by the caller), so this cannot fail.
+  if let r = try? broadcastBinary(p, shape, c, cShape, { $1.addingProduct($0, alpha) }) { p = r.values }
 }
 
 private func scale(_ t: Tensor, by s: Double) -> Tensor {
