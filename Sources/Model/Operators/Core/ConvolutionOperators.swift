@@ -248,18 +248,6 @@ private struct WindowGeometry {
     let outputCount = output.reduce(1, *)
     var taps: [(kernel: Int, input: Int)] = []
     taps.reserveCapacity(kernelCount)
-    if rank == 1 {
-      // One spatial axis (a 1-D convolution over a sequence): the table row is the window.
-      let k = kernel[0]
-      coordinates[0].withUnsafeBufferPointer { table in
-        for position in 0..<outputCount {
-          taps.removeAll(keepingCapacity: true)
-          for j in 0..<k where table[position * k + j] >= 0 { taps.append((j, table[position * k + j])) }
-          visit(position, taps)
-        }
-      }
-      return
-    }
     var at = [Int](filled: 0, count: rank)
     // The kernel offset of the current tap; it steps through the whole kernel for each
     // window, so it is back at zero when the next window starts.
