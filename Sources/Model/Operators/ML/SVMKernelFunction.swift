@@ -92,26 +92,8 @@ struct SVMKernelFunction: Sendable {
             for g in 0..<grouped {
               for lane in 0..<8 { out[g * 8 + lane] = expf(-gamma * lanes[g][lane]) }
             }
-            // Four support vectors at a time: four independent sums overlap their latencies
-            // and share each load of x.
+            // The vectors after the last full group, one at a time.
             var v = grouped * 8
-            while v + 4 <= count {
-              let (r0, r1, r2, r3) = (v * f, (v + 1) * f, (v + 2) * f, (v + 3) * f)
-              var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
-              for q in 0..<f {
-                let xq = x[q]
-                let (d0, d1, d2, d3) = (
-                  xq - vectors[r0 + q], xq - vectors[r1 + q], xq - vectors[r2 + q], xq - vectors[r3 + q]
-                )
-                s0 += d0 * d0
-                s1 += d1 * d1
-                s2 += d2 * d2
-                s3 += d3 * d3
-              }
-              (out[v], out[v + 1], out[v + 2], out[v + 3]) =
-                (expf(-gamma * s0), expf(-gamma * s1), expf(-gamma * s2), expf(-gamma * s3))
-              v += 4
-            }
             while v < count {
               let row = v * f
               var sum: Float = 0
