@@ -24,26 +24,27 @@ extension GraphCompiler {
       var relu: (any Kernel)?
       var labels = [producer.label]
       var result = producer.outputs[0]
-      // The single reader of the value so far, when that is all that reads it.
-      func soleReader() -> PendingStep? {
+      // The single reader of the value so far (its index and step), when that is all that
+      // reads it.
+      func soleReader() -> (index: Int, step: PendingStep)? {
         guard result >= 0, !keep.contains(result), let r = readers[result], r.count == 1, !removed.contains(r[0]),
           steps[r[0]].key.domain == "", steps[r[0]].outputs.count == 1
         else { return nil }
-        return steps[r[0]]
+        return (r[0], steps[r[0]])
       }
-      if producer.key.opType == "MatMul", let add = soleReader(), add.key.opType == "Add", add.inputs.count == 2 {
+      if producer.key.opType == "MatMul", let (at, add) = soleReader(), add.key.opType == "Add", add.inputs.count == 2 {
         let biasFirst = add.inputs[1] == result
         if let constant = add.constantInputs[biasFirst ? 0 : 1] {
           bias = EpilogueKernel.Bias(tensor: constant, first: biasFirst, kernel: add.kernel)
           labels.append(add.label)
-          removed.insert(readers[result]?[0] ?? -1)
+          removed.insert(at)
           result = add.outputs[0]
         }
       }
-      if let next = soleReader(), next.key.opType == "Relu", next.inputs.count == 1 {
+      if let (at, next) = soleReader(), next.key.opType == "Relu", next.inputs.count == 1 {
         relu = next.kernel
         labels.append(next.label)
-        removed.insert(readers[result]?[0] ?? -1)
+        removed.insert(at)
         result = next.outputs[0]
       }
       guard bias != nil || relu != nil else { continue }

@@ -102,7 +102,7 @@ struct GraphCompiler {
         // A node that reads only constants (a Constant, or arithmetic on a model's weights)
         // computes the same on every run: its outputs become constants of the plan, as
         // onnxruntime folds them. One that fails here runs, and fails, when the graph runs.
-        for (name, value) in zip(node.output, values) where !name.isEmpty {
+        for (name, value) in values {
           constantsByName[name] = value
           constants.append((slot(name), .tensor(value)))
         }
@@ -156,22 +156,19 @@ struct GraphCompiler {
     return Result(plan: plan, inputs: inputs, constants: constantsByName, nodes: ordered)
   }
 
-  /// The outputs of `node` when every input it reads is a constant and its kernel computes
-  /// a tensor for each output it names; nil otherwise. Nodes with subgraphs are left alone.
-  private static func fold(_ node: Onnx_NodeProto, _ kernel: any Kernel, _ constantInputs: [Tensor?]) -> [Tensor]? {
+  /// The named outputs of `node` when every input it reads is a constant and its kernel
+  /// computes a tensor for each of them; nil otherwise. Nodes with subgraphs are left alone.
+  private static func fold(_ node: Onnx_NodeProto, _ kernel: any Kernel, _ constantInputs: [Tensor?])
+    -> [(name: String, value: Tensor)]?
+  {
     guard node.attribute.allSatisfy({ !$0.hasG && $0.graphs.isEmpty }),
       zip(node.input, constantInputs).allSatisfy({ $0.0.isEmpty || $0.1 != nil }),
       let outputs = try? kernel.run(constantInputs.map { $0.map(Value.tensor) }, outputCount: node.output.count)
     else { return nil }
-    var values: [Tensor] = []
-    for (name, value) in zip(node.output, outputs) {
-      if case .tensor(let t)? = value {
-        values.append(t)
-      } else if name.isEmpty {
-        values.append(Tensor(unchecked: [0], .float([])))
-      } else {
-        return nil
-      }
+    var values: [(name: String, value: Tensor)] = []
+    for (name, value) in zip(node.output, outputs) where !name.isEmpty {
+      guard case .tensor(let t)? = value else { return nil }
+      values.append((name, t))
     }
     return values
   }
