@@ -28,8 +28,31 @@ struct EpilogueKernel: Kernel {
   let bias: Bias?
   /// Then the Relu node, when there is one.
   let relu: (any Kernel)?
+  /// Both as the producer may apply them while it computes (a Float bias of one value per
+  /// column), nil when the bias is of another kind.
+  let inRegisters: ProductEpilogue?
+
+  init(producer: any TensorProducingKernel, bias: Bias?, relu: (any Kernel)?) {
+    self.producer = producer
+    self.bias = bias
+    self.relu = relu
+    var epilogue = ProductEpilogue(relu: relu != nil)
+    if let bias {
+      if case .float(let values) = bias.tensor.storage, bias.tensor.shape.dropLast().allSatisfy({ $0 == 1 }) {
+        epilogue.bias = (values, bias.tensor.rank)
+      } else {
+        inRegisters = nil
+        return
+      }
+    }
+    inRegisters = epilogue
+  }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
+    if let inRegisters, let y = try producer.output(inputs, epilogue: inRegisters) {
+      outputs.set(0, .tensor(y))
+      return
+    }
     var y = try producer.output(inputs)
     try finish(&y)
     outputs.set(0, .tensor(y))

@@ -12,17 +12,27 @@ enum MatrixOperators {
 /// in place (`EpilogueKernel`).
 protocol TensorProducingKernel: Kernel {
   func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor
+  /// The output with `epilogue` applied to each element as it is computed; nil, having
+  /// computed nothing, when this kernel cannot do that for these inputs (the fused step then
+  /// applies the epilogue to `output(_:)`'s result).
+  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor?
 }
 
 extension TensorProducingKernel {
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     outputs.set(0, .tensor(try output(inputs)))
   }
+
+  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? { nil }
 }
 
 struct MatMulKernel: TensorProducingKernel {
   func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
     try matmul(try inputs.tensor(0), try inputs.tensor(1))
+  }
+
+  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
+    try matmul(try inputs.tensor(0), try inputs.tensor(1), epilogue: epilogue)
   }
 }
 
@@ -49,17 +59,8 @@ struct GemmKernel: TensorProducingKernel {
   }
 
   func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
-    var a = try inputs.tensor(0)
-    var b: Tensor
-    if let constantB {
-      b = constantB
-    } else {
-      b = try inputs.tensor(1)
-      guard b.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
-      if transB { b = try transpose(b, perm: [1, 0]) }
-    }
-    guard a.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
-    if transA { a = try transpose(a, perm: [1, 0]) }
+    if let y = try output(inputs, epilogue: ProductEpilogue()) { return y }
+    let (a, b) = try operands(inputs)
     var y = try matmul(a, b)
     // Like onnxruntime, beta = 0 ignores C (so an infinite C does not make NaNs).
     guard let c = try inputs.optionalTensor(2), beta != 0 else {
@@ -79,6 +80,38 @@ struct GemmKernel: TensorProducingKernel {
     default: throw kernelError("Gemm's C must have A's element type")
     }
     return y
+  }
+
+  /// The product with C added and `epilogue` applied to each element as it is computed, when
+  /// alpha is 1 and C is absent, ignored (beta 0) or a row of Float values added as it is
+  /// (beta 1): the dense layers exporters write. MLAS adds C in its epilogue too.
+  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
+    guard alpha == 1, epilogue.bias == nil else { return nil }
+    var epilogue = epilogue
+    if beta != 0, let c = try inputs.optionalTensor(2) {
+      guard beta == 1, case .float(let values) = c.storage, c.shape.dropLast().allSatisfy({ $0 == 1 }) else {
+        return nil
+      }
+      epilogue.bias = (values, c.rank)
+    }
+    let (a, b) = try operands(inputs)
+    return try matmul(a, b, epilogue: epilogue)
+  }
+
+  /// A' and B': the inputs, transposed as the attributes say.
+  private func operands(_ inputs: KernelInputs) throws(ModelError) -> (Tensor, Tensor) {
+    var a = try inputs.tensor(0)
+    var b: Tensor
+    if let constantB {
+      b = constantB
+    } else {
+      b = try inputs.tensor(1)
+      guard b.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
+      if transB { b = try transpose(b, perm: [1, 0]) }
+    }
+    guard a.rank == 2 else { throw kernelError("Gemm needs 2-D inputs, got \(a.shape) and \(b.shape)") }
+    if transA { a = try transpose(a, perm: [1, 0]) }
+    return (a, b)
   }
 }
 
@@ -101,8 +134,31 @@ private func scale(_ t: Tensor, by s: Double) -> Tensor {
   }
 }
 
+/// Element-wise work a Float matrix product does to each element of its result while the
+/// element is still in a register: add the bias of its column (`q + p`), then Relu
+/// (`max(p, 0)`). The same operations in the same order as the separate passes over the
+/// stored product, so the results are bit for bit those passes'.
+struct ProductEpilogue {
+  /// One value per column of the product, and the rank of the tensor it came from (a bias of
+  /// higher rank than the product would widen its shape, and so cannot be applied here).
+  var bias: (values: [Float], rank: Int)?
+  var relu = false
+
+  var isEmpty: Bool { bias == nil && !relu }
+}
+
 /// Matrix product with NumPy's rules for 1-D and batched operands.
 func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
+  guard let product = try matmul(a, b, epilogue: ProductEpilogue()) else {
+    throw kernelError("MatMul could not multiply \(a.shape) by \(b.shape)")
+  }
+  return product
+}
+
+/// The matrix product with `epilogue` applied to each element as it is computed; nil, having
+/// computed nothing, when the epilogue does not apply to this product (it is not of Float,
+/// or the bias does not have one value per column). An empty epilogue always applies.
+func matmul(_ a: Tensor, _ b: Tensor, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
   var sa = a.shape
   var sb = b.shape
   if sa.count == 1 { sa = [1, sa[0]] }
@@ -137,6 +193,10 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
   var shape = batch.isEmpty ? [m, n] : batch + [m, n]
   if a.rank == 1 { shape.remove(at: shape.count - 2) }
   if b.rank == 1 { shape.removeLast() }
+  if !epilogue.isEmpty {
+    if let bias = epilogue.bias, bias.values.count != n || bias.rank > shape.count { return nil }
+    guard case .float = a.storage, case .float = b.storage, k > 0 else { return nil }
+  }
   if batches * m * n == 0 || k == 0 {
     let zeros = [Double](filled: 0, count: batches * m * n)
     return Tensor(unchecked: shape, storageOf(a.elementType, zeros))
@@ -149,10 +209,17 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
     let out = [Float](unsafeUninitializedCapacity: batches * m * n) { o, initialized in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
-          for bt in 0..<batches {
-            gemmFloat(
-              xp.baseAddress! + batchA(bt) * m * k, yp.baseAddress! + batchB(bt) * k * n, o.baseAddress! + bt * m * n,
-              m, k, n)
+          func multiply(bias: UnsafePointer<Float>?) {
+            for bt in 0..<batches {
+              gemmFloat(
+                xp.baseAddress! + batchA(bt) * m * k, yp.baseAddress! + batchB(bt) * k * n,
+                o.baseAddress! + bt * m * n, m, k, n, bias: bias, relu: epilogue.relu)
+            }
+          }
+          if let bias = epilogue.bias?.values {
+            bias.withUnsafeBufferPointer { multiply(bias: $0.baseAddress) }
+          } else {
+            multiply(bias: nil)
           }
         }
       }
@@ -219,37 +286,130 @@ private func gemmKernel<T: FloatingPoint>(
 }
 
 /// C[m×n] = A[m×k] · B[k×n] in Float, row-major, storing every element of C: each one is the
-/// same chain of fused multiply-adds over p = 0, 1, … as `gemmKernel` computes, so results do
-/// not depend on which of the two runs (or on m).
+/// same chain of fused multiply-adds over p = 0, 1, … as `gemmKernel` computes, then the
+/// epilogue (`bias`: n values, one added to each column; then Relu when `relu`), so results do
+/// not depend on which of the loops below computes an element, nor on m.
 ///
-/// The columns of a row are taken 32, 16, then 8 at a time, their sums held in vector registers
-/// through the whole p loop: `gemmKernel` loads and stores C once per p, which for one row
-/// (a request) costs more than the multiplications.
+/// The sums stay in registers through the whole p loop (`gemmKernel` loads and stores C once
+/// per p, which for one row costs more than the multiplications). Four rows at a time, the
+/// columns 16 then 8 at a time: each vector of B loaded serves four rows, and eight
+/// independent chains keep the multiply-add units busy where one row's one or two chains
+/// would wait on their own latency. Narrow products (n < 8: a regression, a few classes) take
+/// eight rows at a time, a column at a time. The rows left over, and a single row (a request),
+/// take their columns 32, 16, then 8 at a time.
 private func gemmFloat(
-  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int, _ n: Int
+  _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int, _ n: Int,
+  bias: UnsafePointer<Float>?, relu: Bool
 ) {
   typealias V = SIMD8<Float>
   @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  /// Stores the sums of columns j..<j+8 of a row, after the epilogue.
+  @inline(__always) func store(_ v: V, _ row: UnsafeMutablePointer<Float>, _ j: Int) {
+    var v = v
+    if let bias { v = load(bias + j) + v }
+    // Swift's max(v, 0) is `0 >= v ? 0 : v`: NaN stays NaN, -0 becomes +0.
+    if relu { v.replace(with: 0, where: V() .>= v) }
+    UnsafeMutableRawPointer(row + j).storeBytes(of: v, as: V.self)
   }
-  var first = 0
-  if n == 1 {
-    // A matrix-vector product (a layer with one output): eight rows at a time, one per lane,
-    // each lane the same multiply-add chain over p as the one-row loop below.
-    while first + 8 <= m {
-      let r = a + first * k
-      var acc = V()
-      for p in 0..<k {
-        let column = V(
-          r[p], r[k + p], r[2 * k + p], r[3 * k + p], r[4 * k + p], r[5 * k + p], r[6 * k + p], r[7 * k + p])
-        acc = acc.addingProduct(column, V(repeating: b[p]))
+  @inline(__always) func store(_ s: Float, _ row: UnsafeMutablePointer<Float>, _ j: Int) {
+    var s = s
+    if let bias { s = bias[j] + s }
+    if relu { s = max(s, 0) }
+    row[j] = s
+  }
+  var i = 0
+  if n >= 8 {
+    while i + 4 <= m {
+      let r0 = a + i * k
+      let (r1, r2, r3) = (r0 + k, r0 + 2 * k, r0 + 3 * k)
+      let o0 = c + i * n
+      let (o1, o2, o3) = (o0 + n, o0 + 2 * n, o0 + 3 * n)
+      var j = 0
+      while j + 16 <= n {
+        var (s00, s01, s10, s11) = (V(), V(), V(), V())
+        var (s20, s21, s30, s31) = (V(), V(), V(), V())
+        var bp = b + j
+        for p in 0..<k {
+          let (b0, b1) = (load(bp), load(bp + 8))
+          let x0 = V(repeating: r0[p])
+          s00 = s00.addingProduct(x0, b0)
+          s01 = s01.addingProduct(x0, b1)
+          let x1 = V(repeating: r1[p])
+          s10 = s10.addingProduct(x1, b0)
+          s11 = s11.addingProduct(x1, b1)
+          let x2 = V(repeating: r2[p])
+          s20 = s20.addingProduct(x2, b0)
+          s21 = s21.addingProduct(x2, b1)
+          let x3 = V(repeating: r3[p])
+          s30 = s30.addingProduct(x3, b0)
+          s31 = s31.addingProduct(x3, b1)
+          bp += n
+        }
+        store(s00, o0, j)
+        store(s01, o0, j + 8)
+        store(s10, o1, j)
+        store(s11, o1, j + 8)
+        store(s20, o2, j)
+        store(s21, o2, j + 8)
+        store(s30, o3, j)
+        store(s31, o3, j + 8)
+        j += 16
       }
-      store(acc, c + first)
-      first += 8
+      // Blocks of eight, the last one ending at n: the columns it shares with the block
+      // before get the same chains again, so storing them twice changes nothing.
+      while j < n {
+        let at = min(j, n - 8)
+        var (s0, s1, s2, s3) = (V(), V(), V(), V())
+        var bp = b + at
+        for p in 0..<k {
+          let b0 = load(bp)
+          s0 = s0.addingProduct(V(repeating: r0[p]), b0)
+          s1 = s1.addingProduct(V(repeating: r1[p]), b0)
+          s2 = s2.addingProduct(V(repeating: r2[p]), b0)
+          s3 = s3.addingProduct(V(repeating: r3[p]), b0)
+          bp += n
+        }
+        store(s0, o0, at)
+        store(s1, o1, at)
+        store(s2, o2, at)
+        store(s3, o3, at)
+        j = at + 8
+      }
+      i += 4
+    }
+  } else {
+    while i + 8 <= m {
+      let r = a + i * k
+      let o = c + i * n
+      for j in 0..<n {
+        var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
+        var (s4, s5, s6, s7): (Float, Float, Float, Float) = (0, 0, 0, 0)
+        var bp = b + j
+        for p in 0..<k {
+          let x = bp.pointee
+          s0 = s0.addingProduct(r[p], x)
+          s1 = s1.addingProduct(r[k + p], x)
+          s2 = s2.addingProduct(r[2 * k + p], x)
+          s3 = s3.addingProduct(r[3 * k + p], x)
+          s4 = s4.addingProduct(r[4 * k + p], x)
+          s5 = s5.addingProduct(r[5 * k + p], x)
+          s6 = s6.addingProduct(r[6 * k + p], x)
+          s7 = s7.addingProduct(r[7 * k + p], x)
+          bp += n
+        }
+        store(s0, o, j)
+        store(s1, o + n, j)
+        store(s2, o + 2 * n, j)
+        store(s3, o + 3 * n, j)
+        store(s4, o + 4 * n, j)
+        store(s5, o + 5 * n, j)
+        store(s6, o + 6 * n, j)
+        store(s7, o + 7 * n, j)
+      }
+      i += 8
     }
   }
-  for i in first..<m {
+  while i < m {
     let row = a + i * k
     let out = c + i * n
     var j = 0
@@ -265,10 +425,10 @@ private func gemmFloat(
         s3 = s3.addingProduct(av, load(bp + 24))
         bp += n
       }
-      store(s0, out + j)
-      store(s1, out + j + 8)
-      store(s2, out + j + 16)
-      store(s3, out + j + 24)
+      store(s0, out, j)
+      store(s1, out, j + 8)
+      store(s2, out, j + 16)
+      store(s3, out, j + 24)
       j += 32
     }
     while j + 16 <= n {
@@ -280,31 +440,21 @@ private func gemmFloat(
         s1 = s1.addingProduct(av, load(bp + 8))
         bp += n
       }
-      store(s0, out + j)
-      store(s1, out + j + 8)
+      store(s0, out, j)
+      store(s1, out, j + 8)
       j += 16
     }
-    while j + 8 <= n {
+    while j < n && n >= 8 {
+      // As above, the last block of eight ends at n.
+      let at = min(j, n - 8)
       var s0 = V()
-      var bp = b + j
+      var bp = b + at
       for p in 0..<k {
         s0 = s0.addingProduct(V(repeating: row[p]), load(bp))
         bp += n
       }
-      store(s0, out + j)
-      j += 8
-    }
-    if j < n && n >= 8 {
-      // The last columns as one more block of eight ending at n: the columns it shares with
-      // the block before get the same chains again, so storing them changes nothing.
-      var s0 = V()
-      var bp = b + (n - 8)
-      for p in 0..<k {
-        s0 = s0.addingProduct(V(repeating: row[p]), load(bp))
-        bp += n
-      }
-      store(s0, out + (n - 8))
-      j = n
+      store(s0, out, at)
+      j = at + 8
     }
     while j < n {
       var s: Float = 0
@@ -313,8 +463,9 @@ private func gemmFloat(
         s = s.addingProduct(row[p], bp.pointee)
         bp += n
       }
-      out[j] = s
+      store(s, out, j)
       j += 1
     }
+    i += 1
   }
 }
