@@ -22,6 +22,41 @@ enum ConvolutionOperators {
     let group: Int
 
     func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
+      let (x, w, bias, layout, shape) = try operands(inputs)
+      switch (x.storage, w.storage, bias?.storage) {
+      case (.float(let xv), .float(let wv), .float(let b)?):
+        return Tensor(
+          unchecked: shape, .float(convolveLine(xv, wv, b, layout, relu: false) ?? convolve(xv, wv, b, layout)))
+      case (.float(let xv), .float(let wv), nil):
+        return Tensor(
+          unchecked: shape, .float(convolveLine(xv, wv, nil, layout, relu: false) ?? convolve(xv, wv, nil, layout)))
+      case (.double(let xv), .double(let wv), .double(let b)?):
+        return Tensor(unchecked: shape, .double(convolve(xv, wv, b, layout)))
+      case (.double(let xv), .double(let wv), nil):
+        return Tensor(unchecked: shape, .double(convolve(xv, wv, nil, layout)))
+      default:
+        throw kernelError("Conv needs float or double input, weights and bias of one type")
+      }
+    }
+
+    /// A fused Relu applied in registers, when `convolveLine` takes the convolution.
+    func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
+      guard epilogue.bias == nil else { return nil }
+      let (x, w, bias, layout, shape) = try operands(inputs)
+      guard case .float(let xv) = x.storage, case .float(let wv) = w.storage else { return nil }
+      let y: [Float]?
+      switch bias?.storage {
+      case .float(let b)?: y = convolveLine(xv, wv, b, layout, relu: epilogue.relu)
+      case nil: y = convolveLine(xv, wv, nil, layout, relu: epilogue.relu)
+      default: y = nil
+      }
+      return y.map { Tensor(unchecked: shape, .float($0)) }
+    }
+
+    /// The input, weights and bias, checked against each other, and the output's layout and shape.
+    private func operands(_ inputs: KernelInputs) throws(ModelError) -> (
+      x: Tensor, w: Tensor, bias: Tensor?, layout: ConvolutionLayout, shape: [Int]
+    ) {
       let x = try inputs.tensor(0)
       let w = try inputs.tensor(1)
       let bias = try inputs.optionalTensor(2)
@@ -48,18 +83,7 @@ enum ConvolutionOperators {
       let shape = [batch, filters] + geometry.output
       let layout = ConvolutionLayout(
         batch: batch, channels: channels, filters: filters, group: group, geometry: geometry, outCount: outCount)
-      switch (x.storage, w.storage, bias?.storage) {
-      case (.float(let xv), .float(let wv), .float(let b)?):
-        return Tensor(unchecked: shape, .float(convolve(xv, wv, b, layout)))
-      case (.float(let xv), .float(let wv), nil):
-        return Tensor(unchecked: shape, .float(convolve(xv, wv, nil, layout)))
-      case (.double(let xv), .double(let wv), .double(let b)?):
-        return Tensor(unchecked: shape, .double(convolve(xv, wv, b, layout)))
-      case (.double(let xv), .double(let wv), nil):
-        return Tensor(unchecked: shape, .double(convolve(xv, wv, nil, layout)))
-      default:
-        throw kernelError("Conv needs float or double input, weights and bias of one type")
-      }
+      return (x, w, bias, layout, shape)
     }
   }
 
@@ -87,6 +111,10 @@ enum ConvolutionOperators {
         let pooled: Tensor.Storage
         let picked: [Int]
         switch x.storage {
+        case .float(let v) where !wantsIndices && spatial.count == 1:
+          (pooled, picked) = (
+            .float(maxPooledLine(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount)), []
+          )
         case .float(let v):
           let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount, indices: wantsIndices)
           (pooled, picked) = (.float(r.values), r.indices)
@@ -153,6 +181,9 @@ private struct WindowGeometry {
   /// For spatial axis d, entry o·kernel[d] + k: the input coordinate that kernel position k of
   /// output position o reads, or -1 when it falls in the padding.
   let coordinates: [[Int]]
+  /// On each spatial axis: the padding before the input, and the step between taps.
+  let begins: [Int]
+  let dilations: [Int]
 
   init(input: [Int], kernel: [Int], _ attributes: WindowAttributes, ceilMode: Bool) throws(ModelError) {
     let rank = input.count
@@ -171,6 +202,7 @@ private struct WindowGeometry {
     }
     var output: [Int] = []
     var coordinates: [[Int]] = []
+    var begins: [Int] = []
     for d in 0..<rank {
       let (n, k, s) = (input[d], kernel[d], strides[d])
       guard k >= 1, k <= 1 << 31 else { throw kernelError("kernel size \(k) on spatial axis \(d) is out of range") }
@@ -214,12 +246,15 @@ private struct WindowGeometry {
       }
       output.append(count)
       coordinates.append(table)
+      begins.append(begin)
     }
     self.input = input
     self.output = output
     self.kernel = kernel
     self.steps = strides
     self.coordinates = coordinates
+    self.begins = begins
+    self.dilations = dilations
   }
 
   /// For a window over one spatial axis, per kernel position: the run of output positions
@@ -404,4 +439,227 @@ private func maxPooled<T: BinaryFloatingPoint>(
     }
   }
   return (values, indices)
+}
+
+/// `convolve` for Float over one spatial axis with finite weights, each output element kept
+/// in a register from its first product to its store, eight positions at a time: nil when
+/// the convolution is not of that kind.
+///
+/// Each item's input lines are first copied into a zeroed line with the padding in place,
+/// so that every tap of every position reads inside it. An element is the fused multiply-add
+/// chain over channels, then taps, from zero, plus the bias, then Relu when `relu`: the
+/// operations `convolve` and a separate Relu apply, in the same order. A tap in the padding
+/// adds a finite weight times zero, a zero, to a sum that started at +0 and so is never -0;
+/// it leaves the sum as it is, as `convolve`'s skipping it does, so the results are the same
+/// bit for bit. The last block of eight ends where the line ends, recomputing a few.
+private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout: ConvolutionLayout, relu: Bool)
+  -> [Float]?
+{
+  typealias V = SIMD8<Float>
+  let g = layout.geometry
+  guard g.input.count == 1, layout.channels > 0, g.begins[0] >= 0, w.allSatisfy(\.isFinite) else { return nil }
+  let (inPlane, outPlane, k) = (g.input[0], g.output[0], g.kernel[0])
+  let (step, dilation, begin) = (g.steps[0], g.dilations[0], g.begins[0])
+  // The padded line: index q holds input q - begin. Blocks of eight read up to 16 values
+  // past their last position's first tap (two-apart loads take sixteen).
+  let limit = 1 << 24
+  guard step < limit, begin < limit, inPlane < limit, layout.channels < limit else { return nil }
+  let reads = (max(outPlane, 8) * step).addingReportingOverflow((k - 1) * dilation)
+  guard !reads.overflow, reads.partialValue < limit else { return nil }
+  let padded = max(reads.partialValue + 16, begin + inPlane)
+  guard padded * layout.channels <= limit else { return nil }
+  let channelsPerGroup = layout.channels / layout.group
+  let filtersPerGroup = layout.filters / layout.group
+  var lines = [Float](filled: 0, count: padded * layout.channels)
+  return [Float](unsafeUninitializedCapacity: layout.outCount) { y, initialized in
+    x.withUnsafeBufferPointer { x in
+      w.withUnsafeBufferPointer { w in
+        lines.withUnsafeMutableBufferPointer { lines in
+          guard let yp = y.baseAddress, let xp = x.baseAddress, let wp = w.baseAddress, let lp = lines.baseAddress
+          else { return }
+          let filterSize = channelsPerGroup * k
+          /// Filters m0..<m0+4 (of one group) of batch item `b`: each input vector loaded
+          /// serves the four, and their four chains run side by side.
+          @inline(__always) func four(_ b: Int, _ m0: Int, _ load: (UnsafePointer<Float>) -> V) {
+            let first = UnsafePointer(lp + m0 / filtersPerGroup * channelsPerGroup * padded)
+            let weights = wp + m0 * filterSize
+            let out = yp + (b * layout.filters + m0) * outPlane
+            let starts = (0..<4).map { bias?[m0 + $0] ?? 0 }
+            let (start0, start1, start2, start3) = (starts[0], starts[1], starts[2], starts[3])
+            @inline(__always) func store(_ sums: (V, V, V, V), at o: Int, count: Int) {
+              @inline(__always) func put(_ acc: V, _ start: Float, _ line: UnsafeMutablePointer<Float>) {
+                var v = acc + V(repeating: start)
+                // Swift's max(v, 0) is `0 >= v ? 0 : v`: NaN stays NaN, -0 becomes +0.
+                if relu { v.replace(with: 0, where: V() .>= v) }
+                if count == 8 {
+                  UnsafeMutableRawPointer(line).storeBytes(of: v, as: V.self)
+                } else {
+                  for l in 0..<count { line[l] = v[l] }
+                }
+              }
+              put(sums.0, start0, out + o)
+              put(sums.1, start1, out + outPlane + o)
+              put(sums.2, start2, out + 2 * outPlane + o)
+              put(sums.3, start3, out + 3 * outPlane + o)
+            }
+            @inline(__always) func sums(_ o: Int) -> (V, V, V, V) {
+              var (s0, s1, s2, s3) = (V(), V(), V(), V())
+              // Pointers stepped along rather than indices multiplied: the loop is the
+              // loads and multiply-adds, without overflow checks.
+              var at = first + o * step
+              var w0 = weights
+              for _ in 0..<channelsPerGroup {
+                var x = at
+                let (w1, w2, w3) = (w0 + filterSize, w0 + 2 * filterSize, w0 + 3 * filterSize)
+                for j in 0..<k {
+                  let v = load(x)
+                  s0 = s0.addingProduct(v, V(repeating: w0[j]))
+                  s1 = s1.addingProduct(v, V(repeating: w1[j]))
+                  s2 = s2.addingProduct(v, V(repeating: w2[j]))
+                  s3 = s3.addingProduct(v, V(repeating: w3[j]))
+                  x += dilation
+                }
+                at += padded
+                w0 += k
+              }
+              return (s0, s1, s2, s3)
+            }
+            guard outPlane >= 8 else { return store(sums(0), at: 0, count: outPlane) }
+            var o = 0
+            while o < outPlane {
+              let at = min(o, outPlane - 8)
+              store(sums(at), at: at, count: 8)
+              o = at + 8
+            }
+          }
+          /// Filter `m` of batch item `b`.
+          @inline(__always) func one(_ b: Int, _ m: Int, _ load: (UnsafePointer<Float>) -> V) {
+            let first = UnsafePointer(lp + m / filtersPerGroup * channelsPerGroup * padded)
+            let weights = wp + m * filterSize
+            let out = yp + (b * layout.filters + m) * outPlane
+            let start = V(repeating: bias?[m] ?? 0)
+            @inline(__always) func finished(_ o: Int) -> V {
+              var acc = V()
+              for c in 0..<channelsPerGroup {
+                let at = first + c * padded + o * step
+                for j in 0..<k { acc = acc.addingProduct(load(at + j * dilation), V(repeating: weights[c * k + j])) }
+              }
+              var v = acc + start
+              if relu { v.replace(with: 0, where: V() .>= v) }
+              return v
+            }
+            guard outPlane >= 8 else {
+              let v = finished(0)
+              for o in 0..<outPlane { out[o] = v[o] }
+              return
+            }
+            var o = 0
+            while o < outPlane {
+              let at = min(o, outPlane - 8)
+              UnsafeMutableRawPointer(out + at).storeBytes(of: finished(at), as: V.self)
+              o = at + 8
+            }
+          }
+          @inline(__always) func item(_ b: Int, _ load: (UnsafePointer<Float>) -> V) {
+            for c in 0..<layout.channels {
+              UnsafeMutableRawPointer(lp + c * padded + begin).copyMemory(
+                from: xp + (b * layout.channels + c) * inPlane, byteCount: inPlane * MemoryLayout<Float>.stride)
+            }
+            for group in 0..<layout.group {
+              var m = group * filtersPerGroup
+              let end = m + filtersPerGroup
+              while m + 4 <= end {
+                four(b, m, load)
+                m += 4
+              }
+              while m < end {
+                one(b, m, load)
+                m += 1
+              }
+            }
+          }
+          for b in 0..<layout.batch {
+            switch step {
+            case 1: item(b) { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
+            case 2: item(b) { UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf }
+            default:
+              item(b) { p in
+                V(p[0], p[step], p[2 * step], p[3 * step], p[4 * step], p[5 * step], p[6 * step], p[7 * step])
+              }
+            }
+          }
+        }
+      }
+    }
+    initialized = layout.outCount
+  }
+}
+
+/// `maxPooled` without indices for Float over one spatial axis, each window's maximum kept in
+/// a register: from the lowest finite value, each tap in kernel order replaces it when
+/// greater, as `maxPooled` compares them, so ties and NaNs come out the same. Windows whose
+/// every tap is inside the input go eight at a time (the last block of eight ending where
+/// they end, recomputing a few), the few at the edges one at a time.
+private func maxPooledLine(_ x: [Float], planes: Int, _ g: WindowGeometry, outCount: Int) -> [Float] {
+  typealias V = SIMD8<Float>
+  let (inPlane, outPlane, k) = (g.input[0], g.output[0], g.kernel[0])
+  let (step, dilation, begin) = (g.steps[0], g.dilations[0], g.begins[0])
+  // Position o's tap j reads o·step - begin + j·dilation: every tap inside for lo <= o < hi.
+  let last = inPlane - 1 + begin - (k - 1) * dilation
+  let hi = last < 0 ? 0 : min(outPlane, last / step + 1)
+  let lo = min(hi, max(0, (begin + step - 1) / step))
+  return [Float](unsafeUninitializedCapacity: outCount) { y, initialized in
+    x.withUnsafeBufferPointer { x in
+      guard let yp = y.baseAddress, let xp = x.baseAddress else { return }
+      let end = xp + x.count
+      @inline(__always) func pool(_ load: (UnsafePointer<Float>) -> V) {
+        for plane in 0..<planes {
+          let line = xp + plane * inPlane
+          let out = yp + plane * outPlane
+          @inline(__always) func one(_ o: Int) {
+            var best = -Float.greatestFiniteMagnitude
+            for j in 0..<k {
+              let at = o * step - begin + j * dilation
+              guard at >= 0, at < inPlane else { continue }
+              let v = line[at]
+              best = v > best ? v : best
+            }
+            out[o] = best
+          }
+          var o = 0
+          if hi - lo >= 8 {
+            while o < lo {
+              one(o)
+              o += 1
+            }
+            while o < hi {
+              let at = min(o, hi - 8)
+              var best = V(repeating: -.greatestFiniteMagnitude)
+              var p = line + (at * step - begin)
+              for _ in 0..<k {
+                let v = load(p)
+                best.replace(with: v, where: v .> best)
+                p += dilation
+              }
+              UnsafeMutableRawPointer(out + at).storeBytes(of: best, as: V.self)
+              o = at + 8
+            }
+          }
+          while o < outPlane {
+            one(o)
+            o += 1
+          }
+        }
+      }
+      @inline(__always) func gather(_ p: UnsafePointer<Float>) -> V {
+        V(p[0], p[step], p[2 * step], p[3 * step], p[4 * step], p[5 * step], p[6 * step], p[7 * step])
+      }
+      switch step {
+      case 1: pool { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
+      case 2: pool { $0 + 16 <= end ? UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf : gather($0) }
+      default: pool(gather)
+      }
+    }
+    initialized = outCount
+  }
 }
