@@ -178,9 +178,6 @@ private struct WindowGeometry {
   let kernel: [Int]
   /// The step between windows on each spatial axis.
   let steps: [Int]
-  /// For spatial axis d, entry o·kernel[d] + k: the input coordinate that kernel position k of
-  /// output position o reads, or -1 when it falls in the padding.
-  let coordinates: [[Int]]
   /// On each spatial axis: the padding before the input, and the step between taps.
   let begins: [Int]
   let dilations: [Int]
@@ -201,7 +198,6 @@ private struct WindowGeometry {
       throw kernelError("pads \(pads) and kernel \(kernel) do not fit \(rank) spatial axes")
     }
     var output: [Int] = []
-    var coordinates: [[Int]] = []
     var begins: [Int] = []
     for d in 0..<rank {
       let (n, k, s) = (input[d], kernel[d], strides[d])
@@ -234,27 +230,36 @@ private struct WindowGeometry {
         let total = max(0, (count - 1) * s + span - n)
         begin = attributes.padding == .sameUpper ? total / 2 : total - total / 2
       }
+      // `coordinates()` holds count·k entries for the axis.
       guard count >= 0, let tableSize = elementCount([count, k]), tableSize <= 1 << 28 else {
         throw kernelError("the windows on spatial axis \(d) are too many")
       }
-      var table = [Int](filled: -1, count: tableSize)
-      for o in 0..<count {
-        for j in 0..<k {
-          let at = o * s - begin + j * dilations[d]
-          if at >= 0, at < n { table[o * k + j] = at }
-        }
-      }
       output.append(count)
-      coordinates.append(table)
       begins.append(begin)
     }
     self.input = input
     self.output = output
     self.kernel = kernel
     self.steps = strides
-    self.coordinates = coordinates
     self.begins = begins
     self.dilations = dilations
+  }
+
+  /// For spatial axis d, entry o·kernel[d] + k: the input coordinate that kernel position k of
+  /// output position o reads, or -1 when it falls in the padding. Built when a kernel walks
+  /// windows one by one: the line kernels, a one-row request's path, never need it.
+  func coordinates() -> [[Int]] {
+    (0..<input.count).map { d in
+      let (n, k, s) = (input[d], kernel[d], steps[d])
+      var table = [Int](filled: -1, count: output[d] * k)
+      for o in 0..<output[d] {
+        for j in 0..<k {
+          let at = o * s - begins[d] + j * dilations[d]
+          if at >= 0, at < n { table[o * k + j] = at }
+        }
+      }
+      return table
+    }
   }
 
   /// For a window over one spatial axis, per kernel position: the run of output positions
@@ -263,7 +268,7 @@ private struct WindowGeometry {
   func tapRuns() -> [(lo: Int, hi: Int, first: Int)] {
     let k = kernel[0]
     let count = output[0]
-    return coordinates[0].withUnsafeBufferPointer { table in
+    return coordinates()[0].withUnsafeBufferPointer { table in
       (0..<k).map { j -> (lo: Int, hi: Int, first: Int) in
         var lo = 0
         while lo < count && table[lo * k + j] < 0 { lo += 1 }
@@ -281,6 +286,7 @@ private struct WindowGeometry {
     let inputStrides = strides(of: input)
     let kernelCount = kernel.reduce(1, *)
     let outputCount = output.reduce(1, *)
+    let tables = coordinates()
     var taps: [(kernel: Int, input: Int)] = []
     taps.reserveCapacity(kernelCount)
     var at = [Int](filled: 0, count: rank)
@@ -293,7 +299,7 @@ private struct WindowGeometry {
         var offset = 0
         var inside = true
         for d in 0..<rank {
-          let c = coordinates[d][at[d] * kernel[d] + tap[d]]
+          let c = tables[d][at[d] * kernel[d] + tap[d]]
           if c < 0 {
             inside = false
             break
