@@ -379,7 +379,10 @@ private func gemmFloat(
     }
   } else {
     while i + 8 <= m {
-      let r = a + i * k
+      // A pointer per row, so that the loop indexes without overflow checks.
+      let r0 = a + i * k
+      let (r1, r2, r3, r4) = (r0 + k, r0 + 2 * k, r0 + 3 * k, r0 + 4 * k)
+      let (r5, r6, r7) = (r0 + 5 * k, r0 + 6 * k, r0 + 7 * k)
       let o = c + i * n
       for j in 0..<n {
         var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
@@ -387,14 +390,14 @@ private func gemmFloat(
         var bp = b + j
         for p in 0..<k {
           let x = bp.pointee
-          s0 = s0.addingProduct(r[p], x)
-          s1 = s1.addingProduct(r[k + p], x)
-          s2 = s2.addingProduct(r[2 * k + p], x)
-          s3 = s3.addingProduct(r[3 * k + p], x)
-          s4 = s4.addingProduct(r[4 * k + p], x)
-          s5 = s5.addingProduct(r[5 * k + p], x)
-          s6 = s6.addingProduct(r[6 * k + p], x)
-          s7 = s7.addingProduct(r[7 * k + p], x)
+          s0 = s0.addingProduct(r0[p], x)
+          s1 = s1.addingProduct(r1[p], x)
+          s2 = s2.addingProduct(r2[p], x)
+          s3 = s3.addingProduct(r3[p], x)
+          s4 = s4.addingProduct(r4[p], x)
+          s5 = s5.addingProduct(r5[p], x)
+          s6 = s6.addingProduct(r6[p], x)
+          s7 = s7.addingProduct(r7[p], x)
           bp += n
         }
         store(s0, o, j)
