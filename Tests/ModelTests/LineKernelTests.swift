@@ -160,6 +160,18 @@ struct LineKernelTests {
     let y = try pool.run(["x": Tensor(shape: [2, 3, c.length], floats: x)])
     #expect(bits(y["y"]?.tensor) == expected.map(\.bitPattern))
   }
+
+  @Test("a 2-D Transpose, copied in tiles, puts every element where the permutation says", arguments: [1, 5, 16, 37])
+  func transposes(rows: Int) throws {
+    let columns = 21
+    let values = (0..<(rows * columns)).map { Int64($0) }
+    let model = try oneNodeModel(
+      "Transpose", inputs: [("x", .int64)], output: .int64, attributes: [intsAttribute("perm", [1, 0])])
+    let y = try model.run(["x": Tensor(shape: [rows, columns], storage: .int64(values))])
+    var expected: [Int64] = []
+    for j in 0..<columns { for i in 0..<rows { expected.append(values[i * columns + j]) } }
+    #expect(y["y"]?.tensor == (try Tensor(shape: [columns, rows], storage: .int64(expected))))
+  }
 }
 
 struct ConvCase: Sendable, CustomTestStringConvertible {

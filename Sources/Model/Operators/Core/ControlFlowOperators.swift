@@ -173,6 +173,42 @@ private func isSquaredDistanceBody(_ body: Onnx_GraphProto) -> Bool {
     && resolve(body.output[0].name) == state && resolve(body.output[1].name) == sum.output[0]
 }
 
+/// `squaredDistances`' D for Float and n >= 8, eight rows of X at a time in SIMD lanes: X is
+/// first copied column by column, so that a load takes one feature of eight rows, and each
+/// lane computes its element as the one-at-a-time loop does (d = X[i, k] − S[j, k], then
+/// acc + d·d, k ascending), so the values are the same bit for bit. The last block of eight
+/// ends at n, recomputing a few.
+private func eightDistances(_ a: [Float], _ b: [Float], n: Int, f: Int, m: Int) -> [Float] {
+  typealias V = SIMD8<Float>
+  var columns = [Float](unsafeUninitializedCapacity: n * f) { out, initialized in
+    for i in 0..<n { for k in 0..<f { out[k * n + i] = a[i * f + k] } }
+    initialized = n * f
+  }
+  return [Float](unsafeUninitializedCapacity: m * n) { out, initialized in
+    columns.withUnsafeMutableBufferPointer { columns in
+      b.withUnsafeBufferPointer { b in
+        guard let c = columns.baseAddress, let s = b.baseAddress, let o = out.baseAddress else { return }
+        for j in 0..<m {
+          let row = s + j * f
+          let line = o + j * n
+          var i = 0
+          while i < n {
+            let at = min(i, n - 8)
+            var acc = V()
+            for k in 0..<f {
+              let d = UnsafeRawPointer(c + k * n + at).loadUnaligned(as: V.self) - V(repeating: row[k])
+              acc = acc + d * d
+            }
+            UnsafeMutableRawPointer(line + at).storeBytes(of: acc, as: V.self)
+            i = at + 8
+          }
+        }
+        initialized = m * n
+      }
+    }
+  }
+}
+
 /// The outputs of a squared-distance Scan (`isSquaredDistanceBody`) for a state X [n, f] and
 /// scanned rows S [m, f] of one floating-point type: X, and D [m, n] with
 /// D[j, i] = Σₖ (X[i, k] − S[j, k])², summed in k order as ReduceSumSquare sums. Nil for
@@ -202,6 +238,8 @@ private func squaredDistances(_ inputs: KernelInputs) -> [Value]? {
     }
   }
   switch (x.storage, s.storage) {
+  case (.float(let a), .float(let b)) where n >= 8:
+    return [stateValue, .tensor(Tensor(unchecked: [m, n], .float(eightDistances(a, b, n: n, f: f, m: m))))]
   case (.float(let a), .float(let b)):
     return [stateValue, .tensor(Tensor(unchecked: [m, n], .float(distances(a, b))))]
   case (.double(let a), .double(let b)):

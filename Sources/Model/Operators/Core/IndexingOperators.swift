@@ -118,16 +118,26 @@ private func topKOrder<T: Comparable>(_ v: [T], shape: [Int], axis: Int, k: Int,
         // one insertion at most, instead of sorting the whole line. The order being total,
         // the k kept are the sorted line's first k.
         var kept = 0
-        for j in 0..<n {
-          let p = base + j * inner
-          guard kept < k || before(p, line[k - 1]) else { continue }
-          var slot = min(kept, k - 1)
-          while slot > 0 && before(p, line[slot - 1]) {
-            line[slot] = line[slot - 1]
-            slot -= 1
+        // The k-th kept value once k are kept: a later position comes before it only by
+        // ranking strictly above it, and most of a long line does not. Positions stay inside
+        // the line (`base + j·inner` for j < n), hence the unchecked arithmetic.
+        var last = v[base]
+        v.withUnsafeBufferPointer { values in
+          for j in 0..<n {
+            let p = base &+ j &* inner
+            if kept == k {
+              let x = values[p]
+              guard largest ? above(x, last) : above(last, x) else { continue }
+            }
+            var slot = min(kept, k - 1)
+            while slot > 0 && before(p, line[slot - 1]) {
+              line[slot] = line[slot - 1]
+              slot -= 1
+            }
+            line[slot] = p
+            kept = min(kept + 1, k)
+            if kept == k { last = values[line[k - 1]] }
           }
-          line[slot] = p
-          kept = min(kept + 1, k)
         }
       } else {
         for j in 0..<n { line[j] = base + j * inner }
