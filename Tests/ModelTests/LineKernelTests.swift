@@ -161,6 +161,29 @@ struct LineKernelTests {
     #expect(bits(y["y"]?.tensor) == expected.map(\.bitPattern))
   }
 
+  @Test("Sub with a row first or one value per row gives the element-by-element differences")
+  func rowAndColumnBroadcasts() throws {
+    let (rows, width) = (5, 7)
+    let m = values(rows * width, seed: 3)
+    let row = values(width, seed: 4)
+    let column = values(rows, seed: 5)
+    let sub = try oneNodeModel("Sub", inputs: [("a", .float), ("b", .float)], output: .float)
+    let matrix = try Tensor(shape: [rows, width], floats: m)
+    let first = try sub.run(["a": Tensor(shape: [1, width], floats: row), "b": matrix])
+    #expect(bits(first["y"]?.tensor) == (0..<(rows * width)).map { (row[$0 % width] - m[$0]).bitPattern })
+    let perRow = try sub.run(["a": matrix, "b": Tensor(shape: [rows, 1], floats: column)])
+    #expect(bits(perRow["y"]?.tensor) == (0..<(rows * width)).map { (m[$0] - column[$0 / width]).bitPattern })
+  }
+
+  @Test("Cast from int64 to float rounds once, as a C cast does, not twice through double")
+  func castRoundsOnce() throws {
+    // 2^60 + 2^36 + 1 is just above halfway between two floats; through double it lands
+    // exactly halfway (the + 1 is lost) and rounds to even, downwards.
+    let cast = try oneNodeModel("Cast", inputs: [("x", .int64)], output: .float, attributes: [intAttribute("to", 1)])
+    let y = try cast.run(["x": Tensor(shape: [2], storage: .int64([(1 << 60) + (1 << 36) + 1, -3]))])
+    #expect(y["y"]?.tensor?.storage == .float([Float(sign: .plus, exponent: 60, significand: 1) + 0x1p37, -3]))
+  }
+
   @Test("a 2-D Transpose, copied in tiles, puts every element where the permutation says", arguments: [1, 5, 16, 37])
   func transposes(rows: Int) throws {
     let columns = 21

@@ -120,6 +120,19 @@ func broadcastBinary<A, B, R>(
       for j in 0..<last { out.append(op(a[start + j], b[j])) }
       start += last
     }
+  } else if sb == shape, let last = sa.last, sa.dropLast().allSatisfy({ $0 == 1 }), last == shape.last {
+    // The same with the row first (scikit-learn's BernoulliNB adds its zero row to the input).
+    var start = 0
+    while start < total {
+      for j in 0..<last { out.append(op(a[j], b[start + j])) }
+      start += last
+    }
+  } else if sa == shape, let width = shape.last, width > 0, sb == Array(shape.dropLast()) + [1] {
+    // One value per row (a softmax's or a log-sum-exp's normaliser), taken across the row.
+    for r in 0..<(total / width) {
+      let v = b[r]
+      for j in 0..<width { out.append(op(a[r * width + j], v)) }
+    }
   } else {
     let ia = broadcastIndices(from: sa, to: shape)
     let ib = broadcastIndices(from: sb, to: shape)

@@ -154,6 +154,13 @@ func cast(_ x: Tensor, to target: ElementType) throws(ModelError) -> Tensor {
     return Tensor(unchecked: x.shape, .bool(try v.map { (s) throws(ModelError) in try parseUInt64(s) != 0 }))
   case (_, .string):
     return Tensor(unchecked: x.shape, .string(x.storage.strings))
+  // Booleans and integers straight to the target, as a C cast converts them (from int64 to
+  // float in one rounding, not two through double).
+  case (.bool(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { $0 ? 1 : 0 }))
+  case (.bool(let v), .double): return Tensor(unchecked: x.shape, .double(v.map { $0 ? 1 : 0 }))
+  case (.bool(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { $0 ? 1 : 0 }))
+  case (.int64(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { Float($0) }))
+  case (.int64(let v), .double): return Tensor(unchecked: x.shape, .double(v.map { Double($0) }))
   case (.float(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: Double($0)) }))
   case (.double(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: $0) }))
   default:
