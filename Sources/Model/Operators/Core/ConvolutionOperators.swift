@@ -477,7 +477,7 @@ private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout
   let channelsPerGroup = layout.channels / layout.group
   let filtersPerGroup = layout.filters / layout.group
   var lines = [Float](filled: 0, count: padded * layout.channels)
-  return [Float](unsafeUninitializedCapacity: layout.outCount) { y, initialized in
+  return [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
     x.withUnsafeBufferPointer { x in
       w.withUnsafeBufferPointer { w in
         lines.withUnsafeMutableBufferPointer { lines in
@@ -614,7 +614,7 @@ private func maxPooledLine(_ x: [Float], planes: Int, _ g: WindowGeometry, outCo
   let last = inPlane - 1 + begin - (k - 1) * dilation
   let hi = last < 0 ? 0 : min(outPlane, last / step + 1)
   let lo = min(hi, max(0, (begin + step - 1) / step))
-  return [Float](unsafeUninitializedCapacity: outCount) { y, initialized in
+  return [Float](uninitializedCount: outCount, zero: 0) { y, initialized in
     x.withUnsafeBufferPointer { x in
       guard let yp = y.baseAddress, let xp = x.baseAddress else { return }
       let end = xp + x.count

@@ -206,7 +206,7 @@ func matmul(_ a: Tensor, _ b: Tensor, epilogue: ProductEpilogue) throws(ModelErr
   case (.float(let x), .float(let y)):
     // gemmFloat stores every element of each product, so the result needs no zeroing first
     // (for a large batch, a pass over memory as long as the multiplication's own).
-    let out = [Float](unsafeUninitializedCapacity: batches * m * n) { o, initialized in
+    let out = [Float](uninitializedCount: batches * m * n, zero: 0) { o, initialized in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in
           func multiply(bias: UnsafePointer<Float>?) {

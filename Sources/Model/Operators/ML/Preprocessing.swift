@@ -201,7 +201,7 @@ private enum Norm: String {
   /// Normalises `x`, of shape [n, c, inner], along its second axis. Squares for L2 are taken
   /// in the input's precision, then rounded to Float.
   func apply<S: BinaryFloatingPoint>(_ x: UnsafeBufferPointer<S>, n: Int, c: Int, inner: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+    [Float](uninitializedCount: x.count, zero: 0) { y, initialized in
       withUnsafeTemporaryAllocation(of: Float.self, capacity: c) { squares in
         for o in 0..<n {
           for i in 0..<inner {
@@ -268,7 +268,7 @@ private func extractorIndices(_ t: Tensor, stride: Int) throws(ModelError) -> [I
 /// `(x - offset[j]) * scale[j]` for the `j`th element of each run of `columns`: `scaled` for
 /// floats, over buffers, so that the loop is vectorized rather than a closure call per element.
 private func scaledFloats(_ x: [Float], columns: Int, offset: [Float], scale: [Float]) -> [Float] {
-  [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+  [Float](uninitializedCount: x.count, zero: 0) { y, initialized in
     x.withUnsafeBufferPointer { x in
       offset.withUnsafeBufferPointer { o in
         scale.withUnsafeBufferPointer { s in
@@ -290,7 +290,7 @@ private func scaledFloats(_ x: [Float], columns: Int, offset: [Float], scale: [F
 }
 
 private func scaled<S>(_ x: [S], columns: Int, _ transform: (S, Int) -> Float) -> [Float] {
-  [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+  [Float](uninitializedCount: x.count, zero: 0) { y, initialized in
     x.withUnsafeBufferPointer { x in
       var start = 0
       while start < x.count {

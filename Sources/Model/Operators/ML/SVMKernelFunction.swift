@@ -62,7 +62,7 @@ struct SVMKernelFunction: Sendable {
     // with a switch and checked slice indexing per term, a one-row SVC spent ~20
     // instructions per support-vector feature. Each sum still runs over the features in
     // order, as onnxruntime's does.
-    [Float](unsafeUninitializedCapacity: count) { out, initialized in
+    [Float](uninitializedCount: count, zero: 0) { out, initialized in
       x.withUnsafeBufferPointer { x in
         vectors.withUnsafeBufferPointer { vectors in
           // Full groups of eight vectors from `blocks`, eight sums in the lanes of a register.
