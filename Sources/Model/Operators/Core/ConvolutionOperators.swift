@@ -490,8 +490,8 @@ private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout
             let first = UnsafePointer(lp + m0 / filtersPerGroup * channelsPerGroup * padded)
             let weights = wp + m0 * filterSize
             let out = yp + (b * layout.filters + m0) * outPlane
-            let starts = (0..<4).map { bias?[m0 + $0] ?? 0 }
-            let (start0, start1, start2, start3) = (starts[0], starts[1], starts[2], starts[3])
+            let (start0, start1) = (bias?[m0] ?? 0, bias?[m0 + 1] ?? 0)
+            let (start2, start3) = (bias?[m0 + 2] ?? 0, bias?[m0 + 3] ?? 0)
             @inline(__always) func store(_ sums: (V, V, V, V), at o: Int, count: Int) {
               @inline(__always) func put(_ acc: V, _ start: Float, _ line: UnsafeMutablePointer<Float>) {
                 var v = acc + V(repeating: start)
@@ -588,10 +588,7 @@ private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout
             switch step {
             case 1: item(b) { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
             case 2: item(b) { UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf }
-            default:
-              item(b) { p in
-                V(p[0], p[step], p[2 * step], p[3 * step], p[4 * step], p[5 * step], p[6 * step], p[7 * step])
-              }
+            default: item(b) { gathered($0, step) }
             }
           }
         }
@@ -657,15 +654,19 @@ private func maxPooledLine(_ x: [Float], planes: Int, _ g: WindowGeometry, outCo
           }
         }
       }
-      @inline(__always) func gather(_ p: UnsafePointer<Float>) -> V {
-        V(p[0], p[step], p[2 * step], p[3 * step], p[4 * step], p[5 * step], p[6 * step], p[7 * step])
-      }
       switch step {
       case 1: pool { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
-      case 2: pool { $0 + 16 <= end ? UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf : gather($0) }
-      default: pool(gather)
+      case 2:
+        pool { $0 + 16 <= end ? UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf : gathered($0, 2) }
+      default: pool { gathered($0, step) }
       }
     }
     initialized = outCount
   }
+}
+
+/// Eight values `step` apart from `p`, for the line kernels' strides other than 1 and 2.
+@inline(__always)
+private func gathered(_ p: UnsafePointer<Float>, _ step: Int) -> SIMD8<Float> {
+  SIMD8(p[0], p[step], p[2 * step], p[3 * step], p[4 * step], p[5 * step], p[6 * step], p[7 * step])
 }
