@@ -36,16 +36,11 @@ struct EpilogueKernel: Kernel {
     self.producer = producer
     self.bias = bias
     self.relu = relu
-    var epilogue = ProductEpilogue(relu: relu != nil)
-    if let bias {
-      if case .float(let values) = bias.tensor.storage, bias.tensor.shape.dropLast().allSatisfy({ $0 == 1 }) {
-        epilogue.bias = (values, bias.tensor.rank)
-      } else {
-        inRegisters = nil
-        return
-      }
+    switch bias.map({ ProductEpilogue.columnBias($0.tensor) }) {
+    case nil: inRegisters = ProductEpilogue(relu: relu != nil)
+    case let columns??: inRegisters = ProductEpilogue(bias: columns, relu: relu != nil)
+    case .some(nil): inRegisters = nil
     }
-    inRegisters = epilogue
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {

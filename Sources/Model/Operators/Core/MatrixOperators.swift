@@ -59,8 +59,8 @@ struct GemmKernel: TensorProducingKernel {
   }
 
   func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
-    if let y = try output(inputs, epilogue: ProductEpilogue()) { return y }
     let (a, b) = try operands(inputs)
+    if let y = try product(a, b, inputs, epilogue: ProductEpilogue()) { return y }
     var y = try matmul(a, b)
     // Like onnxruntime, beta = 0 ignores C (so an infinite C does not make NaNs).
     guard let c = try inputs.optionalTensor(2), beta != 0 else {
@@ -87,14 +87,20 @@ struct GemmKernel: TensorProducingKernel {
   /// (beta 1): the dense layers exporters write. MLAS adds C in its epilogue too.
   func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
     guard alpha == 1, epilogue.bias == nil else { return nil }
+    let (a, b) = try operands(inputs)
+    return try product(a, b, inputs, epilogue: epilogue)
+  }
+
+  /// `output(_:epilogue:)` on A' and B' already taken from the inputs.
+  private func product(_ a: Tensor, _ b: Tensor, _ inputs: KernelInputs, epilogue: ProductEpilogue)
+    throws(ModelError) -> Tensor?
+  {
+    guard alpha == 1, epilogue.bias == nil else { return nil }
     var epilogue = epilogue
     if beta != 0, let c = try inputs.optionalTensor(2) {
-      guard beta == 1, case .float(let values) = c.storage, c.shape.dropLast().allSatisfy({ $0 == 1 }) else {
-        return nil
-      }
-      epilogue.bias = (values, c.rank)
+      guard beta == 1, let bias = ProductEpilogue.columnBias(c) else { return nil }
+      epilogue.bias = bias
     }
-    let (a, b) = try operands(inputs)
     return try matmul(a, b, epilogue: epilogue)
   }
 
@@ -145,6 +151,13 @@ struct ProductEpilogue {
   var relu = false
 
   var isEmpty: Bool { bias == nil && !relu }
+
+  /// `t` as a bias the product can add in registers: Float values, every dimension but the
+  /// last 1; nil for any other tensor (`matmul` still checks that it has a value per column).
+  static func columnBias(_ t: Tensor) -> (values: [Float], rank: Int)? {
+    guard case .float(let values) = t.storage, t.shape.dropLast().allSatisfy({ $0 == 1 }) else { return nil }
+    return (values, t.rank)
+  }
 }
 
 /// Matrix product with NumPy's rules for 1-D and batched operands.
