@@ -13,33 +13,15 @@ extension Tensor.Storage {
     }
   }
 
-  /// The elements of a rows × columns matrix, row-major, transposed: columns × rows. Copied
-  /// in tiles of 16 × 16, so that neither the reads nor the writes stride through memory a
-  /// whole line at a time (a k-NN graph transposes its 10,000 × 100 distances).
+  /// The elements of a rows × columns matrix, row-major, transposed (`transposedMatrix`).
   func transposed(rows: Int, columns: Int) -> Tensor.Storage {
-    func transpose<T>(_ v: [T]) -> [T] {
-      [T](unsafeUninitializedCapacity: v.count) { out, initialized in
-        v.withUnsafeBufferPointer { source in
-          guard let from = source.baseAddress, let to = out.baseAddress else { return }
-          let tile = 16
-          for i0 in stride(from: 0, to: rows, by: tile) {
-            for j0 in stride(from: 0, to: columns, by: tile) {
-              for i in i0..<min(i0 + tile, rows) {
-                for j in j0..<min(j0 + tile, columns) { (to + j * rows + i).initialize(to: from[i * columns + j]) }
-              }
-            }
-          }
-          initialized = v.count
-        }
-      }
-    }
     switch self {
-    case .float(let v): return .float(transpose(v))
-    case .double(let v): return .double(transpose(v))
-    case .int64(let v): return .int64(transpose(v))
-    case .int32(let v): return .int32(transpose(v))
-    case .bool(let v): return .bool(transpose(v))
-    case .string(let v): return .string(transpose(v))
+    case .float(let v): .float(transposedMatrix(v, rows: rows, columns: columns))
+    case .double(let v): .double(transposedMatrix(v, rows: rows, columns: columns))
+    case .int64(let v): .int64(transposedMatrix(v, rows: rows, columns: columns))
+    case .int32(let v): .int32(transposedMatrix(v, rows: rows, columns: columns))
+    case .bool(let v): .bool(transposedMatrix(v, rows: rows, columns: columns))
+    case .string(let v): .string(transposedMatrix(v, rows: rows, columns: columns))
     }
   }
 
@@ -364,4 +346,24 @@ func slice(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int], steps: [Int]) t
     advance(&counter, within: shape)
   }
   return Tensor(unchecked: shape, x.storage.picking(order))
+}
+
+/// The elements of a rows × columns matrix, row-major, transposed: columns × rows. Copied in
+/// tiles of 16 × 16, so that neither the reads nor the writes stride through memory a whole
+/// line at a time (a k-NN graph transposes its 10,000 × 100 distances).
+func transposedMatrix<T>(_ v: [T], rows: Int, columns: Int) -> [T] {
+  [T](unsafeUninitializedCapacity: v.count) { out, initialized in
+    v.withUnsafeBufferPointer { source in
+      guard let from = source.baseAddress, let to = out.baseAddress else { return }
+      let tile = 16
+      for i0 in stride(from: 0, to: rows, by: tile) {
+        for j0 in stride(from: 0, to: columns, by: tile) {
+          for i in i0..<min(i0 + tile, rows) {
+            for j in j0..<min(j0 + tile, columns) { (to + j * rows + i).initialize(to: from[i * columns + j]) }
+          }
+        }
+      }
+      initialized = v.count
+    }
+  }
 }

@@ -180,12 +180,9 @@ private func isSquaredDistanceBody(_ body: Onnx_GraphProto) -> Bool {
 /// ends at n, recomputing a few.
 private func eightDistances(_ a: [Float], _ b: [Float], n: Int, f: Int, m: Int) -> [Float] {
   typealias V = SIMD8<Float>
-  var columns = [Float](unsafeUninitializedCapacity: n * f) { out, initialized in
-    for i in 0..<n { for k in 0..<f { out[k * n + i] = a[i * f + k] } }
-    initialized = n * f
-  }
+  let columns = transposedMatrix(a, rows: n, columns: f)
   return [Float](unsafeUninitializedCapacity: m * n) { out, initialized in
-    columns.withUnsafeMutableBufferPointer { columns in
+    columns.withUnsafeBufferPointer { columns in
       b.withUnsafeBufferPointer { b in
         guard let c = columns.baseAddress, let s = b.baseAddress, let o = out.baseAddress else { return }
         for j in 0..<m {
