@@ -138,13 +138,15 @@ struct GraphCompiler {
     let keep = Set(outputSlots)
     steps = Self.fuseEpilogues(steps, keep: keep)
 
-    // Free each intermediate after its last reader; never a graph output.
+    // Free each intermediate after its last reader; never a graph output, and never a
+    // constant: the plan holds those for every run (`ExecutionPlan.template`).
+    let constantSlots = Set(constants.map(\.slot))
     var lastReader: [Int: Int] = [:]
     for (index, step) in steps.enumerated() {
       for s in step.inputs where s >= 0 { lastReader[s] = index }
     }
     var lastUses = [[Int]](repeating: [], count: steps.count)
-    for (s, index) in lastReader where !keep.contains(s) { lastUses[index].append(s) }
+    for (s, index) in lastReader where !keep.contains(s) && !constantSlots.contains(s) { lastUses[index].append(s) }
     let finalSteps = steps.enumerated().map { index, step in
       ExecutionPlan.Step(
         kernel: step.kernel, inputs: step.inputs, outputs: step.outputs, lastUses: lastUses[index], label: step.label)

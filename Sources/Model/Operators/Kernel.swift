@@ -65,9 +65,12 @@ struct KernelInputs: RandomAccessCollection {
   func take(_ position: Int) throws(ModelError) -> Tensor {
     if position < 64, movable & (1 << UInt64(position)) != 0, position < slotIndices.count {
       let slot = slotIndices[position]
-      if slot >= 0, case .tensor(let t)? = slots[slot] {
-        slots[slot] = nil
-        return t
+      if slot >= 0 {
+        // Moved, not copied and then cleared: no reference counting.
+        let value = (slots + slot).move()
+        (slots + slot).initialize(to: nil)
+        if case .tensor(let t)? = value { return t }
+        (slots + slot).pointee = value
       }
     }
     return try tensor(position)
@@ -75,8 +78,13 @@ struct KernelInputs: RandomAccessCollection {
 
   /// The tensor at `position`, or nil when the optional input is absent.
   func optionalTensor(_ position: Int) throws(ModelError) -> Tensor? {
-    guard position < count, self[position] != nil else { return nil }
-    return try self[position].tensor(position)
+    guard position < slotIndices.count, slotIndices[position] >= 0 else { return nil }
+    // Matched in the slot itself: one copy of the tensor, none of the value.
+    switch slots[slotIndices[position]] {
+    case .some(.tensor(let t)): return t
+    case .some(.sequenceOfMaps): throw kernelError("input \(position) is a sequence of maps, expected a tensor")
+    case .none: return nil
+    }
   }
 }
 

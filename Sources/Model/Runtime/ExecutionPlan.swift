@@ -59,7 +59,36 @@ final class ExecutionPlan: Sendable {
   /// The slots of the graph's outputs, in graph order.
   let outputSlots: [Int]
   let steps: [Step]
+  /// Every slot as a run starts: the constants in theirs, nil elsewhere.
+  ///
+  /// It holds the constants' references; a run copies it bit for bit and never releases what
+  /// it copied, so constants cost no reference counting per run (on a one-row request that
+  /// was a twentieth of a small network's call). Never written after `init` (hence
+  /// `@unchecked Sendable`); freed in `deinit`.
+  final class Template: @unchecked Sendable {
+    let slots: UnsafeMutableBufferPointer<Value?>
 
+    init(count: Int, constants: [(slot: Int, value: Value)]) {
+      slots = .allocate(capacity: count)
+      slots.initialize(repeating: nil)
+      for (slot, value) in constants where slot >= 0 && slot < count { slots[slot] = value }
+    }
+
+    deinit {
+      slots.deinitialize()
+      slots.deallocate()
+    }
+  }
+
+  private let template: Template
+  /// The slots a run owns and must release when it ends: all but the constants'.
+  private let ownedSlots: [Int]
+  /// For each output: whether reading it may move its value out of the slot (it is not a
+  /// constant's slot and no other output reads the same slot).
+  private let movableOutputs: [Bool]
+
+  /// - Precondition: no step writes, takes or frees a constant's slot (`GraphCompiler`
+  ///   leaves constants out of every step's last uses, and outputs are fresh names).
   init(
     slotCount: Int, constants: [(slot: Int, value: Value)], inputSlots: [Int], outputSlots: [Int],
     steps: [Step]
@@ -69,6 +98,13 @@ final class ExecutionPlan: Sendable {
     self.inputSlots = inputSlots
     self.outputSlots = outputSlots
     self.steps = steps
+    let count = max(slotCount, 1)
+    template = Template(count: count, constants: constants)
+    let constantSlots = Set(constants.map(\.slot))
+    ownedSlots = (0..<count).filter { !constantSlots.contains($0) }
+    movableOutputs = outputSlots.indices.map { index in
+      !constantSlots.contains(outputSlots[index]) && outputSlots.filter { $0 == outputSlots[index] }.count == 1
+    }
   }
 
   /// Runs the plan on values for `inputSlots`, returning values for `outputSlots`.
@@ -85,8 +121,8 @@ final class ExecutionPlan: Sendable {
   ///
   /// `fill` is called once, before the first step, with a function that stores input
   /// `index` (a position in `inputSlots`); it may throw instead, and then nothing runs.
-  /// `read` gets a function giving output `index` (a position in `outputSlots`); both
-  /// functions are valid only during the call they are passed to.
+  /// `read` gets a function giving output `index` (a position in `outputSlots`), to be called
+  /// at most once per index (it may move the value out); both functions are valid only during the call they are passed to.
   /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
   /// and a run allocates only what its kernels compute.
   func run<R>(
@@ -95,20 +131,34 @@ final class ExecutionPlan: Sendable {
   ) throws(ModelError) -> R {
     let count = max(slotCount, 1)
     let result = withUnsafeTemporaryAllocation(of: Value?.self, capacity: count) { slots in
-      slots.initialize(repeating: nil)
+      guard let base = slots.baseAddress, let start = template.slots.baseAddress else {
+        return Result<R, ModelError>.failure(ModelError(.runtime, "no memory for the run's values"))
+      }
+      // Bit for bit: the constants' references stay the template's (see `template`).
+      UnsafeMutableRawPointer(base).copyMemory(
+        from: UnsafeRawPointer(start), byteCount: count * MemoryLayout<Value?>.stride)
       defer {
         // One slot at a time: `deinitialize()` on the whole buffer goes through the
         // runtime's generic array destroy, which costs more than a small model's arithmetic.
-        if let base = slots.baseAddress { for i in 0..<count { _ = (base + i).move() } }
+        for slot in ownedSlots { _ = (base + slot).move() }
       }
       return Result { () throws(ModelError) -> R in
-        for (slot, value) in constants { slots[slot] = value }
         try fill { index, value in
           if index < inputSlots.count { slots[inputSlots[index]] = value }
         }
         try run(in: slots)
         // `run(in:)` checked that every output slot holds a value.
-        return read { index in slots[outputSlots[index]] ?? .tensor(Tensor(unchecked: [0], .float([]))) }
+        return read { index in
+          let slot = outputSlots[index]
+          let value: Value?
+          if movableOutputs[index] {
+            value = (base + slot).move()
+            (base + slot).initialize(to: nil)
+          } else {
+            value = slots[slot]
+          }
+          return value ?? .tensor(Tensor(unchecked: [0], .float([])))
+        }
       }
     }
     return try result.get()
