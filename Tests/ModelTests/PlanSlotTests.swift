@@ -74,3 +74,52 @@ struct PlanSlotTests {
     #expect(agreed)
   }
 }
+
+@Suite("Casts known to change nothing")
+struct StaticCastTests {
+  @Test("a Cast to the type its input is known to have is no step; the others run")
+  func castsToTheSameTypeAreNames() throws {
+    func cast(_ input: String, _ output: String, to type: ElementType) -> Onnx_NodeProto {
+      var to = Onnx_AttributeProto()
+      to.name = "to"
+      to.type = .int
+      to.i = Int64(ONNXDataType.code(type))
+      return Graph.node("Cast", [input], [output], attributes: [to])
+    }
+    // x (float) → Cast float → a; ArgMax(a) → i (int64) → Cast int64 → j → Cast float → f.
+    let m = try Graph.model(
+      [
+        cast("x", "a", to: .float), Graph.node("ArgMax", ["a"], ["i"]), cast("i", "j", to: .int64),
+        cast("j", "f", to: .float), Graph.node("Reshape", ["j", "shape"], ["r"]), cast("r", "k", to: .int64),
+      ],
+      constants: [Graph.constant("shape", [1], [-1], .int64)],
+      inputs: [Graph.value("x")],
+      outputs: [Graph.value("a"), Graph.value("j"), Graph.value("f"), Graph.value("k")])
+    // Left: ArgMax, the Cast to float and the Reshape.
+    #expect(m.plan.steps.count == 3)
+    let outputs = try m.run(["x": try Tensor(shape: [2, 3], floats: [1, 5, 2, 7, 0, 3])])
+    #expect(outputs["a"]?.tensor == (try Tensor(shape: [2, 3], floats: [1, 5, 2, 7, 0, 3])))
+    // ArgMax along axis 0, the rows of each column, keeping that axis.
+    #expect(outputs["j"]?.tensor == Tensor(unchecked: [1, 3], .int64([1, 0, 1])))
+    #expect(outputs["f"]?.tensor == Tensor(unchecked: [1, 3], .float([1, 0, 1])))
+    #expect(outputs["k"]?.tensor == Tensor(unchecked: [3], .int64([1, 0, 1])))
+  }
+
+  @Test("a subgraph's declared input types are not relied on")
+  func subgraphInputsAreNotTyped() throws {
+    let compiler = GraphCompiler(opsets: ["": 17], isSubgraph: true)
+    var graph = Onnx_GraphProto()
+    var to = Onnx_AttributeProto()
+    to.name = "to"
+    to.type = .int
+    to.i = Int64(ONNXDataType.code(.float))
+    graph.node = [Graph.node("Cast", ["x"], ["y"], attributes: [to])]
+    graph.input = [Graph.value("x")]
+    graph.output = [Graph.value("y")]
+    let plan = try compiler.compile(graph).plan
+    #expect(plan.steps.count == 1)
+    // Given a double where the body declared a float, the Cast still converts.
+    let y = try plan.run([.tensor(Tensor(unchecked: [1], .double([0.5])))])
+    #expect(y.first?.tensor == Tensor(unchecked: [1], .float([0.5])))
+  }
+}

@@ -10,6 +10,9 @@ struct GraphCompiler {
   /// For a subgraph: the enclosing graphs' run-time values it reads, in the order its plan
   /// takes them after the declared inputs (the enclosing node passes them as extra inputs).
   var capturedNames: [String] = []
+  /// True for a subgraph: its declared input types are not checked against the values the
+  /// enclosing node passes, so the compiler does not rely on them.
+  var isSubgraph = false
 
   struct Result {
     let plan: ExecutionPlan
@@ -69,6 +72,15 @@ struct GraphCompiler {
 
     let ordered = try topologicalOrder(graph.node, defined: defined)
 
+    // Element types known before any run: the constants', the graph inputs' as declared
+    // (`Model.run` checks every input against them), and what follows from the nodes.
+    var typeOf: [String: ElementType] = constantsByName.mapValues(\.elementType)
+    if !isSubgraph {
+      for input in inputs where input.type.tensorType.elemType != 0 {
+        typeOf[input.name] = ONNXDataType.elementType(input.type.tensorType.elemType)
+      }
+    }
+
     // Each node's work, made into plan steps once every step's last reads are known.
     var steps: [PendingStep] = []
     for node in ordered {
@@ -96,7 +108,8 @@ struct GraphCompiler {
       let context = NodeContext(
         node: node, opset: version,
         constantInputs: node.input.map { $0.isEmpty ? nil : constantsByName[$0] },
-        subgraphCompiler: GraphCompiler(opsets: opsets, outerConstants: constantsByName, capturedNames: captured))
+        subgraphCompiler: GraphCompiler(
+          opsets: opsets, outerConstants: constantsByName, capturedNames: captured, isSubgraph: true))
       let kernel = try definition.make(context)
       if let values = Self.fold(node, kernel, context.constantInputs) {
         // A node that reads only constants (a Constant, or arithmetic on a model's weights)
@@ -104,12 +117,20 @@ struct GraphCompiler {
         // onnxruntime folds them. One that fails here runs, and fails, when the graph runs.
         for (name, value) in values {
           constantsByName[name] = value
+          typeOf[name] = value.elementType
           constants.append((slot(name), .tensor(value)))
         }
         continue
       }
-      if key == OperatorKey(domain: "", opType: "Identity"), node.input.count == 1, node.output.count == 1,
-        !node.input[0].isEmpty, !node.output[0].isEmpty, slotOf[node.output[0]] == nil
+      let types = Self.outputElementTypes(of: node, inputs: node.input.map { typeOf[$0] })
+      for (name, type) in zip(node.output, types) where !name.isEmpty { typeOf[name] = type }
+      // A Cast to the type its input already has changes nothing.
+      let castTarget = key == OperatorKey(domain: "", opType: "Cast") ? types.first ?? nil : nil
+      let isIdentity =
+        key == OperatorKey(domain: "", opType: "Identity")
+        || (castTarget != nil && node.input.count == 1 && typeOf[node.input[0]] == castTarget)
+      if isIdentity, node.input.count == 1, node.output.count == 1, !node.input[0].isEmpty, !node.output[0].isEmpty,
+        slotOf[node.output[0]] == nil
       {
         // An identity is a second name for its input's value: no step, no copy.
         slotOf[node.output[0]] = slot(node.input[0])

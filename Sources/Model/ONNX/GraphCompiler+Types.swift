@@ -1,0 +1,31 @@
+extension GraphCompiler {
+  /// The element type of each output of `node` that follows from the node alone and the
+  /// known element types of its inputs (nil where unknown), for the operators whose outputs
+  /// exporters commonly cast again: a Cast to the type its input already has is then a second
+  /// name for the value, as an Identity is, rather than a step of every run. Only rules that
+  /// hold for every input the kernels accept are written here.
+  static func outputElementTypes(of node: Onnx_NodeProto, inputs: [ElementType?]) -> [ElementType?] {
+    let first = inputs.first ?? nil
+    func attribute(_ name: String) -> Onnx_AttributeProto? { node.attribute.first { $0.name == name } }
+    // A classifier's label is int64 unless it has string labels; its scores are Float.
+    func classifier() -> [ElementType?] {
+      [(attribute("classlabels_strings")?.strings.isEmpty ?? true) ? .int64 : .string, .float]
+    }
+    switch (node.domain == "ai.onnx" ? "" : node.domain, node.opType) {
+    case ("", "Cast"):
+      guard let code = attribute("to")?.i, let type = ONNXDataType.elementType(Int32(clamping: code)) else {
+        return []
+      }
+      return [type]
+    case ("", "ArgMax"), ("", "ArgMin"): return [.int64]
+    case ("", "Identity"), ("", "Reshape"), ("", "Flatten"), ("", "Squeeze"), ("", "Unsqueeze"):
+      return [first]
+    case (OperatorRegistry.mlDomain, "ArrayFeatureExtractor"): return [first]
+    case (OperatorRegistry.mlDomain, "Scaler"), (OperatorRegistry.mlDomain, "Normalizer"): return [.float]
+    case (OperatorRegistry.mlDomain, "TreeEnsembleClassifier"), (OperatorRegistry.mlDomain, "SVMClassifier"),
+      (OperatorRegistry.mlDomain, "LinearClassifier"):
+      return classifier()
+    default: return []
+    }
+  }
+}
