@@ -90,12 +90,13 @@ extension Model {
       var issues: [String] = []
       var found = 0
       // One input given for one declared: compare the name rather than hash it (hashing a
-      // string is a twentieth of a small model's one-row run).
-      let only = declared.count == 1 && inputs.count == 1 ? inputs.first : nil
+      // string is a twentieth of a small model's one-row run), and copy only the tensor, not
+      // the name and tensor pair.
+      let only = declared.count == 1 && inputs.count == 1 ? inputs.startIndex : nil
       for index in declared.indices {
         let given: Tensor?
-        if let only, only.key == declared[index].name {
-          given = only.value
+        if let only {
+          given = inputs.keys[only] == declared[index].name ? inputs.values[only] : nil
         } else {
           given = inputs[declared[index].name]
         }

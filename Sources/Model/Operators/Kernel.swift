@@ -58,10 +58,13 @@ struct KernelInputs: RandomAccessCollection {
     return try self[position].tensor(position)
   }
 
-  /// The tensor at `position`, for a kernel that would change it in place: moved out of its
+  /// The tensor at `position`, for a kernel that reads that input once: moved out of its
   /// slot when the step reads that slot for the last time, so that the kernel holds the only
-  /// reference unless the caller's inputs or the plan's constants share it (then changing it
-  /// copies, as ever); a copy otherwise, as `tensor(_:)` gives.
+  /// reference unless the caller's inputs share it (then changing it copies, as ever) — no
+  /// reference counting to hand it over and free it, and a kernel may change it in place; a
+  /// copy otherwise, as `tensor(_:)` gives. A second read of a taken input finds it missing:
+  /// a kernel that may read an input again (a fused producer, `EpilogueKernel`) uses
+  /// `tensor(_:)`.
   func take(_ position: Int) throws(ModelError) -> Tensor {
     if position < 64, movable & (1 << UInt64(position)) != 0, position < slotIndices.count {
       let slot = slotIndices[position]

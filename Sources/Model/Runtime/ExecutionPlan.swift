@@ -126,7 +126,7 @@ final class ExecutionPlan: Sendable {
   /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
   /// and a run allocates only what its kernels compute.
   func run<R>(
-    filling fill: (_ store: (_ index: Int, _ value: Value) -> Void) throws(ModelError) -> Void,
+    filling fill: (_ store: (_ index: Int, _ value: consuming Value) -> Void) throws(ModelError) -> Void,
     reading read: (_ output: (_ index: Int) -> Value) -> R
   ) throws(ModelError) -> R {
     let count = max(slotCount, 1)

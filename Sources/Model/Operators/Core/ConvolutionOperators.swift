@@ -99,7 +99,7 @@ enum ConvolutionOperators {
         throw ctx.unsupported("MaxPool indices in column-major order (storage_order=1) beyond 2-D")
       }
       return ClosureKernel { (inputs, outputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
+        let x = try inputs.take(0)
         guard x.rank == window.kernel.count + 2 else {
           throw kernelError(
             "MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)")

@@ -102,7 +102,7 @@ enum Elementwise {
   static func power() -> OperatorDefinition {
     OperatorRegistry.define("", "Pow") { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        let a = try inputs.tensor(0)
+        let a = try inputs.take(0)
         let b = try inputs.tensor(1)
         guard b.elementType != .bool, let y = b.storage.doubles else {
           throw kernelError("Pow needs a numeric exponent, got \(b.elementType)")
@@ -139,7 +139,7 @@ enum Elementwise {
   {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        let a = try inputs.tensor(0)
+        let a = try inputs.take(0)
         let b = try inputs.tensor(1)
         if case .string(let x) = a.storage, case .string(let y) = b.storage, name == "Equal" {
           let r = try broadcastBinary(x, a.shape, y, b.shape, ==)
@@ -162,7 +162,7 @@ enum Elementwise {
   static func logical(_ name: String, _ op: @escaping @Sendable (Bool, Bool) -> Bool) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        let a = try inputs.tensor(0)
+        let a = try inputs.take(0)
         let b = try inputs.tensor(1)
         guard case .bool(let x) = a.storage, case .bool(let y) = b.storage else {
           throw kernelError("\(name) needs boolean tensors")
@@ -181,7 +181,7 @@ enum Elementwise {
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
-        let first = try inputs.tensor(0)
+        let first = try inputs.take(0)
         if let integer, case .int64(var values) = first.storage {
           var shape = first.shape
           for i in 1..<inputs.count {

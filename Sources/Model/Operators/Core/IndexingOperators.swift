@@ -20,7 +20,7 @@ enum IndexingOperators {
         attributeK = nil
       }
       return ClosureKernel { (inputs, outputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
+        let x = try inputs.take(0)
         let k: Int
         if let attributeK {
           k = attributeK
@@ -61,7 +61,7 @@ enum IndexingOperators {
     OperatorRegistry.define("", "GatherElements") { (ctx) throws(ModelError) in
       let axis = try ctx.int("axis", default: 0)
       return tensorKernel { (inputs) throws(ModelError) in
-        let data = try inputs.tensor(0)
+        let data = try inputs.take(0)
         let indices = try inputs.tensor(1)
         let raw = try indices.integers("GatherElements' indices")
         guard data.rank > 0, indices.rank == data.rank else {

@@ -71,7 +71,7 @@ enum Reductions {
       let keepDims = try ctx.int("keepdims", default: 1) != 0
       let selectLast = try ctx.int("select_last_index", default: 0) != 0
       return tensorKernel { (inputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
+        let x = try inputs.take(0)
         let a = try normalizeAxis(axis, rank: x.rank)
         let n = x.shape[a]
         let inner = x.shape[(a + 1)...].reduce(1, *)
@@ -148,7 +148,7 @@ enum Reductions {
       let constantAxes =
         axesFromInput && ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("\(name)'s axes") : nil
       return tensorKernel { (inputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
+        let x = try inputs.take(0)
         var axes = attrAxes
         if let constantAxes {
           axes = constantAxes
@@ -205,7 +205,7 @@ extension Reductions {
       let exclusive = try ctx.int("exclusive", default: 0) != 0
       let reverse = try ctx.int("reverse", default: 0) != 0
       return tensorKernel { (inputs) throws(ModelError) in
-        let x = try inputs.tensor(0)
+        let x = try inputs.take(0)
         let axisSpec = try inputs.tensor(1)
         guard axisSpec.rank <= 1, axisSpec.count == 1, let axis = try axisSpec.integers("CumSum's axis").first else {
           throw kernelError("CumSum's axis must be a single integer, got shape \(axisSpec.shape)")

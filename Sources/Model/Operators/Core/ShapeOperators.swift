@@ -38,14 +38,14 @@ enum ShapeOperators {
         guard let code = try ctx.int("to"), let target = ONNXDataType.elementType(Int32(clamping: code)) else {
           throw ctx.unsupported("casting to \(ONNXDataType.name(Int32(clamping: (try? ctx.int("to")) ?? 0)))")
         }
-        return tensorKernel { (inputs) throws(ModelError) in try cast(try inputs.tensor(0), to: target) }
+        return tensorKernel { (inputs) throws(ModelError) in try cast(try inputs.take(0), to: target) }
       },
       OperatorRegistry.define("", "Reshape") { (ctx) throws(ModelError) in
         let allowZero = try ctx.int("allowzero", default: 0) != 0
         // Most graphs reshape to a constant: read it once, not on every run.
         let constant = ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("Reshape's shape") : nil
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let spec: [Int]
           if let constant { spec = constant } else { spec = try inputs.tensor(1).integers("Reshape's shape") }
           return try reshape(x, to: spec, allowZero: allowZero)
@@ -54,7 +54,7 @@ enum ShapeOperators {
       OperatorRegistry.define("", "Flatten") { (ctx) throws(ModelError) in
         let axis = try ctx.int("axis", default: 1)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let a = axis < 0 ? axis + x.rank : axis
           guard a >= 0, a <= x.rank else { throw kernelError("axis \(axis) is out of range for rank \(x.rank)") }
           let outer = x.shape[..<a].reduce(1, *)
@@ -64,7 +64,7 @@ enum ShapeOperators {
       OperatorRegistry.define("", "Squeeze") { (ctx) throws(ModelError) in
         let attrAxes = ctx.ints("axes").map(Int.init)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           var axes = attrAxes
           if let t = try inputs.optionalTensor(1) { axes = try t.integers("Squeeze's axes") }
           let normalized = try Set(axes.map { (a) throws(ModelError) in try normalizeAxis(a, rank: x.rank) })
@@ -82,7 +82,7 @@ enum ShapeOperators {
       OperatorRegistry.define("", "Unsqueeze") { (ctx) throws(ModelError) in
         let attrAxes = ctx.ints("axes").map(Int.init)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           var axes = attrAxes
           if let t = try inputs.optionalTensor(1) { axes = try t.integers("Unsqueeze's axes") }
           let rank = x.rank + axes.count
@@ -105,7 +105,7 @@ enum ShapeOperators {
         let start = try ctx.int("start", default: 0)
         let end = try ctx.int("end")
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let r = x.rank
           let s = min(max(start < 0 ? start + r : start, 0), r)
           let e = min(max((end ?? r) < 0 ? (end ?? r) + r : (end ?? r), s), r)
@@ -116,7 +116,7 @@ enum ShapeOperators {
       OperatorRegistry.define("", "Gather") { (ctx) throws(ModelError) in
         let axis = try ctx.int("axis", default: 0)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let idx = try inputs.tensor(1)
           return try gather(x, indices: idx, axis: axis)
         }
@@ -124,27 +124,27 @@ enum ShapeOperators {
       OperatorRegistry.define("", "Transpose") { (ctx) throws(ModelError) in
         let perm = ctx.ints("perm").map(Int.init)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           return try transpose(x, perm: perm.isEmpty ? Array((0..<x.rank).reversed()) : perm)
         }
       },
       OperatorRegistry.define("", "Not") { _ throws(ModelError) in
         tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           guard case .bool(let v) = x.storage else { throw kernelError("Not needs booleans") }
           return Tensor(unchecked: x.shape, .bool(v.map { !$0 }))
         }
       },
       OperatorRegistry.define("", "IsNaN") { _ throws(ModelError) in
         tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           guard let v = x.storage.doubles else { throw kernelError("IsNaN needs numbers") }
           return Tensor(unchecked: x.shape, .bool(v.map(\.isNaN)))
         }
       },
       OperatorRegistry.define("", "Where") { _ throws(ModelError) in
         tensorKernel { (inputs) throws(ModelError) in
-          let c = try inputs.tensor(0)
+          let c = try inputs.take(0)
           let a = try inputs.tensor(1)
           let b = try inputs.tensor(2)
           guard case .bool(let cond) = c.storage else { throw kernelError("Where needs a boolean condition") }
@@ -168,7 +168,7 @@ enum ShapeOperators {
         let attrMin = try ctx.float("min")
         let attrMax = try ctx.float("max")
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let lo = try inputs.optionalTensor(1)?.storage.doubles?.first ?? attrMin.map(Double.init) ?? -.infinity
           let hi = try inputs.optionalTensor(2)?.storage.doubles?.first ?? attrMax.map(Double.init) ?? .infinity
           switch x.storage {
@@ -192,7 +192,7 @@ enum ShapeOperators {
       OperatorRegistry.define("", "LeakyRelu") { (ctx) throws(ModelError) in
         let alpha = try ctx.float("alpha", default: 0.01)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           switch x.storage {
           case .float(let v): return Tensor(unchecked: x.shape, .float(v.map { $0 >= 0 ? $0 : $0 * alpha }))
           case .double(let v):
@@ -206,7 +206,7 @@ enum ShapeOperators {
         let fill = try ctx.tensor("value") ?? Tensor(unchecked: [1], .float([0]))
         guard fill.count == 1 else { throw ctx.error("value should hold one element, holds \(fill.count)") }
         return tensorKernel { (inputs) throws(ModelError) in
-          let dims = try inputs.tensor(0).integers("ConstantOfShape's shape")
+          let dims = try inputs.take(0).integers("ConstantOfShape's shape")
           guard let n = elementCount(dims) else { throw kernelError("cannot make a tensor of shape \(dims)") }
           // The value copied n times, in its own type (an int64 beyond 2^53 stays exact).
           return Tensor(unchecked: dims, fill.storage.picking([Int](filled: 0, count: n)))
@@ -218,7 +218,7 @@ enum ShapeOperators {
         let attrAxes = ctx.ints("axes").map(Int.init)
         let v10 = ctx.opset >= 10
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           func ints(_ i: Int) throws(ModelError) -> [Int]? {
             try inputs.optionalTensor(i)?.integers("Slice's input \(i)")
           }

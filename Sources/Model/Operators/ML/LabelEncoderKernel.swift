@@ -56,7 +56,7 @@ struct LabelEncoderKernel: Kernel {
   private let reverseDefault: String
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
-    let x = try inputs.tensor(0)
+    let x = try inputs.take(0)
     let out: Tensor.Storage
     switch (table, x.storage) {
     case (.stringToInt(let d, let def), .string(let v)): out = .int64(v.map { d[$0] ?? def })

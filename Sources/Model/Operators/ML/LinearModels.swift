@@ -15,7 +15,7 @@ enum LinearModels {
         // The score width when the intercepts give the class count (else it depends on the input).
         let shapes = RowShapes(width: intercepts.count == 1 && labelCount == 2 ? 2 : intercepts.count)
         return ClosureKernel { (inputs, outputs) throws(ModelError) in
-          let x = try floatRows(try inputs.tensor(0))
+          let x = try floatRows(try inputs.take(0))
           let c = intercepts.isEmpty ? coefficients.count / max(x.f, 1) : intercepts.count
           guard c > 0, coefficients.count == c * x.f else {
             throw kernelError("\(coefficients.count) coefficients do not fit \(c) classes of \(x.f) features")
@@ -76,7 +76,7 @@ enum LinearModels {
           throw ctx.error("\(coefficients.count) coefficients do not fit \(targets) targets")
         }
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try floatRows(try inputs.tensor(0))
+          let x = try floatRows(try inputs.take(0))
           guard coefficients.count == targets * x.f else {
             throw kernelError(
               "the model has \(coefficients.count / targets) coefficients per target but the input has \(x.f) columns")

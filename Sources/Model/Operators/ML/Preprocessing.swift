@@ -13,7 +13,7 @@ enum Preprocessing {
           throw ctx.error("scale and offset must be non-empty and of one length")
         }
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let stride = x.rank == 1 ? x.shape[0] : (x.rank >= 2 ? x.shape[1] : 1)
           guard scale.count == stride || scale.count == 1 else {
             throw kernelError("the scaler has \(scale.count) columns; the input has \(stride)")
@@ -34,7 +34,7 @@ enum Preprocessing {
         let name = try ctx.string("norm", default: "MAX")
         guard let norm = Norm(rawValue: name) else { throw ctx.unsupported("norm \(name)") }
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let n = x.rank <= 1 ? 1 : x.shape[0]
           let c = x.rank <= 1 ? x.count : x.shape[1]
           let inner = x.rank <= 2 ? 1 : x.shape[2...].reduce(1, *)
@@ -58,7 +58,7 @@ enum Preprocessing {
           throw ctx.error("exactly one of imputed_value_floats and imputed_value_int64s must be set")
         }
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let stride = x.rank == 1 ? x.shape[0] : (x.rank >= 2 ? x.shape[1] : 1)
           switch x.storage {
           case .float(let v):
@@ -97,7 +97,7 @@ enum Preprocessing {
         let intIndex = Dictionary(ints.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 })
         let k = max(strings.count, ints.count)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           var y = [Float](filled: 0, count: x.count * k)
           func place(_ i: Int, _ position: Int?, _ shown: String) throws(ModelError) {
             if let p = position {
@@ -121,7 +121,7 @@ enum Preprocessing {
       OperatorRegistry.define(ml, "Binarizer", opsets: 1...5) { (ctx) throws(ModelError) in
         let threshold = try ctx.float("threshold", default: 0)
         return tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           guard case .float(let v) = x.storage else { throw kernelError("Binarizer takes float input") }
           guard !v.contains(where: \.isNaN) else { throw kernelError("Binarizer got NaN") }
           return Tensor(unchecked: x.shape, .float(v.map { $0 > threshold ? 1 : 0 }))
@@ -134,7 +134,7 @@ enum Preprocessing {
           guard inputs.count == dims.count else {
             throw kernelError("\(inputs.count) inputs for \(dims.count) inputdimensions")
           }
-          let first = try inputs.tensor(0)
+          let first = try inputs.take(0)
           let n = first.rank == 1 ? 1 : first.shape[0]
           var y = [Float](filled: 0, count: n * total)
           var offset = 0
@@ -154,7 +154,7 @@ enum Preprocessing {
       },
       OperatorRegistry.define(ml, "ArrayFeatureExtractor", opsets: 1...5) { _ throws(ModelError) in
         tensorKernel { (inputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           let stride = x.shape.last ?? 1
           let indices = try extractorIndices(try inputs.tensor(1), stride: stride)
           let m = indices.count
@@ -177,7 +177,7 @@ enum Preprocessing {
         }
         let keys: MapKeys = strings.isEmpty ? .int64(ints) : .string(strings)
         return ClosureKernel { (inputs, outputs) throws(ModelError) in
-          let x = try inputs.tensor(0)
+          let x = try inputs.take(0)
           guard x.rank == 1 || x.rank == 2 else { throw kernelError("ZipMap takes a 1-D or 2-D input, got \(x.shape)") }
           let c = x.shape.last ?? 0
           guard c == keys.count else { throw kernelError("\(c) columns for \(keys.count) class labels") }

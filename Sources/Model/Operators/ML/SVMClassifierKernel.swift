@@ -108,7 +108,7 @@ struct SVMClassifierKernel: Kernel {
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
-    let x = try svmInputRows(try inputs.tensor(0))
+    let x = try svmInputRows(try inputs.take(0))
     guard x.f == featureCount else {
       throw kernelError("the SVM has \(featureCount) features; the input has \(x.f) columns")
     }

@@ -49,7 +49,7 @@ struct TreeEnsembleKernel: Kernel {
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
-    let x = try inputs.tensor(0)
+    let x = try inputs.take(0)
     let (n, f): (Int, Int)
     switch x.rank {
     case 1: (n, f) = (1, x.count)
