@@ -75,8 +75,9 @@ struct TreeEnsembleKernel: Kernel {
   private func evaluate<T: BinaryFloatingPoint & Sendable>(
     _ forest: TreeForest<T>, _ dense: LeafScores<T>?, _ x: [T], n: Int, f: Int, into outputs: KernelOutputs
   ) {
-    let classifier = labels != nil
-    let width = classifier ? max(labels?.count ?? 0, 2) : targets
+    // Read once: each test of the property copied it, a reference count per test.
+    let labels = self.labels
+    let width = labels.map { max($0.count, 2) } ?? targets
     var z = [Float](filled: 0, count: n * width)
     switch labels {
     case nil:
