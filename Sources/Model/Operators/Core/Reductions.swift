@@ -296,16 +296,27 @@ private func reduceAxes<T>(
 func softmaxInPlace<T: BinaryFloatingPoint & ElementaryMath>(
   _ v: inout [T], outer: Int, n: Int, inner: Int, log: Bool
 ) {
-  for o in 0..<outer {
-    for i in 0..<inner {
-      let base = o * n * inner + i
-      var m = -T.infinity
-      for j in 0..<n { m = max(m, v[base + j * inner]) }
-      var sum: T = 0
-      for j in 0..<n { sum += T.exponential(v[base + j * inner] - m) }
-      for j in 0..<n {
-        let idx = base + j * inner
-        v[idx] = log ? (v[idx] - m - T.logarithm(sum)) : T.exponential(v[idx] - m) / sum
+  v.withUnsafeMutableBufferPointer { v in
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let base = o * n * inner + i
+        var m = -T.infinity
+        for j in 0..<n { m = max(m, v[base + j * inner]) }
+        var sum: T = 0
+        if log {
+          for j in 0..<n { sum += T.exponential(v[base + j * inner] - m) }
+          let logSum = T.logarithm(sum)
+          for j in 0..<n { v[base + j * inner] = v[base + j * inner] - m - logSum }
+        } else {
+          // Each exponential once, kept in place for the division (the same values and sum
+          // as computing it again).
+          for j in 0..<n {
+            let e = T.exponential(v[base + j * inner] - m)
+            v[base + j * inner] = e
+            sum += e
+          }
+          for j in 0..<n { v[base + j * inner] = v[base + j * inner] / sum }
+        }
       }
     }
   }
