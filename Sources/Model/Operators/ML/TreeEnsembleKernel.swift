@@ -1,6 +1,9 @@
 /// TreeEnsembleClassifier, TreeEnsembleRegressor (ai.onnx.ml 1 and 3) and TreeEnsemble (5),
 /// following onnxruntime's aggregation and finalisation rules exactly.
-struct TreeEnsembleKernel: Kernel {
+///
+/// A class: as a struct of two forests' arrays, the optimizer copied parts of it (a reference
+/// count per array) wherever a closure of the walk captured it.
+final class TreeEnsembleKernel: Kernel {
   enum Aggregate: Sendable { case sum, average, min, max }
   enum Labels: Sendable {
     case int64([Int64])
@@ -75,8 +78,6 @@ struct TreeEnsembleKernel: Kernel {
   private func evaluate<T: BinaryFloatingPoint & Sendable>(
     _ forest: TreeForest<T>, _ dense: LeafScores<T>?, _ x: [T], n: Int, f: Int, into outputs: KernelOutputs
   ) {
-    // Read once: each test of the property copied it, a reference count per test.
-    let labels = self.labels
     let width = labels.map { max($0.count, 2) } ?? targets
     var z = [Float](filled: 0, count: n * width)
     switch labels {
