@@ -98,8 +98,8 @@ struct TreeWalkTests {
       let missing: Bool? = [nil, false, true][(round / 3) % 3]
       var forest = TreeForest<Float>()
       let features = 3
-      // 1 to 14 trees: the one-row walk takes groups of eight, then four, then one at a time.
-      for _ in 0..<(1 + round % 14) {
+      // 1 to 30 trees: the one-row walk takes groups of sixteen, eight, four, then one at a time.
+      for _ in 0..<(1 + round % 30) {
         forest.roots.append(Int32(forest.nodes.count))
         grow(
           &forest, depth: 1 + Int.random(in: 0..<7, using: &random), features: features, modes: modes,

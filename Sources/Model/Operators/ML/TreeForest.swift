@@ -200,11 +200,12 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     }
   }
 
-  /// Every tree's leaf for one row, eight trees at a time, then four: one tree's walk is a
-  /// chain of dependent loads (node, feature, child), so walking several side by side lets
-  /// the processor overlap their waits (with four, a one-row random forest still waited on
-  /// them most of its walk). A group walks as deep as its deepest tree; leaves lead to
-  /// themselves, so the extra steps of a shallower tree stay on its leaf.
+  /// Every tree's leaf for one row, sixteen trees at a time, then eight, then four: one
+  /// tree's walk is a chain of dependent loads (node, feature, child), so walking several side
+  /// by side lets the processor overlap their waits (with four, a one-row random forest still
+  /// waited on them most of its walk; sixteen were faster than eight though some spill). A
+  /// group walks as deep as its deepest tree; leaves lead to themselves, so the extra steps of
+  /// a shallower tree stay on its leaf.
   ///
   /// Where NaN goes is a type rather than a flag, so that each specialization compares once
   /// per step (a flag left to run time cost a second comparison and a select per step).
@@ -214,6 +215,37 @@ struct TreeForest<T: BinaryFloatingPoint & Sendable>: Sendable {
   ) {
     let nanLow = Side.low
     var t = 0
+    while t + 16 <= roots.count {
+      var (a, b, c, d) = (roots[t], roots[t + 1], roots[t + 2], roots[t + 3])
+      var (e, f, g, h) = (roots[t + 4], roots[t + 5], roots[t + 6], roots[t + 7])
+      var (a2, b2, c2, d2) = (roots[t + 8], roots[t + 9], roots[t + 10], roots[t + 11])
+      var (e2, f2, g2, h2) = (roots[t + 12], roots[t + 13], roots[t + 14], roots[t + 15])
+      var depth: Int32 = 0
+      for i in t..<(t + 16) { depth = max(depth, depths[i]) }
+      for _ in 0..<depth {
+        a = step(splits[Int(a)], row, nanLow: nanLow)
+        b = step(splits[Int(b)], row, nanLow: nanLow)
+        c = step(splits[Int(c)], row, nanLow: nanLow)
+        d = step(splits[Int(d)], row, nanLow: nanLow)
+        e = step(splits[Int(e)], row, nanLow: nanLow)
+        f = step(splits[Int(f)], row, nanLow: nanLow)
+        g = step(splits[Int(g)], row, nanLow: nanLow)
+        h = step(splits[Int(h)], row, nanLow: nanLow)
+        a2 = step(splits[Int(a2)], row, nanLow: nanLow)
+        b2 = step(splits[Int(b2)], row, nanLow: nanLow)
+        c2 = step(splits[Int(c2)], row, nanLow: nanLow)
+        d2 = step(splits[Int(d2)], row, nanLow: nanLow)
+        e2 = step(splits[Int(e2)], row, nanLow: nanLow)
+        f2 = step(splits[Int(f2)], row, nanLow: nanLow)
+        g2 = step(splits[Int(g2)], row, nanLow: nanLow)
+        h2 = step(splits[Int(h2)], row, nanLow: nanLow)
+      }
+      (leaves[t], leaves[t + 1], leaves[t + 2], leaves[t + 3]) = (a, b, c, d)
+      (leaves[t + 4], leaves[t + 5], leaves[t + 6], leaves[t + 7]) = (e, f, g, h)
+      (leaves[t + 8], leaves[t + 9], leaves[t + 10], leaves[t + 11]) = (a2, b2, c2, d2)
+      (leaves[t + 12], leaves[t + 13], leaves[t + 14], leaves[t + 15]) = (e2, f2, g2, h2)
+      t += 16
+    }
     while t + 8 <= roots.count {
       var (a, b, c, d) = (roots[t], roots[t + 1], roots[t + 2], roots[t + 3])
       var (e, f, g, h) = (roots[t + 4], roots[t + 5], roots[t + 6], roots[t + 7])
