@@ -2,7 +2,7 @@
 enum MatrixOperators {
   static var definitions: [OperatorDefinition] {
     [
-      OperatorRegistry.define("", "MatMul") { _ throws(ModelError) in MatMulKernel() },
+      OperatorRegistry.define("", "MatMul") { (ctx) throws(ModelError) in MatMulKernel(ctx) },
       OperatorRegistry.define("", "Gemm") { (ctx) throws(ModelError) in try GemmKernel(ctx) },
     ]
   }
@@ -27,12 +27,22 @@ extension TensorProducingKernel {
 }
 
 struct MatMulKernel: TensorProducingKernel {
+  /// B when it is a constant (a layer's weights), held here: read from its slot, it was copied
+  /// and released on every run.
+  let constantB: Tensor?
+
+  init(_ ctx: NodeContext) {
+    constantB = ctx.constantInputs.count > 1 ? ctx.constantInputs[1] : nil
+  }
+
   func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
-    try matmul(try inputs.tensor(0), try inputs.tensor(1))
+    if let constantB { return try matmul(try inputs.tensor(0), constantB) }
+    return try matmul(try inputs.tensor(0), try inputs.tensor(1))
   }
 
   func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
-    try matmul(try inputs.tensor(0), try inputs.tensor(1), epilogue: epilogue)
+    if let constantB { return try matmul(try inputs.tensor(0), constantB, epilogue: epilogue) }
+    return try matmul(try inputs.tensor(0), try inputs.tensor(1), epilogue: epilogue)
   }
 }
 
@@ -172,6 +182,18 @@ func matmul(_ a: Tensor, _ b: Tensor) throws(ModelError) -> Tensor {
 /// computed nothing, when the epilogue does not apply to this product (it is not of Float,
 /// or the bias does not have one value per column). An empty epilogue always applies.
 func matmul(_ a: Tensor, _ b: Tensor, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
+  // Two non-empty Float matrices, the dense layer's case: read in place, without the copies
+  // of both shapes and storages (a reference count each) the general path makes.
+  if a.rank == 2, b.rank == 2, b.shape[0] == a.shape[1], case .float(let x) = a.storage,
+    case .float(let y) = b.storage
+  {
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    if m * n > 0, k > 0 {
+      if let bias = epilogue.bias, bias.values.count != n || bias.rank > 2 { return nil }
+      let out = floatProduct(x, y, batches: 1, m, k, n, offsets: { _ in (0, 0) }, epilogue: epilogue)
+      return Tensor(unchecked: [m, n], .float(out))
+    }
+  }
   var sa = a.shape
   var sb = b.shape
   if sa.count == 1 { sa = [1, sa[0]] }
@@ -217,27 +239,7 @@ func matmul(_ a: Tensor, _ b: Tensor, epilogue: ProductEpilogue) throws(ModelErr
   // From here every buffer is non-empty, so the base addresses below exist.
   switch (a.storage, b.storage) {
   case (.float(let x), .float(let y)):
-    // gemmFloat stores every element of each product, so the result needs no zeroing first
-    // (for a large batch, a pass over memory as long as the multiplication's own).
-    let out = [Float](uninitializedCount: batches * m * n, zero: 0) { o, initialized in
-      x.withUnsafeBufferPointer { xp in
-        y.withUnsafeBufferPointer { yp in
-          func multiply(bias: UnsafePointer<Float>?) {
-            for bt in 0..<batches {
-              gemmFloat(
-                xp.baseAddress! + batchA(bt) * m * k, yp.baseAddress! + batchB(bt) * k * n,
-                o.baseAddress! + bt * m * n, m, k, n, bias: bias, relu: epilogue.relu)
-            }
-          }
-          if let bias = epilogue.bias?.values {
-            bias.withUnsafeBufferPointer { multiply(bias: $0.baseAddress) }
-          } else {
-            multiply(bias: nil)
-          }
-        }
-      }
-      initialized = batches * m * n
-    }
+    let out = floatProduct(x, y, batches: batches, m, k, n, offsets: { (batchA($0), batchB($0)) }, epilogue: epilogue)
     return Tensor(unchecked: shape, .float(out))
   case (.double(let x), .double(let y)):
     var out = [Double](filled: 0, count: batches * m * n)
@@ -279,6 +281,36 @@ func matmul(_ a: Tensor, _ b: Tensor, epilogue: ProductEpilogue) throws(ModelErr
       }
     }
     return Tensor(unchecked: shape, storageOf(a.elementType, out))
+  }
+}
+
+/// The `batches` Float products of `x` and `y` (m × k by k × n each, the matrices of batch
+/// `bt` at `offsets(bt)` in units of a matrix), `epilogue` applied in registers; none of the
+/// sizes is 0.
+private func floatProduct(
+  _ x: [Float], _ y: [Float], batches: Int, _ m: Int, _ k: Int, _ n: Int, offsets: (Int) -> (Int, Int),
+  epilogue: ProductEpilogue
+) -> [Float] {
+  // gemmFloat stores every element of each product, so the result needs no zeroing first
+  // (for a large batch, a pass over memory as long as the multiplication's own).
+  [Float](uninitializedCount: batches * m * n, zero: 0) { o, initialized in
+    x.withUnsafeBufferPointer { xp in
+      y.withUnsafeBufferPointer { yp in
+        guard let xs = xp.baseAddress, let ys = yp.baseAddress, let os = o.baseAddress else { return }
+        func multiply(bias: UnsafePointer<Float>?) {
+          for bt in 0..<batches {
+            let (ia, ib) = offsets(bt)
+            gemmFloat(xs + ia * m * k, ys + ib * k * n, os + bt * m * n, m, k, n, bias: bias, relu: epilogue.relu)
+          }
+        }
+        if let bias = epilogue.bias?.values {
+          bias.withUnsafeBufferPointer { multiply(bias: $0.baseAddress) }
+        } else {
+          multiply(bias: nil)
+        }
+      }
+    }
+    initialized = batches * m * n
   }
 }
 
