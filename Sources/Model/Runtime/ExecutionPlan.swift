@@ -59,6 +59,8 @@ final class ExecutionPlan: Sendable {
   /// The slots of the graph's outputs, in graph order.
   let outputSlots: [Int]
   let steps: [Step]
+  /// `steps` unretained, for running (`run(in:)`).
+  private let stepReferences: [Unmanaged<Step>]
   /// Every slot as a run starts: the constants in theirs, nil elsewhere.
   ///
   /// It holds the constants' references; a run copies it bit for bit and never releases what
@@ -98,6 +100,7 @@ final class ExecutionPlan: Sendable {
     self.inputSlots = inputSlots
     self.outputSlots = outputSlots
     self.steps = steps
+    stepReferences = steps.map { Unmanaged.passUnretained($0) }
     let count = max(slotCount, 1)
     template = Template(count: count, constants: constants)
     let constantSlots = Set(constants.map(\.slot))
@@ -167,21 +170,27 @@ final class ExecutionPlan: Sendable {
   /// Runs every step, then checks that every output slot holds a value.
   private func run(in slots: UnsafeMutableBufferPointer<Value?>) throws(ModelError) {
     guard let base = slots.baseAddress else { return }
-    for step in steps {
-      let outputSlots = step.outputSlots
-      do {
-        try step.kernel.run(
-          KernelInputs(slots: base, slotIndices: step.inputSlots, movable: step.movableInputs),
-          KernelOutputs(slots: base, slotIndices: outputSlots))
-      } catch {
-        throw ModelError(error.code, "\(step.label): \(error.message)")
-      }
-      for slot in outputSlots where slot >= 0 {
-        guard case .some = slots[slot] else {
-          throw ModelError(.runtime, "\(step.label) did not compute all of its \(outputSlots.count) outputs")
+    for reference in stepReferences {
+      // Borrowed from `steps`, which holds every step for the plan's life: taking each out of
+      // the array retained and released it, two atomic operations per step.
+      let failure: ModelError? = reference._withUnsafeGuaranteedRef { step in
+        let outputSlots = step.outputSlots
+        do throws(ModelError) {
+          try step.kernel.run(
+            KernelInputs(slots: base, slotIndices: step.inputSlots, movable: step.movableInputs),
+            KernelOutputs(slots: base, slotIndices: outputSlots))
+        } catch {
+          return ModelError(error.code, "\(step.label): \(error.message)")
         }
+        for slot in outputSlots where slot >= 0 {
+          guard case .some = slots[slot] else {
+            return ModelError(.runtime, "\(step.label) did not compute all of its \(outputSlots.count) outputs")
+          }
+        }
+        for slot in step.lastUseSlots { slots[slot] = nil }
+        return nil
       }
-      for slot in step.lastUseSlots { slots[slot] = nil }
+      if let failure { throw failure }
     }
     for slot in outputSlots where slots[slot] == nil {
       throw ModelError(.runtime, "the graph did not compute one of its outputs")
