@@ -156,3 +156,78 @@ private func convModel(keepProduct: Bool) throws -> Model {
     inputs: [Graph.value("x")],
     outputs: [Graph.value("y")] + (keepProduct ? [Graph.value("p")] : []))
 }
+
+/// ArgMax → ArrayFeatureExtractor(classes) → Reshape([-1]) → Cast, skl2onnx's label look-up,
+/// runs as one step (`LabelLookupKernel`) giving exactly the four nodes' labels.
+@Suite("Fused label look-up")
+struct LabelLookupFusionTests {
+  /// scores → label through the look-up, classes of `classType` cast to int64; with
+  /// `keepIndex` the ArgMax result is also a graph output, which leaves the nodes unfused.
+  static func model(classType: ElementType, keepIndex: Bool, scoreType: ElementType = .float) throws -> Model {
+    var axis = Onnx_AttributeProto()
+    axis.name = "axis"
+    axis.type = .int
+    axis.i = 1
+    var to = Onnx_AttributeProto()
+    to.name = "to"
+    to.type = .int
+    to.i = Int64(ONNXDataType.code(.int64))
+    var extractor = Graph.node("ArrayFeatureExtractor", ["classes", "index"], ["picked"])
+    extractor.domain = OperatorRegistry.mlDomain
+    var model = Onnx_ModelProto()
+    model.irVersion = 8
+    var onnx = Onnx_OperatorSetIdProto()
+    onnx.version = 13
+    var ml = Onnx_OperatorSetIdProto()
+    ml.domain = OperatorRegistry.mlDomain
+    ml.version = 1
+    model.opsetImport = [onnx, ml]
+    model.graph.node = [
+      Graph.node("ArgMax", ["scores"], ["index"], attributes: [axis]), extractor,
+      Graph.node("Reshape", ["picked", "shape"], ["reshaped"]),
+      Graph.node("Cast", ["reshaped"], ["label"], attributes: [to]),
+    ]
+    var classes = Graph.constant("classes", [3], [7, -2, 40], classType)
+    if classType == .int32 { classes.int32Data = [7, -2, 40] }
+    model.graph.initializer = [classes, Graph.constant("shape", [1], [-1], .int64)]
+    model.graph.input = [Graph.value("scores", scoreType)]
+    model.graph.output = [Graph.value("label", .int64)] + (keepIndex ? [Graph.value("index", .int64)] : [])
+    return try Model(data: try model.serializedData(), name: "labels")
+  }
+
+  @Test("one step gives the four nodes' labels: ties, NaN, one row and many", arguments: [ElementType.int32, .int64])
+  func fusedEqualsUnfused(classType: ElementType) throws {
+    let fused = try Self.model(classType: classType, keepIndex: false)
+    let unfused = try Self.model(classType: classType, keepIndex: true)
+    #expect(fused.plan.steps.count == 1)
+    #expect(unfused.plan.steps.count == (classType == .int64 ? 3 : 4))
+    let rows: [[Float]] = [[0.1, 0.7, 0.2], [0.5, 0.5, 0], [.nan, 1, 2], [3, .nan, 1], [-1, -1, -1]]
+    for batch in [Array(rows.prefix(1)), rows] {
+      let scores = try Tensor(shape: [batch.count, 3], floats: batch.flatMap { $0 })
+      let a = try fused.run(["scores": scores])["label"]?.tensor
+      #expect(a != nil)
+      #expect(a == (try unfused.run(["scores": scores])["label"]?.tensor), "\(batch.count) rows")
+    }
+  }
+
+  @Test("inputs off the direct path run the nodes' own kernels, errors included")
+  func otherInputsRunTheNodes() throws {
+    let fused = try Self.model(classType: .int64, keepIndex: false)
+    let unfused = try Self.model(classType: .int64, keepIndex: true)
+    // A third-rank tensor (ArgMax along axis 1 of [1, 3, 2]), and doubles.
+    let x = try Tensor(shape: [1, 3, 2], floats: [1, 9, 3, 2, 5, 0])
+    let label = try fused.run(["scores": x])["label"]?.tensor
+    #expect(label != nil)
+    #expect(label == (try unfused.run(["scores": x])["label"]?.tensor))
+    let fusedDoubles = try Self.model(classType: .int64, keepIndex: false, scoreType: .double)
+    let unfusedDoubles = try Self.model(classType: .int64, keepIndex: true, scoreType: .double)
+    #expect(fusedDoubles.plan.steps.count == 1)
+    let d = Tensor(unchecked: [2, 3], .double([1, 2, 3, 6, 5, 4]))
+    #expect(
+      try fusedDoubles.run(["scores": d])["label"]?.tensor == (try unfusedDoubles.run(["scores": d])["label"]?.tensor))
+    // Four columns for three classes: the extractor's index is out of range.
+    let wide = try Tensor(shape: [1, 4], floats: [0, 0, 0, 1])
+    #expect(throws: ModelError.self) { try fused.run(["scores": wide]) }
+    #expect(throws: ModelError.self) { try unfused.run(["scores": wide]) }
+  }
+}

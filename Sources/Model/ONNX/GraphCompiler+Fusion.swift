@@ -2,7 +2,8 @@ extension GraphCompiler {
   /// A node's work before the plan's steps are made: its kernel and slots, and what fusing
   /// needs to know of the node.
   typealias PendingStep = (
-    kernel: any Kernel, inputs: [Int], outputs: [Int], label: String, key: OperatorKey, constantInputs: [Tensor?]
+    kernel: any Kernel, inputs: [Int], outputs: [Int], label: String, key: OperatorKey, constantInputs: [Tensor?],
+    node: Onnx_NodeProto
   )
 
   /// Folds into each MatMul the Add of a constant bias that alone reads its product, and into
@@ -51,6 +52,69 @@ extension GraphCompiler {
       fused[index].kernel = EpilogueKernel(producer: producerKernel, bias: bias, relu: relu)
       fused[index].outputs = [result]
       fused[index].label = labels.joined(separator: " fused with ")
+    }
+    return fused.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+  }
+
+  /// Fuses the label look-up skl2onnx writes after a classifier's scores — ArgMax along the
+  /// classes, ArrayFeatureExtractor from the constant classes, Reshape to [-1], and a Cast when
+  /// the classes' type is not the label's — into one step (`LabelLookupKernel`), when each
+  /// value between them is read by the next node alone and is no graph output: on one row,
+  /// the four steps' tensors and bookkeeping cost more than the arithmetic of a small network.
+  static func fuseLabelLookups(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
+    var readers: [Int: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for slot in step.inputs where slot >= 0 { readers[slot, default: []].append(index) }
+    }
+    /// The step that alone reads `slot`, when `slot` is no graph output.
+    func soleReader(of slot: Int) -> Int? {
+      guard slot >= 0, !keep.contains(slot), let r = readers[slot], r.count == 1 else { return nil }
+      return r[0]
+    }
+    func attribute(_ step: PendingStep, _ name: String) -> Onnx_AttributeProto? {
+      step.node.attribute.first { $0.name == name }
+    }
+    var fused = steps
+    var removed = Set<Int>()
+    for (index, argMax) in steps.enumerated() where !removed.contains(index) {
+      guard argMax.key == OperatorKey(domain: "", opType: "ArgMax"), argMax.inputs.count == 1,
+        argMax.outputs.count == 1, (attribute(argMax, "select_last_index")?.i ?? 0) == 0,
+        let axis = attribute(argMax, "axis")?.i, axis == 1 || axis == -1,
+        let e = soleReader(of: argMax.outputs[0]), !removed.contains(e)
+      else { continue }
+      let extractor = steps[e]
+      guard extractor.key == OperatorKey(domain: OperatorRegistry.mlDomain, opType: "ArrayFeatureExtractor"),
+        extractor.inputs.count == 2, extractor.inputs[1] == argMax.outputs[0], extractor.inputs[0] != argMax.outputs[0],
+        extractor.outputs.count == 1, let classes = extractor.constantInputs.first ?? nil, classes.rank == 1,
+        classes.count > 0, let r = soleReader(of: extractor.outputs[0]), !removed.contains(r)
+      else { continue }
+      let reshape = steps[r]
+      guard reshape.key == OperatorKey(domain: "", opType: "Reshape"), reshape.inputs.count == 2,
+        reshape.inputs[0] == extractor.outputs[0], reshape.outputs.count == 1,
+        reshape.constantInputs.count == 2, let shape = reshape.constantInputs[1],
+        (try? shape.integers("shape")) == [-1]
+      else { continue }
+      var labels = [argMax.label, extractor.label, reshape.label]
+      var result = reshape.outputs[0]
+      var target: ElementType?
+      var castAt: Int?
+      if let c = soleReader(of: result), !removed.contains(c), steps[c].key == OperatorKey(domain: "", opType: "Cast"),
+        steps[c].inputs == [result], steps[c].outputs.count == 1, let code = attribute(steps[c], "to")?.i,
+        let type = ONNXDataType.elementType(Int32(clamping: code))
+      {
+        target = type
+        castAt = c
+        labels.append(steps[c].label)
+        result = steps[c].outputs[0]
+      }
+      fused[index].kernel = LabelLookupKernel(
+        classes: classes, target: target,
+        chain: [argMax.kernel, extractor.kernel, reshape.kernel] + (castAt.map { [steps[$0].kernel] } ?? []),
+        shape: shape)
+      fused[index].outputs = [result]
+      fused[index].label = labels.joined(separator: " fused with ")
+      removed.formUnion([e, r])
+      if let castAt { removed.insert(castAt) }
     }
     return fused.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
   }

@@ -144,7 +144,8 @@ struct GraphCompiler {
           outputs: node.output.map { $0.isEmpty ? -1 : slot($0) },
           label: describeNode(node),
           key: key,
-          constantInputs: context.constantInputs
+          constantInputs: context.constantInputs,
+          node: node
         ))
     }
 
@@ -157,7 +158,7 @@ struct GraphCompiler {
     }
 
     let keep = Set(outputSlots)
-    steps = Self.fuseEpilogues(steps, keep: keep)
+    steps = Self.fuseLabelLookups(Self.fuseEpilogues(steps, keep: keep), keep: keep)
 
     // Free each intermediate after its last reader; never a graph output, and never a
     // constant: the plan holds those for every run (`ExecutionPlan.template`).

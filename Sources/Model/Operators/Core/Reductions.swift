@@ -96,7 +96,7 @@ enum Reductions {
   /// For each of `outer` × `inner` lines of `n` values (`v` row-major), the index of the
   /// greatest (or least) value; ties go to the first, or with `last` to the last. A NaN is
   /// never better than another value.
-  private static func bestIndices<T: Comparable>(
+  static func bestIndices<T: Comparable>(
     _ v: [T], outer: Int, n: Int, inner: Int, greater: Bool, last: Bool
   ) -> [Int64] {
     var out = [Int64](filled: 0, count: outer * inner)
