@@ -1,4 +1,5 @@
 import Foundation
+import SwiftProtobuf
 import Testing
 
 @testable import Model
@@ -50,6 +51,33 @@ struct PlanSlotTests {
     let outputs = try m.run(["x": x])
     #expect(outputs["x"]?.tensor == x)
     #expect(outputs["n"]?.tensor == (try Tensor(shape: [2], floats: [-1, 2])))
+  }
+
+  @Test("a kernel that takes its first input and then reads every input still sees it")
+  func takenInputReadAgain() throws {
+    // FeatureVectorizer takes input 0 (the step is its last reader) and walks all its inputs.
+    var dims = Onnx_AttributeProto()
+    dims.name = "inputdimensions"
+    dims.type = .ints
+    dims.ints = [2, 1]
+    var node = Graph.node("FeatureVectorizer", ["a", "b"], ["y"], attributes: [dims])
+    node.domain = OperatorRegistry.mlDomain
+    var model = Onnx_ModelProto()
+    model.irVersion = 8
+    var onnx = Onnx_OperatorSetIdProto()
+    onnx.version = 13
+    var ml = Onnx_OperatorSetIdProto()
+    ml.domain = OperatorRegistry.mlDomain
+    ml.version = 1
+    model.opsetImport = [onnx, ml]
+    model.graph.node = [node]
+    model.graph.input = [Graph.value("a"), Graph.value("b")]
+    model.graph.output = [Graph.value("y")]
+    let m = try Model(data: try model.serializedData(), name: "vectorizer")
+    let y = try m.run([
+      "a": try Tensor(shape: [2, 2], floats: [1, 2, 3, 4]), "b": try Tensor(shape: [2, 1], floats: [5, 6]),
+    ])["y"]?.tensor
+    #expect(y == (try Tensor(shape: [2, 3], floats: [1, 2, 5, 3, 4, 6])))
   }
 
   @Test("runs on many threads at once share the constants and agree")

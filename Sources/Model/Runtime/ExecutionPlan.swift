@@ -125,7 +125,8 @@ final class ExecutionPlan: Sendable {
   /// `fill` is called once, before the first step, with a function that stores input
   /// `index` (a position in `inputSlots`); it may throw instead, and then nothing runs.
   /// `read` gets a function giving output `index` (a position in `outputSlots`), to be called
-  /// at most once per index (it may move the value out); both functions are valid only during the call they are passed to.
+  /// at most once per index (it may move the value out); both functions are valid only during
+  /// the call they are passed to.
   /// The slots live in a temporary allocation of this call, so concurrent runs share nothing
   /// and a run allocates only what its kernels compute.
   func run<R>(

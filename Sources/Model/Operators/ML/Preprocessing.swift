@@ -139,7 +139,8 @@ enum Preprocessing {
           var y = [Float](filled: 0, count: n * total)
           var offset = 0
           for (k, width) in dims.enumerated() {
-            let t = try inputs.tensor(k)
+            // Input 0 is taken above: read again, its slot would be empty.
+            let t = k == 0 ? first : try inputs.tensor(k)
             guard let d = t.storage.doubles else { throw kernelError("FeatureVectorizer needs numbers") }
             let size = t.rank == 1 ? t.shape[0] : t.shape[1...].reduce(1, *)
             let rows = t.rank == 1 ? 1 : t.shape[0]

@@ -218,9 +218,6 @@ final class TreeEnsembleKernel: Kernel {
     }
   }
 
-  /// Adds leaf `leaf`'s weights to row `row`'s scores in `s` (`targets` per row), from the
-  /// dense `values` when there are some, else weight by weight, recording targets in `h`.
-  @inline(__always)
   /// One row's sums of up to four targets from dense scores (`single`, `values`: a
   /// `LeafScores`'s), each target's sum in a register: through memory, each addition waited
   /// on the store of the one before, and on a one-row forest those waits were a sixth of the
@@ -252,6 +249,9 @@ final class TreeEnsembleKernel: Kernel {
     if k > 3 { s[3] = a3 }
   }
 
+  /// Adds leaf `leaf`'s weights to row `row`'s scores in `s` (`targets` per row), from the
+  /// dense `values` when there are some, else weight by weight, recording targets in `h`.
+  @inline(__always)
   private func add<T: BinaryFloatingPoint & Sendable>(
     _ forest: TreeForest<T>, _ values: UnsafeBufferPointer<T>, leaf: Int, row j: Int,
     into s: UnsafeMutableBufferPointer<T>, _ h: UnsafeMutableBufferPointer<Bool>
