@@ -163,7 +163,11 @@ private func convModel(keepProduct: Bool) throws -> Model {
 struct LabelLookupFusionTests {
   /// scores → label through the look-up, classes of `classType` cast to int64; with
   /// `keepIndex` the ArgMax result is also a graph output, which leaves the nodes unfused.
-  static func model(classType: ElementType, keepIndex: Bool, scoreType: ElementType = .float) throws -> Model {
+  /// With `castToFloat`, BernoulliNB's form: the picked classes cast to Float before the
+  /// Reshape, then to int64 after it.
+  static func model(
+    classType: ElementType, keepIndex: Bool, scoreType: ElementType = .float, castToFloat: Bool = false
+  ) throws -> Model {
     var axis = Onnx_AttributeProto()
     axis.name = "axis"
     axis.type = .int
@@ -182,11 +186,15 @@ struct LabelLookupFusionTests {
     ml.domain = OperatorRegistry.mlDomain
     ml.version = 1
     model.opsetImport = [onnx, ml]
-    model.graph.node = [
-      Graph.node("ArgMax", ["scores"], ["index"], attributes: [axis]), extractor,
-      Graph.node("Reshape", ["picked", "shape"], ["reshaped"]),
-      Graph.node("Cast", ["reshaped"], ["label"], attributes: [to]),
-    ]
+    var toFloat = to
+    toFloat.i = Int64(ONNXDataType.code(.float))
+    model.graph.node =
+      [Graph.node("ArgMax", ["scores"], ["index"], attributes: [axis]), extractor]
+      + (castToFloat ? [Graph.node("Cast", ["picked"], ["pickedFloat"], attributes: [toFloat])] : [])
+      + [
+        Graph.node("Reshape", [castToFloat ? "pickedFloat" : "picked", "shape"], ["reshaped"]),
+        Graph.node("Cast", ["reshaped"], ["label"], attributes: [to]),
+      ]
     var classes = Graph.constant("classes", [3], [7, -2, 40], classType)
     if classType == .int32 { classes.int32Data = [7, -2, 40] }
     model.graph.initializer = [classes, Graph.constant("shape", [1], [-1], .int64)]
@@ -208,6 +216,20 @@ struct LabelLookupFusionTests {
       #expect(a != nil)
       #expect(a == (try unfused.run(["scores": scores])["label"]?.tensor), "\(batch.count) rows")
     }
+  }
+
+  @Test("casts before the Reshape fuse too, converting in the graph's order")
+  func castsBeforeTheReshape() throws {
+    let fused = try Self.model(classType: .int64, keepIndex: false, castToFloat: true)
+    let unfused = try Self.model(classType: .int64, keepIndex: true, castToFloat: true)
+    #expect(fused.plan.steps.count == 1)
+    #expect(unfused.plan.steps.count == 5)
+    let scores = try Tensor(shape: [3, 3], floats: [0.1, 0.7, 0.2, 0.5, 0.5, 0, 0, 1, 2])
+    let a = try fused.run(["scores": scores])["label"]?.tensor
+    #expect(a == Tensor(unchecked: [3], .int64([-2, 7, 40])))
+    #expect(a == (try unfused.run(["scores": scores])["label"]?.tensor))
+    let x = try Tensor(shape: [1, 3, 2], floats: [1, 9, 3, 2, 5, 0])
+    #expect(try fused.run(["scores": x])["label"]?.tensor == (try unfused.run(["scores": x])["label"]?.tensor))
   }
 
   @Test("inputs off the direct path run the nodes' own kernels, errors included")

@@ -57,8 +57,8 @@ extension GraphCompiler {
   }
 
   /// Fuses the label look-up skl2onnx writes after a classifier's scores — ArgMax along the
-  /// classes, ArrayFeatureExtractor from the constant classes, Reshape to [-1], and a Cast when
-  /// the classes' type is not the label's — into one step (`LabelLookupKernel`), when each
+  /// classes, ArrayFeatureExtractor from the constant classes, Reshape to [-1], and the Casts
+  /// before or after the Reshape that bring the classes to the label's type — into one step (`LabelLookupKernel`), when each
   /// value between them is read by the next node alone and is no graph output: on one row,
   /// the four steps' tensors and bookkeeping cost more than the arithmetic of a small network.
   static func fuseLabelLookups(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
@@ -86,35 +86,45 @@ extension GraphCompiler {
       guard extractor.key == OperatorKey(domain: OperatorRegistry.mlDomain, opType: "ArrayFeatureExtractor"),
         extractor.inputs.count == 2, extractor.inputs[1] == argMax.outputs[0], extractor.inputs[0] != argMax.outputs[0],
         extractor.outputs.count == 1, let classes = extractor.constantInputs.first ?? nil, classes.rank == 1,
-        classes.count > 0, let r = soleReader(of: extractor.outputs[0]), !removed.contains(r)
+        classes.count > 0
       else { continue }
+      var chain: [LabelLookupKernel.Link] = [.init(kernel: argMax.kernel, role: .plain)]
+      chain.append(.init(kernel: extractor.kernel, role: .extractor))
+      var labels = [argMax.label, extractor.label]
+      var taken = [e]
+      var result = extractor.outputs[0]
+      var casts: [ElementType] = []
+      /// The Casts that follow `result`, each read by the next alone.
+      func followCasts() {
+        while let c = soleReader(of: result), !removed.contains(c), !taken.contains(c),
+          steps[c].key == OperatorKey(domain: "", opType: "Cast"), steps[c].inputs == [result],
+          steps[c].outputs.count == 1, let code = attribute(steps[c], "to")?.i,
+          let type = ONNXDataType.elementType(Int32(clamping: code))
+        {
+          casts.append(type)
+          chain.append(.init(kernel: steps[c].kernel, role: .plain))
+          labels.append(steps[c].label)
+          taken.append(c)
+          result = steps[c].outputs[0]
+        }
+      }
+      followCasts()
+      guard let r = soleReader(of: result), !removed.contains(r), !taken.contains(r) else { continue }
       let reshape = steps[r]
       guard reshape.key == OperatorKey(domain: "", opType: "Reshape"), reshape.inputs.count == 2,
-        reshape.inputs[0] == extractor.outputs[0], reshape.outputs.count == 1,
+        reshape.inputs[0] == result, reshape.outputs.count == 1,
         reshape.constantInputs.count == 2, let shape = reshape.constantInputs[1],
         (try? shape.integers("shape")) == [-1]
       else { continue }
-      var labels = [argMax.label, extractor.label, reshape.label]
-      var result = reshape.outputs[0]
-      var target: ElementType?
-      var castAt: Int?
-      if let c = soleReader(of: result), !removed.contains(c), steps[c].key == OperatorKey(domain: "", opType: "Cast"),
-        steps[c].inputs == [result], steps[c].outputs.count == 1, let code = attribute(steps[c], "to")?.i,
-        let type = ONNXDataType.elementType(Int32(clamping: code))
-      {
-        target = type
-        castAt = c
-        labels.append(steps[c].label)
-        result = steps[c].outputs[0]
-      }
-      fused[index].kernel = LabelLookupKernel(
-        classes: classes, target: target,
-        chain: [argMax.kernel, extractor.kernel, reshape.kernel] + (castAt.map { [steps[$0].kernel] } ?? []),
-        shape: shape)
+      chain.append(.init(kernel: reshape.kernel, role: .reshape))
+      labels.append(reshape.label)
+      taken.append(r)
+      result = reshape.outputs[0]
+      followCasts()
+      fused[index].kernel = LabelLookupKernel(classes: classes, casts: casts, chain: chain, shape: shape)
       fused[index].outputs = [result]
       fused[index].label = labels.joined(separator: " fused with ")
-      removed.formUnion([e, r])
-      if let castAt { removed.insert(castAt) }
+      removed.formUnion(taken)
     }
     return fused.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
   }

@@ -1,18 +1,33 @@
 /// A classifier's label look-up as skl2onnx writes it, fused into one step
 /// (`GraphCompiler.fuseLabelLookups`): ArgMax along the classes of the scores, the constant
 /// classes picked at those indices (ArrayFeatureExtractor), reshaped to one label per row, and
-/// cast when the labels' type differs from the classes'.
+/// cast, before or after the reshape, as the graph casts them.
 ///
 /// A matrix of scores of one column per class takes the direct path: the same index search
 /// (`Reductions.bestIndices`, ties to the first, NaN never best), the same pick and the same
-/// conversion (`cast`), without the three tensors in between. Any other input runs the fused
-/// nodes' own kernels one after the other, so every result and error is theirs.
+/// conversions in the same order (`cast`; a reshape changes no value), without the tensors in
+/// between. Any other input runs the fused nodes' own kernels one after the other, so every
+/// result and error is theirs.
 struct LabelLookupKernel: Kernel {
+  /// One fused node's kernel, and what it reads besides the value before it.
+  struct Link: Sendable {
+    enum Role: Sendable {
+      /// Reads the value before it alone (ArgMax, Cast).
+      case plain
+      /// Reads the classes, then the indices (ArrayFeatureExtractor).
+      case extractor
+      /// Reads the value before it, then the constant shape (Reshape).
+      case reshape
+    }
+    let kernel: any Kernel
+    let role: Role
+  }
+
   let classes: Tensor
-  /// The Cast's type, when the chain ends in one.
-  let target: ElementType?
-  /// ArgMax, ArrayFeatureExtractor, Reshape and the Cast if any, in that order.
-  let chain: [any Kernel]
+  /// The Casts' types, in the graph's order.
+  let casts: [ElementType]
+  /// The fused nodes, in the graph's order.
+  let chain: [Link]
   /// The Reshape's constant shape ([-1]).
   let shape: Tensor
 
@@ -22,19 +37,19 @@ struct LabelLookupKernel: Kernel {
       let n = scores.shape[0]
       let best = Reductions.bestIndices(v, outer: n, n: classes.count, inner: 1, greater: true, last: false)
       var labels = Tensor(unchecked: [n], classes.storage.picking(count: n) { Int(best[$0]) })
-      if let target { labels = try cast(labels, to: target) }
+      for type in casts { labels = try cast(labels, to: type) }
       outputs.set(0, .tensor(labels))
       return
     }
     var value: Value? = .tensor(scores)
-    for (position, kernel) in chain.enumerated() {
+    for link in chain {
       let operands: [Value?]
-      switch position {
-      case 1: operands = [.tensor(classes), value]
-      case 2: operands = [value, .tensor(shape)]
-      default: operands = [value]
+      switch link.role {
+      case .plain: operands = [value]
+      case .extractor: operands = [.tensor(classes), value]
+      case .reshape: operands = [value, .tensor(shape)]
       }
-      value = try kernel.run(operands, outputCount: 1).first ?? nil
+      value = try link.kernel.run(operands, outputCount: 1).first ?? nil
     }
     guard let value else { throw kernelError("the label look-up computed no label") }
     outputs.set(0, value)
