@@ -90,19 +90,27 @@ struct SVMKernelFunction: Sendable {
           switch kind {
           case .rbf:
             for g in 0..<grouped {
-              for lane in 0..<8 { out[g * 8 + lane] = expf(-gamma * lanes[g][lane]) }
+              let e = exponential(-gamma * lanes[g])
+              for lane in 0..<8 { out[g * 8 + lane] = e[lane] }
             }
-            // The vectors after the last full group, one at a time.
+            // The vectors after the last full group, one sum at a time, then their
+            // exponentials eight at a time (lane by lane the same as the groups').
             var v = grouped * 8
             while v < count {
-              let row = v * f
-              var sum: Float = 0
-              for q in 0..<f {
-                let d = x[q] - vectors[row + q]
-                sum += d * d
+              let m = min(8, count - v)
+              var scaled = SIMD8<Float>()
+              for lane in 0..<m {
+                let row = (v + lane) * f
+                var sum: Float = 0
+                for q in 0..<f {
+                  let d = x[q] - vectors[row + q]
+                  sum += d * d
+                }
+                scaled[lane] = -gamma * sum
               }
-              out[v] = expf(-gamma * sum)
-              v += 1
+              let e = exponential(scaled)
+              for lane in 0..<m { out[v + lane] = e[lane] }
+              v += m
             }
           case .linear, .poly, .sigmoid:
             let alpha: Float = kind == .linear ? 1 : gamma
