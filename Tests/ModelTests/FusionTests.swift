@@ -178,17 +178,9 @@ struct LabelLookupFusionTests {
     to.i = Int64(ONNXDataType.code(.int64))
     var extractor = Graph.node("ArrayFeatureExtractor", ["classes", "index"], ["picked"])
     extractor.domain = OperatorRegistry.mlDomain
-    var model = Onnx_ModelProto()
-    model.irVersion = 8
-    var onnx = Onnx_OperatorSetIdProto()
-    onnx.version = 13
-    var ml = Onnx_OperatorSetIdProto()
-    ml.domain = OperatorRegistry.mlDomain
-    ml.version = 1
-    model.opsetImport = [onnx, ml]
     var toFloat = to
     toFloat.i = Int64(ONNXDataType.code(.float))
-    model.graph.node =
+    let nodes =
       [Graph.node("ArgMax", ["scores"], ["index"], attributes: [axis]), extractor]
       + (castToFloat ? [Graph.node("Cast", ["picked"], ["pickedFloat"], attributes: [toFloat])] : [])
       + [
@@ -197,10 +189,11 @@ struct LabelLookupFusionTests {
       ]
     var classes = Graph.constant("classes", [3], [7, -2, 40], classType)
     if classType == .int32 { classes.int32Data = [7, -2, 40] }
-    model.graph.initializer = [classes, Graph.constant("shape", [1], [-1], .int64)]
-    model.graph.input = [Graph.value("scores", scoreType)]
-    model.graph.output = [Graph.value("label", .int64)] + (keepIndex ? [Graph.value("index", .int64)] : [])
-    return try Model(data: try model.serializedData(), name: "labels")
+    return try Graph.model(
+      nodes, constants: [classes, Graph.constant("shape", [1], [-1], .int64)],
+      inputs: [Graph.value("scores", scoreType)],
+      outputs: [Graph.value("label", .int64)] + (keepIndex ? [Graph.value("index", .int64)] : []), opset: 13,
+      mlOpset: 1)
   }
 
   @Test("one step gives the four nodes' labels: ties, NaN, one row and many", arguments: [ElementType.int32, .int64])

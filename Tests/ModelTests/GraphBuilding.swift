@@ -42,16 +42,23 @@ enum Graph {
     return v
   }
 
-  /// A model of one graph at default-domain `opset`, loaded.
+  /// A model of one graph at default-domain `opset` (and `ai.onnx.ml` at `mlOpset` when
+  /// given), loaded.
   static func model(
     _ nodes: [Onnx_NodeProto], constants: [Onnx_TensorProto], inputs: [Onnx_ValueInfoProto],
-    outputs: [Onnx_ValueInfoProto], opset: Int64 = 17
+    outputs: [Onnx_ValueInfoProto], opset: Int64 = 17, mlOpset: Int64? = nil
   ) throws -> Model {
     var model = Onnx_ModelProto()
     model.irVersion = 8
     var imported = Onnx_OperatorSetIdProto()
     imported.version = opset
     model.opsetImport = [imported]
+    if let mlOpset {
+      var ml = Onnx_OperatorSetIdProto()
+      ml.domain = OperatorRegistry.mlDomain
+      ml.version = mlOpset
+      model.opsetImport.append(ml)
+    }
     model.graph.name = "test"
     model.graph.node = nodes
     model.graph.initializer = constants

@@ -62,18 +62,8 @@ struct PlanSlotTests {
     dims.ints = [2, 1]
     var node = Graph.node("FeatureVectorizer", ["a", "b"], ["y"], attributes: [dims])
     node.domain = OperatorRegistry.mlDomain
-    var model = Onnx_ModelProto()
-    model.irVersion = 8
-    var onnx = Onnx_OperatorSetIdProto()
-    onnx.version = 13
-    var ml = Onnx_OperatorSetIdProto()
-    ml.domain = OperatorRegistry.mlDomain
-    ml.version = 1
-    model.opsetImport = [onnx, ml]
-    model.graph.node = [node]
-    model.graph.input = [Graph.value("a"), Graph.value("b")]
-    model.graph.output = [Graph.value("y")]
-    let m = try Model(data: try model.serializedData(), name: "vectorizer")
+    let m = try Graph.model(
+      [node], constants: [], inputs: [Graph.value("a"), Graph.value("b")], outputs: [Graph.value("y")], mlOpset: 1)
     let y = try m.run([
       "a": try Tensor(shape: [2, 2], floats: [1, 2, 3, 4]), "b": try Tensor(shape: [2, 1], floats: [5, 6]),
     ])["y"]?.tensor
