@@ -52,8 +52,6 @@ final class ExecutionPlan: Sendable {
   }
 
   let slotCount: Int
-  /// Initializers and other values known at load time.
-  let constants: [(slot: Int, value: Value)]
   /// The slots of the graph's runtime inputs, in graph order.
   let inputSlots: [Int]
   /// The slots of the graph's outputs, in graph order.
@@ -61,7 +59,8 @@ final class ExecutionPlan: Sendable {
   let steps: [Step]
   /// `steps` unretained, for running (`run(in:)`).
   private let stepReferences: [Unmanaged<Step>]
-  /// Every slot as a run starts: the constants in theirs, nil elsewhere.
+  /// Every slot as a run starts: the constants (initializers and other values known at load
+  /// time) in theirs, nil elsewhere.
   ///
   /// It holds the constants' references; a run copies it bit for bit and never releases what
   /// it copied, so constants cost no reference counting per run (on a one-row request that
@@ -96,7 +95,6 @@ final class ExecutionPlan: Sendable {
     steps: [Step]
   ) {
     self.slotCount = slotCount
-    self.constants = constants
     self.inputSlots = inputSlots
     self.outputSlots = outputSlots
     self.steps = steps
