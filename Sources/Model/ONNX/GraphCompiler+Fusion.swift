@@ -58,9 +58,10 @@ extension GraphCompiler {
 
   /// Fuses the label look-up skl2onnx writes after a classifier's scores — ArgMax along the
   /// classes, ArrayFeatureExtractor from the constant classes, Reshape to [-1], and the Casts
-  /// before or after the Reshape that bring the classes to the label's type — into one step (`LabelLookupKernel`), when each
-  /// value between them is read by the next node alone and is no graph output: on one row,
-  /// the four steps' tensors and bookkeeping cost more than the arithmetic of a small network.
+  /// before or after the Reshape that bring the classes to the label's type — into one step
+  /// (`LabelLookupKernel`), when each value between them is read by the next node alone and
+  /// is no graph output: on one row, the steps' tensors and bookkeeping cost more than the
+  /// arithmetic of a small network.
   static func fuseLabelLookups(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
     var readers: [Int: [Int]] = [:]
     for (index, step) in steps.enumerated() {
@@ -71,15 +72,12 @@ extension GraphCompiler {
       guard slot >= 0, !keep.contains(slot), let r = readers[slot], r.count == 1 else { return nil }
       return r[0]
     }
-    func attribute(_ step: PendingStep, _ name: String) -> Onnx_AttributeProto? {
-      step.node.attribute.first { $0.name == name }
-    }
     var fused = steps
     var removed = Set<Int>()
     for (index, argMax) in steps.enumerated() where !removed.contains(index) {
       guard argMax.key == OperatorKey(domain: "", opType: "ArgMax"), argMax.inputs.count == 1,
-        argMax.outputs.count == 1, (attribute(argMax, "select_last_index")?.i ?? 0) == 0,
-        let axis = attribute(argMax, "axis")?.i, axis == 1 || axis == -1,
+        argMax.outputs.count == 1, (argMax.node.attribute(named: "select_last_index")?.i ?? 0) == 0,
+        let axis = argMax.node.attribute(named: "axis")?.i, axis == 1 || axis == -1,
         let e = soleReader(of: argMax.outputs[0]), !removed.contains(e)
       else { continue }
       let extractor = steps[e]
@@ -97,9 +95,7 @@ extension GraphCompiler {
       /// The Casts that follow `result`, each read by the next alone.
       func followCasts() {
         while let c = soleReader(of: result), !removed.contains(c), !taken.contains(c),
-          steps[c].key == OperatorKey(domain: "", opType: "Cast"), steps[c].inputs == [result],
-          steps[c].outputs.count == 1, let code = attribute(steps[c], "to")?.i,
-          let type = ONNXDataType.elementType(Int32(clamping: code))
+          let type = steps[c].node.castTarget, steps[c].inputs == [result], steps[c].outputs.count == 1
         {
           casts.append(type)
           chain.append(.init(kernel: steps[c].kernel, role: .plain))

@@ -6,17 +6,12 @@ extension GraphCompiler {
   /// hold for every input the kernels accept are written here.
   static func outputElementTypes(of node: Onnx_NodeProto, inputs: [ElementType?]) -> [ElementType?] {
     let first = inputs.first ?? nil
-    func attribute(_ name: String) -> Onnx_AttributeProto? { node.attribute.first { $0.name == name } }
     // A classifier's label is int64 unless it has string labels; its scores are Float.
     func classifier() -> [ElementType?] {
-      [(attribute("classlabels_strings")?.strings.isEmpty ?? true) ? .int64 : .string, .float]
+      [(node.attribute(named: "classlabels_strings")?.strings.isEmpty ?? true) ? .int64 : .string, .float]
     }
     switch (node.domain == "ai.onnx" ? "" : node.domain, node.opType) {
-    case ("", "Cast"):
-      guard let code = attribute("to")?.i, let type = ONNXDataType.elementType(Int32(clamping: code)) else {
-        return []
-      }
-      return [type]
+    case ("", "Cast"): return [node.castTarget]
     case ("", "ArgMax"), ("", "ArgMin"): return [.int64]
     case ("", "Identity"), ("", "Reshape"), ("", "Flatten"), ("", "Squeeze"), ("", "Unsqueeze"):
       return [first]

@@ -125,7 +125,7 @@ struct GraphCompiler {
       let types = Self.outputElementTypes(of: node, inputs: node.input.map { typeOf[$0] })
       for (name, type) in zip(node.output, types) where !name.isEmpty { typeOf[name] = type }
       // A Cast to the type its input already has changes nothing.
-      let castTarget = key == OperatorKey(domain: "", opType: "Cast") ? types.first ?? nil : nil
+      let castTarget = node.castTarget
       let isIdentity =
         key == OperatorKey(domain: "", opType: "Identity")
         || (castTarget != nil && node.input.count == 1 && typeOf[node.input[0]] == castTarget)

@@ -27,9 +27,7 @@ struct NodeContext {
     ModelError(.unsupported, "\(label): \(message)")
   }
 
-  private func attribute(_ name: String) -> Onnx_AttributeProto? {
-    node.attribute.first { $0.name == name }
-  }
+  private func attribute(_ name: String) -> Onnx_AttributeProto? { node.attribute(named: name) }
 
   /// Whether the node sets the attribute.
   func has(_ name: String) -> Bool { attribute(name) != nil }
@@ -136,4 +134,17 @@ func describeNode(_ node: Onnx_NodeProto) -> String {
   let domain = node.domain.isEmpty ? "ai.onnx" : node.domain
   let name = node.name.isEmpty ? "(unnamed, output \(node.output.first ?? "?"))" : "'\(node.name)'"
   return "node \(name) (\(node.opType), domain \(domain))"
+}
+
+extension Onnx_NodeProto {
+  /// The attribute called `name`, if the node sets it.
+  func attribute(named name: String) -> Onnx_AttributeProto? { attribute.first { $0.name == name } }
+
+  /// The element type a Cast node converts to; nil for another node, or a type fathom lacks.
+  var castTarget: ElementType? {
+    guard opType == "Cast", domain.isEmpty || domain == "ai.onnx", let code = attribute(named: "to")?.i else {
+      return nil
+    }
+    return ONNXDataType.elementType(Int32(clamping: code))
+  }
 }
