@@ -70,21 +70,16 @@ struct SVMKernelFunction: Sendable {
           let grouped = blocks.count == (count / 8) * f * 8 ? count / 8 : 0
           var lanes = [V](filled: V(), count: grouped)
           blocks.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            for g in 0..<grouped {
-              var acc = V()
-              var bp = base + g * f * 8
-              for q in 0..<f {
-                let lane = UnsafeRawPointer(bp).loadUnaligned(as: V.self)
-                if kind == .rbf {
-                  let d = V(repeating: x[q]) - lane
-                  acc = acc + d * d
-                } else {
-                  acc = acc + V(repeating: x[q]) * lane
-                }
-                bp += 8
+            guard let base = b.baseAddress, let xBase = x.baseAddress else { return }
+            lanes.withUnsafeMutableBufferPointer { lanes in
+              // Four groups at a time: one group's sums are a chain of dependent additions,
+              // so four chains side by side keep the adder busy. Each lane still adds its
+              // features in order.
+              if kind == .rbf {
+                accumulate(xBase, base, f: f, into: lanes, squaredDistance: true)
+              } else {
+                accumulate(xBase, base, f: f, into: lanes, squaredDistance: false)
               }
-              lanes[g] = acc
             }
           }
           switch kind {
@@ -128,6 +123,51 @@ struct SVMKernelFunction: Sendable {
         }
       }
       initialized = count
+    }
+  }
+
+  /// For each group g of `lanes`, eight sums over the `f` features of one input row `x`, from
+  /// `blocks` as `blocks(of:count:f:)` lays them out: of (x[q] − v[q])² with
+  /// `squaredDistance`, of x[q]·v[q] without, q in order; four groups at a time, then one.
+  @inline(__always)
+  private func accumulate(
+    _ x: UnsafePointer<Float>, _ blocks: UnsafePointer<Float>, f: Int,
+    into lanes: UnsafeMutableBufferPointer<SIMD8<Float>>, squaredDistance: Bool
+  ) {
+    typealias V = SIMD8<Float>
+    @inline(__always) func step(_ acc: inout V, _ x: V, _ lane: V) {
+      if squaredDistance {
+        let d = x - lane
+        acc = acc + d * d
+      } else {
+        acc = acc + x * lane
+      }
+    }
+    let stride = f * 8
+    var g = 0
+    while g + 4 <= lanes.count {
+      var a0 = V(), a1 = V(), a2 = V(), a3 = V()
+      var p = UnsafeRawPointer(blocks + g * stride)
+      for q in 0..<f {
+        let xq = V(repeating: x[q])
+        step(&a0, xq, p.loadUnaligned(as: V.self))
+        step(&a1, xq, p.loadUnaligned(fromByteOffset: stride * 4, as: V.self))
+        step(&a2, xq, p.loadUnaligned(fromByteOffset: stride * 8, as: V.self))
+        step(&a3, xq, p.loadUnaligned(fromByteOffset: stride * 12, as: V.self))
+        p += 32
+      }
+      (lanes[g], lanes[g + 1], lanes[g + 2], lanes[g + 3]) = (a0, a1, a2, a3)
+      g += 4
+    }
+    while g < lanes.count {
+      var acc = V()
+      var p = UnsafeRawPointer(blocks + g * stride)
+      for q in 0..<f {
+        step(&acc, V(repeating: x[q]), p.loadUnaligned(as: V.self))
+        p += 32
+      }
+      lanes[g] = acc
+      g += 1
     }
   }
 
