@@ -92,53 +92,77 @@ func combineInPlace<T>(_ v: inout [T], _ shape: [Int], _ w: [T], _ wShape: [Int]
 
 /// Applies `op` element-wise with broadcasting.
 @inline(__always)
-func broadcastBinary<A, B, R>(
+func broadcastBinary<A, B, R: BitwiseCopyable>(
   _ a: [A], _ sa: [Int], _ b: [B], _ sb: [Int], _ op: (A, B) -> R
 ) throws(ModelError) -> (values: [R], shape: [Int]) {
   if sa == sb {
-    var out = [R]()
-    out.reserveCapacity(a.count)
-    for i in 0..<a.count { out.append(op(a[i], b[i])) }
-    return (out, sa)
+    return (combined(a.count, a, b, op) { a, b, out in for i in out.indices { out[i] = op(a[i], b[i]) } }, sa)
   }
   guard let shape = broadcastShape(sa, sb) else {
     throw kernelError("shapes \(sa) and \(sb) cannot be broadcast together")
   }
   let total = shape.reduce(1, *)
-  var out = [R]()
-  out.reserveCapacity(total)
+  let values: [R]
   if b.count == 1, sa == shape {
-    let v = b[0]
-    for x in a { out.append(op(x, v)) }
+    values = combined(total, a, b, op) { a, b, out in
+      let y = b[0]
+      for i in out.indices { out[i] = op(a[i], y) }
+    }
   } else if a.count == 1, sb == shape {
-    let v = a[0]
-    for y in b { out.append(op(v, y)) }
+    values = combined(total, a, b, op) { a, b, out in
+      let x = a[0]
+      for i in out.indices { out[i] = op(x, b[i]) }
+    }
   } else if sa == shape, let last = sb.last, sb.dropLast().allSatisfy({ $0 == 1 }), last == shape.last {
     // The common case of a row vector added to every row of a matrix.
-    var start = 0
-    while start < total {
-      for j in 0..<last { out.append(op(a[start + j], b[j])) }
-      start += last
+    values = combined(total, a, b, op) { a, b, out in
+      var start = 0
+      while start < total {
+        for j in 0..<last { out[start + j] = op(a[start + j], b[j]) }
+        start += last
+      }
     }
   } else if sb == shape, let last = sa.last, sa.dropLast().allSatisfy({ $0 == 1 }), last == shape.last {
     // The same with the row first (scikit-learn's BernoulliNB adds its zero row to the input).
-    var start = 0
-    while start < total {
-      for j in 0..<last { out.append(op(a[j], b[start + j])) }
-      start += last
+    values = combined(total, a, b, op) { a, b, out in
+      var start = 0
+      while start < total {
+        for j in 0..<last { out[start + j] = op(a[j], b[start + j]) }
+        start += last
+      }
     }
   } else if sa == shape, let width = shape.last, width > 0, sb == Array(shape.dropLast()) + [1] {
     // One value per row (a softmax's or a log-sum-exp's normaliser), taken across the row.
-    for r in 0..<(total / width) {
-      let v = b[r]
-      for j in 0..<width { out.append(op(a[r * width + j], v)) }
+    values = combined(total, a, b, op) { a, b, out in
+      for r in 0..<(total / width) {
+        let y = b[r]
+        for j in 0..<width { out[r * width + j] = op(a[r * width + j], y) }
+      }
     }
   } else {
     let ia = broadcastIndices(from: sa, to: shape)
     let ib = broadcastIndices(from: sb, to: shape)
-    for i in 0..<total { out.append(op(a[ia[i]], b[ib[i]])) }
+    values = combined(total, a, b, op) { a, b, out in for i in out.indices { out[i] = op(a[ia[i]], b[ib[i]]) } }
   }
-  return (out, shape)
+  return (values, shape)
+}
+
+/// An array of `count` results that `fill` writes, all of them, from the elements of `a` and
+/// `b`; `op` gives the placeholder the buffer starts from.
+@inline(__always)
+private func combined<A, B, R: BitwiseCopyable>(
+  _ count: Int, _ a: [A], _ b: [B], _ op: (A, B) -> R,
+  _ fill: (UnsafeBufferPointer<A>, UnsafeBufferPointer<B>, UnsafeMutableBufferPointer<R>) -> Void
+) -> [R] {
+  guard count > 0, let x = a.first, let y = b.first else { return [] }
+  return a.withUnsafeBufferPointer { a in
+    b.withUnsafeBufferPointer { b in
+      [R](uninitializedCount: count, zero: op(x, y)) { out, initialized in
+        fill(a, b, out)
+        initialized = count
+      }
+    }
+  }
 }
 
 /// Normalises a possibly negative axis against a rank.

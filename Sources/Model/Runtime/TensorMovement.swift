@@ -123,8 +123,8 @@ func strides(of shape: [Int]) -> [Int] {
 func cast(_ x: Tensor, to target: ElementType) throws(ModelError) -> Tensor {
   if x.elementType == target { return x }
   switch (x.storage, target) {
-  case (.float(let v), .double): return Tensor(unchecked: x.shape, .double(v.map(Double.init)))
-  case (.double(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { Float($0) }))
+  case (.float(let v), .double): return Tensor(unchecked: x.shape, .double(Array(mapping: v) { Double($0) }))
+  case (.double(let v), .float): return Tensor(unchecked: x.shape, .float(Array(mapping: v) { Float($0) }))
   case (.string(let v), .float):
     return Tensor(unchecked: x.shape, .float(try v.map { (s) throws(ModelError) in Float(try parseDouble(s)) }))
   case (.string(let v), .double): return Tensor(unchecked: x.shape, .double(try v.map(parseDouble)))
@@ -138,11 +138,11 @@ func cast(_ x: Tensor, to target: ElementType) throws(ModelError) -> Tensor {
     return Tensor(unchecked: x.shape, .string(x.storage.strings))
   // Booleans and integers straight to the target, as a C cast converts them (from int64 to
   // float in one rounding, not two through double).
-  case (.bool(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { $0 ? 1 : 0 }))
-  case (.bool(let v), .double): return Tensor(unchecked: x.shape, .double(v.map { $0 ? 1 : 0 }))
-  case (.bool(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { $0 ? 1 : 0 }))
-  case (.int64(let v), .float): return Tensor(unchecked: x.shape, .float(v.map { Float($0) }))
-  case (.int64(let v), .double): return Tensor(unchecked: x.shape, .double(v.map { Double($0) }))
+  case (.bool(let v), .float): return Tensor(unchecked: x.shape, .float(Array(mapping: v) { $0 ? 1 : 0 }))
+  case (.bool(let v), .double): return Tensor(unchecked: x.shape, .double(Array(mapping: v) { $0 ? 1 : 0 }))
+  case (.bool(let v), .int64): return Tensor(unchecked: x.shape, .int64(Array(mapping: v) { $0 ? 1 : 0 }))
+  case (.int64(let v), .float): return Tensor(unchecked: x.shape, .float(Array(mapping: v) { Float($0) }))
+  case (.int64(let v), .double): return Tensor(unchecked: x.shape, .double(Array(mapping: v) { Double($0) }))
   case (.float(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: Double($0)) }))
   case (.double(let v), .int64): return Tensor(unchecked: x.shape, .int64(v.map { Int64(saturating: $0) }))
   default:
