@@ -46,28 +46,42 @@ enum Elementwise {
     "Sign": { $0.signum() },
   ]
 
+  /// The four arithmetic operators, so that a kernel picks its operator once, not per element
+  /// (through a closure value, each element cost a call).
+  enum Arithmetic: Sendable {
+    case add, subtract, multiply, divide
+
+    /// `body` given this operator on `T`, written out as a literal (so that, inlined, the
+    /// loops in `body` make no call per element).
+    @inline(__always)
+    func withOperator<T: FloatingPoint, R, E: Error>(_ body: ((T, T) -> T) throws(E) -> R) throws(E) -> R {
+      switch self {
+      case .add: try body { $0 + $1 }
+      case .subtract: try body { $0 - $1 }
+      case .multiply: try body { $0 * $1 }
+      case .divide: try body { $0 / $1 }
+      }
+    }
+  }
+
   /// `a op b` computed into `a` when that keeps `a`'s shape (`combineInPlace`) and both are
   /// floats or both doubles; nil, `a` untouched, otherwise.
-  private static func inPlace(
-    _ a: inout Tensor, _ b: Tensor, _ f: (Float, Float) -> Float, _ d: (Double, Double) -> Double
-  ) -> Tensor? {
+  private static func inPlace(_ a: inout Tensor, _ b: Tensor, _ op: Arithmetic) -> Tensor? {
     let shape = a.shape
     var done = false
     switch b.storage {
     case .float(let w) where a.elementType == .float:
-      a.storage.updateFloats { done = combineInPlace(&$0, shape, w, b.shape, f) }
+      a.storage.updateFloats { v in done = op.withOperator { combineInPlace(&v, shape, w, b.shape, $0) } }
     case .double(let w) where a.elementType == .double:
-      a.storage.updateDoubles { done = combineInPlace(&$0, shape, w, b.shape, d) }
+      a.storage.updateDoubles { v in done = op.withOperator { combineInPlace(&v, shape, w, b.shape, $0) } }
     default: return nil
     }
     return done ? a : nil
   }
 
-  /// An arithmetic binary operator with broadcasting.
+  /// An arithmetic binary operator with broadcasting; integers with `int`.
   static func arithmetic(
-    _ name: String, float f: @escaping @Sendable (Float, Float) -> Float,
-    double d: @escaping @Sendable (Double, Double) -> Double,
-    int i: @escaping @Sendable (Int64, Int64) -> Int64
+    _ name: String, _ op: Arithmetic, int i: @escaping @Sendable (Int64, Int64) -> Int64
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
@@ -75,13 +89,13 @@ enum Elementwise {
         // of a bias or a scale), the result is computed in its place.
         var a = try inputs.take(0)
         let b = try inputs.tensor(1)
-        if let result = inPlace(&a, b, f, d) { return result }
+        if let result = inPlace(&a, b, op) { return result }
         switch (a.storage, b.storage) {
         case (.float(let x), .float(let y)):
-          let r = try broadcastBinary(x, a.shape, y, b.shape, f)
+          let r = try op.withOperator { (f) throws(ModelError) in try broadcastBinary(x, a.shape, y, b.shape, f) }
           return Tensor(unchecked: r.shape, .float(r.values))
         case (.double(let x), .double(let y)):
-          let r = try broadcastBinary(x, a.shape, y, b.shape, d)
+          let r = try op.withOperator { (f) throws(ModelError) in try broadcastBinary(x, a.shape, y, b.shape, f) }
           return Tensor(unchecked: r.shape, .double(r.values))
         case (.int64(let x), .int64(let y)):
           if name == "Div", y.contains(0) { throw kernelError("integer division by zero") }
@@ -133,10 +147,29 @@ enum Elementwise {
     }
   }
 
+  /// The comparisons, so that a kernel picks its operator once, not per element.
+  enum Order: Sendable {
+    case equal, less, greater, lessOrEqual, greaterOrEqual
+  }
+
+  /// `x op y` element-wise with broadcasting, as booleans.
+  @inline(__always)
+  private static func compared<T: Comparable>(
+    _ x: [T], _ xShape: [Int], _ y: [T], _ yShape: [Int], _ order: Order
+  ) throws(ModelError) -> Tensor {
+    let r: (values: [Bool], shape: [Int])
+    switch order {
+    case .equal: r = try broadcastBinary(x, xShape, y, yShape) { $0 == $1 }
+    case .less: r = try broadcastBinary(x, xShape, y, yShape) { $0 < $1 }
+    case .greater: r = try broadcastBinary(x, xShape, y, yShape) { $0 > $1 }
+    case .lessOrEqual: r = try broadcastBinary(x, xShape, y, yShape) { $0 <= $1 }
+    case .greaterOrEqual: r = try broadcastBinary(x, xShape, y, yShape) { $0 >= $1 }
+    }
+    return Tensor(unchecked: r.shape, .bool(r.values))
+  }
+
   /// A comparison with broadcasting, giving booleans.
-  static func comparison(_ name: String, _ compare: @escaping @Sendable (Double, Double) -> Bool)
-    -> OperatorDefinition
-  {
+  static func comparison(_ name: String, _ order: Order) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
         let a = try inputs.take(0)
@@ -145,15 +178,18 @@ enum Elementwise {
           let r = try broadcastBinary(x, a.shape, y, b.shape, ==)
           return Tensor(unchecked: r.shape, .bool(r.values))
         }
-        if case .float(let x) = a.storage, case .float(let y) = b.storage {
-          let r = try broadcastBinary(x, a.shape, y, b.shape) { compare(Double($0), Double($1)) }
-          return Tensor(unchecked: r.shape, .bool(r.values))
+        // Compared in their own type where there is one (through doubles, int64s beyond 2^53
+        // would tie), each operator written out so that the loop makes no call per element.
+        switch (a.storage, b.storage) {
+        case (.float(let x), .float(let y)): return try compared(x, a.shape, y, b.shape, order)
+        case (.double(let x), .double(let y)): return try compared(x, a.shape, y, b.shape, order)
+        case (.int64(let x), .int64(let y)): return try compared(x, a.shape, y, b.shape, order)
+        default: break
         }
         guard let x = a.storage.doubles, let y = b.storage.doubles else {
           throw kernelError("\(name) cannot compare \(a.elementType) with \(b.elementType)")
         }
-        let r = try broadcastBinary(x, a.shape, y, b.shape, compare)
-        return Tensor(unchecked: r.shape, .bool(r.values))
+        return try compared(x, a.shape, y, b.shape, order)
       }
     }
   }
@@ -211,12 +247,11 @@ enum Elementwise {
 
   static var definitions: [OperatorDefinition] {
     [
-      arithmetic("Add", float: { $0 + $1 }, double: { $0 + $1 }, int: { $0 &+ $1 }),
-      arithmetic("Sub", float: { $0 - $1 }, double: { $0 - $1 }, int: { $0 &- $1 }),
-      arithmetic("Mul", float: { $0 * $1 }, double: { $0 * $1 }, int: { $0 &* $1 }),
+      arithmetic("Add", .add, int: { $0 &+ $1 }),
+      arithmetic("Sub", .subtract, int: { $0 &- $1 }),
+      arithmetic("Mul", .multiply, int: { $0 &* $1 }),
       // Int64.min / -1 wraps, as in C and NumPy, instead of trapping.
-      arithmetic(
-        "Div", float: { $0 / $1 }, double: { $0 / $1 }, int: { $0.dividedReportingOverflow(by: $1).partialValue }),
+      arithmetic("Div", .divide, int: { $0.dividedReportingOverflow(by: $1).partialValue }),
       power(),
       unary("Neg", float: { -$0 }, double: { -$0 }),
       unary("Abs", float: { abs($0) }, double: { abs($0) }),
@@ -235,11 +270,11 @@ enum Elementwise {
       unary("Softplus", float: { logf(1 + expf($0)) }, double: { log(1 + exp($0)) }),
       unary("Sin", float: { sinf($0) }, double: { sin($0) }),
       unary("Cos", float: { cosf($0) }, double: { cos($0) }),
-      comparison("Equal") { $0 == $1 },
-      comparison("Less") { $0 < $1 },
-      comparison("Greater") { $0 > $1 },
-      comparison("LessOrEqual") { $0 <= $1 },
-      comparison("GreaterOrEqual") { $0 >= $1 },
+      comparison("Equal", .equal),
+      comparison("Less", .less),
+      comparison("Greater", .greater),
+      comparison("LessOrEqual", .lessOrEqual),
+      comparison("GreaterOrEqual", .greaterOrEqual),
       logical("And") { $0 && $1 },
       logical("Or") { $0 || $1 },
       logical("Xor") { $0 != $1 },
