@@ -95,7 +95,9 @@ struct KernelEdgeCaseTests {
     }
   }
 
-  @Test("int64 beyond 2^53 stays exact through Where, ConstantOfShape, Clip, Sum, Max, ReduceSum, ArgMax and MatMul")
+  @Test(
+    "int64 beyond 2^53 stays exact through Where, ConstantOfShape, Clip, Sum, Max, ReduceSum, ArgMax, MatMul and Greater"
+  )
   func largeIntegersStayExact() throws {
     let big: Int64 = 9_007_199_254_740_993  // 2^53 + 1: a Double rounds it to 2^53
     func int64s(_ shape: [Int], _ v: [Int64]) throws -> Tensor { try Tensor(shape: shape, storage: .int64(v)) }
@@ -133,6 +135,11 @@ struct KernelEdgeCaseTests {
     let matmul = try oneNodeModel("MatMul", inputs: [("a", .int64), ("b", .int64)], output: .int64)
     let p = try matmul.run(["a": int64s([1, 2], [big, 1]), "b": int64s([2, 1], [1, 2])])
     #expect(p["y"]?.tensor?.storage == .int64([big + 2]))
+
+    // Through doubles, big and big − 1 are both 2^53.
+    let greater = try oneNodeModel("Greater", inputs: [("a", .int64), ("b", .int64)], output: .bool)
+    let g = try greater.run(["a": int64s([2], [big, big - 1]), "b": int64s([], [big - 1])])
+    #expect(g["y"]?.tensor?.storage == .bool([true, false]))
   }
 
   @Test("ReduceLogSumExp does not overflow on large inputs, and keeps -inf and NaN")
@@ -154,6 +161,40 @@ struct KernelEdgeCaseTests {
     #expect(v[1] == 3)
     #expect(v[2] == -.infinity)
     #expect(v[3].isNaN)
+  }
+
+  @Test("ReduceLogSumExp over floats is onnxruntime's max-shifted sum in Float, over any axes")
+  func logSumExpFloats() throws {
+    var axes = Onnx_AttributeProto()
+    axes.name = "axes"
+    axes.type = .ints
+    axes.ints = [0, 2]
+    let lse = try oneNodeModel(
+      "ReduceLogSumExp", inputs: [("x", .float)], output: .float, attributes: [axes, intAttribute("keepdims", 0)])
+    // Shape [2, 3, 2]: result j folds x[0][j][0], x[0][j][1], x[1][j][0], x[1][j][1], in that order.
+    let x: [Float] = [0.5, -1.25, 3, 88, -2, 7.5, 1e-3, 0.75, 1000, 1000.5, .infinity, 1]
+    let r = try lse.run(["x": Tensor(shape: [2, 3, 2], storage: .float(x))])
+    guard case .float(let v)? = r["y"]?.tensor?.storage else {
+      Issue.record("no float output: \(String(describing: r["y"]))")
+      return
+    }
+    #expect(v.count == 3)
+    for j in 0..<2 {
+      let line = [x[2 * j], x[2 * j + 1], x[6 + 2 * j], x[6 + 2 * j + 1]]
+      let m = line.max() ?? 0
+      var sum: Float = 0
+      for value in line { sum += expf(value - m) }
+      // Bit for bit the Float computation onnxruntime does, and close to the exact value.
+      #expect(v[j] == logf(sum) + m)
+      let exact = log(line.map { exp(Double($0) - Double(m)) }.reduce(0, +)) + Double(m)
+      #expect(Swift.abs(Double(v[j]) - exact) <= 1e-4 * Swift.max(1, Swift.abs(exact)))
+    }
+    // A +∞ among the elements gives +∞, not the NaN of ∞ − ∞.
+    #expect(v[2] == .infinity)
+
+    // No elements to fold: log 0.
+    let empty = try lse.run(["x": Tensor(shape: [0, 2, 0], storage: .float([]))])
+    #expect(empty["y"]?.tensor?.storage == .float([-.infinity, -.infinity]))
   }
 
   @Test("Int64.min / -1 wraps instead of trapping")

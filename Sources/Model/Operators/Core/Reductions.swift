@@ -29,18 +29,9 @@ enum Reductions {
       reduce(
         "ReduceL2", axesInputSince: 18, initial: 0, combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() },
         float: .init(combine: { $0 + $1 * $1 }, finish: { v, _ in v.squareRoot() })),
-      // log(e^a + e^b) one element at a time, as max + log1p(e^-|a-b|): exp never sees a large
-      // argument, so 1000 and 1000 give 1000.69 rather than an overflow to infinity.
-      reduce("ReduceLogSumExp", axesInputSince: 18, initial: -.infinity, combine: logAddExp, finish: { v, _ in v }),
+      logSumExp(),
       cumulativeSum(),
     ]
-  }
-
-  /// log(e^a + e^b) without overflow; equal arguments (also two infinities) give a + log 2.
-  @Sendable static func logAddExp(_ a: Double, _ b: Double) -> Double {
-    if a == b { return a + M_LN2 }
-    let high = max(a, b)
-    return high + log1p(exp(-abs(a - b)))
   }
 
   private static func softmax(_ name: String, log: Bool) -> OperatorDefinition {
@@ -140,39 +131,10 @@ enum Reductions {
     float: FloatAccumulation? = nil, integer: IntegerAccumulation? = nil
   ) -> OperatorDefinition {
     OperatorRegistry.define("", name) { (ctx) throws(ModelError) in
-      let attrAxes = ctx.ints("axes").map(Int.init)
-      let keepDims = try ctx.int("keepdims", default: 1) != 0
-      let noopWithEmpty = try ctx.int("noop_with_empty_axes", default: 0) != 0
-      let axesFromInput = ctx.opset >= axesInputSince
-      // Axes given as a constant input are read once, here.
-      let constantAxes =
-        axesFromInput && ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("\(name)'s axes") : nil
+      let axes = try ReducedAxes(ctx, name: name, axesInputSince: axesInputSince)
       return tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.take(0)
-        var axes = attrAxes
-        if let constantAxes {
-          axes = constantAxes
-        } else if axesFromInput {
-          axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? []
-        }
-        if axes.isEmpty {
-          if noopWithEmpty { return x }
-          axes = Array(0..<x.rank)
-        }
-        // Which axes are reduced, as a mask: a set's hashing, per element, was most of a
-        // small reduction's cost.
-        var reduced = [Bool](filled: false, count: x.rank)
-        for a in axes { reduced[try normalizeAxis(a, rank: x.rank)] = true }
-        var outShape: [Int] = []
-        var n = 1
-        for (i, d) in x.shape.enumerated() {
-          if reduced[i] {
-            n *= d
-            if keepDims { outShape.append(1) }
-          } else {
-            outShape.append(d)
-          }
-        }
+        guard let (reduced, outShape, n) = try axes.resolve(for: x, inputs) else { return x }
         if case .float(let v) = x.storage, let float {
           var acc = reduceAxes(v, shape: x.shape, reduced: reduced, initial: Float(initial), float.combine)
           for i in acc.indices { acc[i] = float.finish(acc[i], n) }
@@ -194,6 +156,135 @@ enum Reductions {
         return Tensor(unchecked: outShape, storageOf(x.elementType, acc.map { finish($0, n) }))
       }
     }
+  }
+}
+
+/// A reduction's axes: the `axes` attribute, or since `axesInputSince` the optional second
+/// input (read once when it is a constant), with `keepdims` and `noop_with_empty_axes`.
+private struct ReducedAxes: Sendable {
+  let name: String
+  let attribute: [Int]
+  let keepDims: Bool
+  let noopWithEmpty: Bool
+  let fromInput: Bool
+  let constant: [Int]?
+
+  init(_ ctx: NodeContext, name: String, axesInputSince: Int) throws(ModelError) {
+    self.name = name
+    attribute = ctx.ints("axes").map(Int.init)
+    keepDims = try ctx.int("keepdims", default: 1) != 0
+    noopWithEmpty = try ctx.int("noop_with_empty_axes", default: 0) != 0
+    fromInput = ctx.opset >= axesInputSince
+    constant = fromInput && ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("\(name)'s axes") : nil
+  }
+
+  /// For `x`: which axes are reduced (a mask: a set's hashing, per element, was most of a
+  /// small reduction's cost), the result's shape and how many elements each result folds;
+  /// nil when the reduction leaves `x` as it is (no axes and `noop_with_empty_axes`).
+  func resolve(for x: Tensor, _ inputs: KernelInputs) throws(ModelError) -> (
+    reduced: [Bool], shape: [Int], n: Int
+  )? {
+    var axes = attribute
+    if let constant {
+      axes = constant
+    } else if fromInput {
+      axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? []
+    }
+    if axes.isEmpty {
+      if noopWithEmpty { return nil }
+      axes = Array(0..<x.rank)
+    }
+    var reduced = [Bool](filled: false, count: x.rank)
+    for a in axes { reduced[try normalizeAxis(a, rank: x.rank)] = true }
+    var outShape: [Int] = []
+    var n = 1
+    for (i, d) in x.shape.enumerated() {
+      if reduced[i] {
+        n *= d
+        if keepDims { outShape.append(1) }
+      } else {
+        outShape.append(d)
+      }
+    }
+    return (reduced, outShape, n)
+  }
+}
+
+extension Reductions {
+  /// ReduceLogSumExp as onnxruntime computes it, in the tensor's own floating-point type:
+  /// for each result, the maximum m of its elements, then log(Σ exp(x − m)) + m, so that exp
+  /// never sees a large argument (1000 and 1000 give 1000.69, not infinity). Integers go
+  /// through doubles.
+  fileprivate static func logSumExp() -> OperatorDefinition {
+    let name = "ReduceLogSumExp"
+    return OperatorRegistry.define("", name) { (ctx) throws(ModelError) in
+      let axes = try ReducedAxes(ctx, name: name, axesInputSince: 18)
+      return tensorKernel { (inputs) throws(ModelError) in
+        let x = try inputs.take(0)
+        guard let (reduced, outShape, n) = try axes.resolve(for: x, inputs) else { return x }
+        let count = outShape.reduce(1, *)
+        switch x.storage {
+        case .float(let v):
+          return Tensor(unchecked: outShape, .float(logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)))
+        case .double(let v):
+          return Tensor(unchecked: outShape, .double(logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)))
+        default:
+          guard x.elementType != .bool, let v = x.storage.doubles else {
+            throw kernelError("\(name) needs numbers, got \(x.elementType)")
+          }
+          let sums = logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)
+          return Tensor(unchecked: outShape, storageOf(x.elementType, sums))
+        }
+      }
+    }
+  }
+}
+
+/// `v` (row-major, of `shape`) with the `reduced` axes moved last, each keeping its order, so
+/// that each result's elements are one contiguous run in the order a row-major walk meets
+/// them; `v` itself when they are last already.
+private func reducedLast<T>(_ v: [T], _ shape: [Int], _ reduced: [Bool]) -> [T] {
+  guard let first = reduced.firstIndex(of: true), !reduced[first...].allSatisfy({ $0 }) else { return v }
+  let order = shape.indices.filter { !reduced[$0] } + shape.indices.filter { reduced[$0] }
+  let sourceStrides = strides(of: shape)
+  let permutedShape = order.map { shape[$0] }
+  let permutedStrides = order.map { sourceStrides[$0] }
+  var out: [T] = []
+  out.reserveCapacity(v.count)
+  var counter = [Int](filled: 0, count: shape.count)
+  for _ in 0..<v.count {
+    var offset = 0
+    for d in counter.indices { offset += counter[d] * permutedStrides[d] }
+    out.append(v[offset])
+    advance(&counter, within: permutedShape)
+  }
+  return out
+}
+
+/// log(Σ exp(x)) of each of the `count` contiguous runs of `run` elements that make up `v`
+/// (count × run values: a reduction of a tensor, whose shape gives its size), as onnxruntime's
+/// ReduceLogSumExp: the run's maximum m (NaNs passed over), then the exponentials of x − m
+/// summed in order, log of the sum plus m. A run whose maximum is infinite (+∞, or every
+/// element −∞, or no elements) sums exp(x) itself: +∞, −∞ or NaN, where x − m would make
+/// every such run NaN.
+func logSumExpLines<T: BinaryFloatingPoint & ElementaryMath & BitwiseCopyable>(_ v: [T], count: Int, run: Int) -> [T] {
+  return [T](uninitializedCount: count, zero: 0) { out, initialized in
+    v.withUnsafeBufferPointer { v in
+      for o in 0..<count {
+        let line = UnsafeBufferPointer(rebasing: v[(o * run)..<((o + 1) * run)])
+        var m = -T.infinity
+        for x in line where x > m { m = x }
+        var sum: T = 0
+        if m.isFinite {
+          for x in line { sum += T.exponential(x - m) }
+          out[o] = T.logarithm(sum) + m
+        } else {
+          for x in line { sum += T.exponential(x) }
+          out[o] = T.logarithm(sum)
+        }
+      }
+    }
+    initialized = count
   }
 }
 
