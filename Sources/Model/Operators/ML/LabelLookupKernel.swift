@@ -5,8 +5,8 @@
 ///
 /// A matrix of scores of one column per class takes the direct path: the same index search
 /// (`Reductions.bestIndices`, ties to the first, NaN never best), the same pick and the same
-/// conversions in the same order (`cast`; a reshape changes no value), without the tensors in
-/// between. Any other input runs the fused nodes' own kernels one after the other, so every
+/// conversions in the same order (`cast`, applied to the classes once at load; a reshape
+/// changes no value), without the tensors in between. Any other input runs the fused nodes' own kernels one after the other, so every
 /// result and error is theirs.
 struct LabelLookupKernel: Kernel {
   /// One fused node's kernel, and what it reads besides the value before it.
@@ -30,12 +30,30 @@ struct LabelLookupKernel: Kernel {
   let chain: [Link]
   /// The Reshape's constant shape ([-1]).
   let shape: Tensor
+  /// The classes converted by `casts` once, here, when they convert: a cast converts each
+  /// element alone, so picking from these is casting what is picked. Nil when a conversion
+  /// fails, which the direct path then reports as it runs.
+  let castClasses: Tensor?
+
+  init(classes: Tensor, casts: [ElementType], chain: [Link], shape: Tensor) {
+    self.classes = classes
+    self.casts = casts
+    self.chain = chain
+    self.shape = shape
+    var converted: Tensor? = classes
+    for type in casts { converted = converted.flatMap { try? cast($0, to: type) } }
+    castClasses = converted
+  }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let scores = try inputs.tensor(0)
     if scores.rank == 2, scores.shape[1] == classes.count, scores.shape[0] > 0, case .float(let v) = scores.storage {
       let n = scores.shape[0]
       let best = Reductions.bestIndices(v, outer: n, n: classes.count, inner: 1, greater: true, last: false)
+      if let castClasses {
+        outputs.set(0, .tensor(Tensor(unchecked: [n], castClasses.storage.picking(count: n) { Int(best[$0]) })))
+        return
+      }
       var labels = Tensor(unchecked: [n], classes.storage.picking(count: n) { Int(best[$0]) })
       for type in casts { labels = try cast(labels, to: type) }
       outputs.set(0, .tensor(labels))
