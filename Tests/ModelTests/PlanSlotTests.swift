@@ -91,6 +91,37 @@ struct PlanSlotTests {
     }
     #expect(agreed)
   }
+
+  @Test(
+    "kernels that keep the last input shape's layout (Conv, MaxPool, Unsqueeze, Reshape) agree on alternating and concurrent batch sizes",
+    arguments: ["digits_torch_conv1d", "digits_bernoullinb"])
+  func shapeCachesFollowTheShape(_ name: String) async throws {
+    let zoo = ZooCase(name: name)
+    let model = try Model(contentsOf: zoo.modelURL)
+    let inputs = try (zoo.expected()["inputs"] as? [String: [String: Any]] ?? [:]).mapValues(jsonTensor)
+    let rows = inputs.values.first?.shape.first ?? 0
+    #expect(rows >= 3)
+    // Inputs of 1, 2 and all rows, and what a model that has seen no other shape gives for each.
+    let batches = try [1, 2, rows].map { n in
+      try inputs.mapValues { t in
+        try Tensor(shape: [n] + t.shape.dropFirst(), storage: t.storage.block(from: 0, count: n * t.count / rows))
+      }
+    }
+    let expected = try batches.map { try Model(contentsOf: zoo.modelURL).run($0) }
+    let agreed = await withTaskGroup(of: Bool.self) { group in
+      for task in 0..<4 {
+        group.addTask {
+          for i in 0..<300 {
+            let k = (i + task) % batches.count
+            guard let outputs = try? model.run(batches[k]), outputs == expected[k] else { return false }
+          }
+          return true
+        }
+      }
+      return await group.reduce(true) { $0 && $1 }
+    }
+    #expect(agreed)
+  }
 }
 
 @Suite("Casts known to change nothing")

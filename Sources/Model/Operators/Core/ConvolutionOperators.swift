@@ -20,6 +20,16 @@ enum ConvolutionOperators {
   private struct ConvKernel: TensorProducingKernel {
     let window: WindowAttributes
     let group: Int
+    /// The layout and output shape `operands` works out, for the last shapes of input,
+    /// weights and bias.
+    let layouts = ShapeCache<Shapes, (layout: ConvolutionLayout, shape: [Int])>()
+
+    /// The shapes of a run's input, weights and bias.
+    struct Shapes: Equatable, Sendable {
+      let x: [Int]
+      let w: [Int]
+      let bias: [Int]?
+    }
 
     func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
       let (x, w, bias, layout, shape) = try operands(inputs)
@@ -60,30 +70,41 @@ enum ConvolutionOperators {
       let x = try inputs.tensor(0)
       let w = try inputs.tensor(1)
       let bias = try inputs.optionalTensor(2)
-      guard x.rank >= 3, w.rank == x.rank else {
-        throw kernelError(
-          "Conv needs an input (N, C, spatial…) and weights of the same rank, got \(x.shape) and \(w.shape)")
+      let (layout, shape) = try layouts.value(for: Shapes(x: x.shape, w: w.shape, bias: bias?.shape)) { () throws(ModelError) in
+        try Self.layout(x.shape, w.shape, bias?.shape, window: window, group: group)
       }
-      let (batch, channels, filters) = (x.shape[0], x.shape[1], w.shape[0])
-      guard channels % group == 0, filters % group == 0, w.shape[1] == channels / group else {
+      return (x, w, bias, layout, shape)
+    }
+
+    /// The layout and shape of the output for input, weights and bias of these shapes, checked
+    /// against each other.
+    private static func layout(
+      _ xShape: [Int], _ wShape: [Int], _ biasShape: [Int]?, window: WindowAttributes, group: Int
+    ) throws(ModelError) -> (layout: ConvolutionLayout, shape: [Int]) {
+      guard xShape.count >= 3, wShape.count == xShape.count else {
         throw kernelError(
-          "Conv's weights \(w.shape) do not fit \(channels) input channels in \(group) groups")
+          "Conv needs an input (N, C, spatial…) and weights of the same rank, got \(xShape) and \(wShape)")
       }
-      let kernel = Array(w.shape[2...])
+      let (batch, channels, filters) = (xShape[0], xShape[1], wShape[0])
+      guard channels % group == 0, filters % group == 0, wShape[1] == channels / group else {
+        throw kernelError(
+          "Conv's weights \(wShape) do not fit \(channels) input channels in \(group) groups")
+      }
+      let kernel = Array(wShape[2...])
       if !window.kernel.isEmpty, window.kernel != kernel {
         throw kernelError("Conv's kernel_shape \(window.kernel) differs from its weights' \(kernel)")
       }
-      if let bias, bias.shape != [filters] {
-        throw kernelError("Conv's bias has shape \(bias.shape), expected [\(filters)]")
+      if let biasShape, biasShape != [filters] {
+        throw kernelError("Conv's bias has shape \(biasShape), expected [\(filters)]")
       }
-      let geometry = try WindowGeometry(input: Array(x.shape[2...]), kernel: kernel, window, ceilMode: false)
+      let geometry = try WindowGeometry(input: Array(xShape[2...]), kernel: kernel, window, ceilMode: false)
       guard let outCount = elementCount([batch, filters] + geometry.output) else {
         throw kernelError("Conv's output \([batch, filters] + geometry.output) is too large")
       }
       let shape = [batch, filters] + geometry.output
       let layout = ConvolutionLayout(
         batch: batch, channels: channels, filters: filters, group: group, geometry: geometry, outCount: outCount)
-      return (x, w, bias, layout, shape)
+      return (layout, shape)
     }
   }
 
@@ -98,16 +119,23 @@ enum ConvolutionOperators {
       if wantsIndices, columnMajor, window.kernel.count != 2 {
         throw ctx.unsupported("MaxPool indices in column-major order (storage_order=1) beyond 2-D")
       }
+      // The geometry, output shape and size for the last input shape.
+      let layouts = ShapeCache<[Int], (geometry: WindowGeometry, shape: [Int], outCount: Int)>()
       return ClosureKernel { (inputs, outputs) throws(ModelError) in
         let x = try inputs.take(0)
-        guard x.rank == window.kernel.count + 2 else {
-          throw kernelError(
-            "MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)")
+        let (geometry, shape, outCount) = try layouts.value(for: x.shape) { () throws(ModelError) in
+          guard x.rank == window.kernel.count + 2 else {
+            throw kernelError(
+              "MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)"
+            )
+          }
+          let geometry = try WindowGeometry(
+            input: Array(x.shape[2...]), kernel: window.kernel, window, ceilMode: ceilMode)
+          let shape = Array(x.shape[..<2]) + geometry.output
+          guard let outCount = elementCount(shape) else { throw kernelError("MaxPool's output \(shape) is too large") }
+          return (geometry, shape, outCount)
         }
-        let spatial = Array(x.shape[2...])
-        let geometry = try WindowGeometry(input: spatial, kernel: window.kernel, window, ceilMode: ceilMode)
-        let shape = Array(x.shape[..<2]) + geometry.output
-        guard let outCount = elementCount(shape) else { throw kernelError("MaxPool's output \(shape) is too large") }
+        let spatial = geometry.input
         let pooled: Tensor.Storage
         let picked: [Int]
         switch x.storage {
@@ -171,8 +199,9 @@ private struct WindowAttributes: Sendable {
   }
 }
 
-/// Where every window of a convolution or pooling lies in the input.
-private struct WindowGeometry {
+/// Where every window of a convolution or pooling lies in the input. A class: kernels keep
+/// one per input shape (`ShapeCache`) and hand it to each run.
+private final class WindowGeometry: Sendable {
   let input: [Int]
   let output: [Int]
   let kernel: [Int]
@@ -315,7 +344,7 @@ private struct WindowGeometry {
   }
 }
 
-private struct ConvolutionLayout {
+private struct ConvolutionLayout: Sendable {
   let batch: Int
   let channels: Int
   let filters: Int

@@ -44,11 +44,17 @@ enum ShapeOperators {
         let allowZero = try ctx.int("allowzero", default: 0) != 0
         // Most graphs reshape to a constant: read it once, not on every run.
         let constant = ctx.constantInputs.count > 1 ? try ctx.constantInputs[1]?.integers("Reshape's shape") : nil
+        // With a constant shape, the result's shape for the last input shape is kept.
+        let shapes = ShapeCache<[Int], [Int]>()
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.take(0)
-          let spec: [Int]
-          if let constant { spec = constant } else { spec = try inputs.tensor(1).integers("Reshape's shape") }
-          return try reshape(x, to: spec, allowZero: allowZero)
+          if let constant {
+            let shape = try shapes.value(for: x.shape) { () throws(ModelError) in
+              try reshape(x, to: constant, allowZero: allowZero).shape
+            }
+            return Tensor(unchecked: shape, x.storage)
+          }
+          return try reshape(x, to: try inputs.tensor(1).integers("Reshape's shape"), allowZero: allowZero)
         }
       },
       OperatorRegistry.define("", "Flatten") { (ctx) throws(ModelError) in
@@ -81,17 +87,22 @@ enum ShapeOperators {
       },
       OperatorRegistry.define("", "Unsqueeze") { (ctx) throws(ModelError) in
         let attrAxes = ctx.ints("axes").map(Int.init)
+        // Axes given as a constant input (opset 13 on) are read once, here; before opset 13
+        // they are the attribute.
+        let fixedAxes =
+          ctx.constantInputs.count > 1
+          ? try ctx.constantInputs[1]?.integers("Unsqueeze's axes") : (ctx.opset < 13 ? attrAxes : nil)
+        // With fixed axes, the shape for the last input shape is kept: working it out cost
+        // more than a one-row network's convolution.
+        let shapes = ShapeCache<[Int], [Int]>()
         return tensorKernel { (inputs) throws(ModelError) in
           let x = try inputs.take(0)
-          var axes = attrAxes
-          if let t = try inputs.optionalTensor(1) { axes = try t.integers("Unsqueeze's axes") }
-          let rank = x.rank + axes.count
-          let normalized = try Set(axes.map { (a) throws(ModelError) in try normalizeAxis(a, rank: rank) })
-          guard normalized.count == axes.count else { throw kernelError("Unsqueeze has repeated axes \(axes)") }
-          var shape: [Int] = []
-          var source = x.shape.makeIterator()
-          for i in 0..<rank { shape.append(normalized.contains(i) ? 1 : (source.next() ?? 1)) }
-          return Tensor(unchecked: shape, x.storage)
+          if let fixed = fixedAxes {
+            let shape = try shapes.value(for: x.shape) { () throws(ModelError) in try unsqueezed(x.shape, axes: fixed) }
+            return Tensor(unchecked: shape, x.storage)
+          }
+          let axes = try inputs.optionalTensor(1)?.integers("Unsqueeze's axes") ?? attrAxes
+          return Tensor(unchecked: try unsqueezed(x.shape, axes: axes), x.storage)
         }
       },
       OperatorRegistry.define("", "Concat") { (ctx) throws(ModelError) in
@@ -233,4 +244,21 @@ enum ShapeOperators {
       },
     ]
   }
+}
+
+/// `shape` with a dimension of 1 inserted at each of `axes` (positions in the result, negative
+/// from its end).
+private func unsqueezed(_ shape: [Int], axes: [Int]) throws(ModelError) -> [Int] {
+  let rank = shape.count + axes.count
+  var inserted = [Bool](filled: false, count: rank)
+  for a in axes {
+    let axis = try normalizeAxis(a, rank: rank)
+    guard !inserted[axis] else { throw kernelError("Unsqueeze has repeated axes \(axes)") }
+    inserted[axis] = true
+  }
+  var result: [Int] = []
+  result.reserveCapacity(rank)
+  var source = shape.makeIterator()
+  for i in 0..<rank { result.append(inserted[i] ? 1 : (source.next() ?? 1)) }
+  return result
 }
