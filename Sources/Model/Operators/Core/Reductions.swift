@@ -61,13 +61,20 @@ enum Reductions {
       let axis = try ctx.int("axis", default: 0)
       let keepDims = try ctx.int("keepdims", default: 1) != 0
       let selectLast = try ctx.int("select_last_index", default: 0) != 0
+      // The lines and the result's shape for the last input shape.
+      let layouts = ShapeCache<[Int], (outer: Int, n: Int, inner: Int, shape: [Int])>()
       return tensorKernel { (inputs) throws(ModelError) in
         let x = try inputs.take(0)
-        let a = try normalizeAxis(axis, rank: x.rank)
-        let n = x.shape[a]
-        let inner = x.shape[(a + 1)...].reduce(1, *)
-        let outer = x.shape[..<a].reduce(1, *)
-        guard n > 0 || outer * inner == 0 else { throw kernelError("\(name) over an empty axis \(a) of \(x.shape)") }
+        let (outer, n, inner, shape) = try layouts.value(for: x.shape) { () throws(ModelError) in
+          let a = try normalizeAxis(axis, rank: x.rank)
+          let n = x.shape[a]
+          let inner = x.shape[(a + 1)...].reduce(1, *)
+          let outer = x.shape[..<a].reduce(1, *)
+          guard n > 0 || outer * inner == 0 else { throw kernelError("\(name) over an empty axis \(a) of \(x.shape)") }
+          var shape = x.shape
+          if keepDims { shape[a] = 1 } else { shape.remove(at: a) }
+          return (outer, n, inner, shape)
+        }
         // Compared in the tensor's own type: through doubles, int64s beyond 2^53 would tie.
         let out: [Int64]
         switch x.storage {
@@ -77,8 +84,6 @@ enum Reductions {
         case .int32(let v): out = bestIndices(v, outer: outer, n: n, inner: inner, greater: greater, last: selectLast)
         default: throw kernelError("\(name) needs numbers, got \(x.elementType)")
         }
-        var shape = x.shape
-        if keepDims { shape[a] = 1 } else { shape.remove(at: a) }
         return Tensor(unchecked: shape, .int64(out))
       }
     }
@@ -168,6 +173,9 @@ private struct ReducedAxes: Sendable {
   let noopWithEmpty: Bool
   let fromInput: Bool
   let constant: [Int]?
+  /// `resolve`'s answer for the last input shape, when the axes are fixed (an attribute or a
+  /// constant input).
+  private let resolved = ShapeCache<[Int], (reduced: [Bool], shape: [Int], n: Int)?>()
 
   init(_ ctx: NodeContext, name: String, axesInputSince: Int) throws(ModelError) {
     self.name = name
@@ -184,21 +192,27 @@ private struct ReducedAxes: Sendable {
   func resolve(for x: Tensor, _ inputs: KernelInputs) throws(ModelError) -> (
     reduced: [Bool], shape: [Int], n: Int
   )? {
-    var axes = attribute
-    if let constant {
-      axes = constant
-    } else if fromInput {
-      axes = try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? []
+    guard let fixed = constant ?? (fromInput ? nil : attribute) else {
+      return try resolve(x.shape, axes: try inputs.optionalTensor(1)?.integers("\(name)'s axes") ?? [])
     }
+    return try resolved.value(for: x.shape) { () throws(ModelError) in try resolve(x.shape, axes: fixed) }
+  }
+
+  /// `resolve(for:_:)` for an input of `shape` and these axes.
+  private func resolve(_ shape: [Int], axes given: [Int]) throws(ModelError) -> (
+    reduced: [Bool], shape: [Int], n: Int
+  )? {
+    var axes = given
+    let rank = shape.count
     if axes.isEmpty {
       if noopWithEmpty { return nil }
-      axes = Array(0..<x.rank)
+      axes = Array(0..<rank)
     }
-    var reduced = [Bool](filled: false, count: x.rank)
-    for a in axes { reduced[try normalizeAxis(a, rank: x.rank)] = true }
+    var reduced = [Bool](filled: false, count: rank)
+    for a in axes { reduced[try normalizeAxis(a, rank: rank)] = true }
     var outShape: [Int] = []
     var n = 1
-    for (i, d) in x.shape.enumerated() {
+    for (i, d) in shape.enumerated() {
       if reduced[i] {
         n *= d
         if keepDims { outShape.append(1) }
