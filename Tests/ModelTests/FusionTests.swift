@@ -89,6 +89,26 @@ struct FusionTests {
     #expect(x == (try Tensor(shape: [2, 3], floats: [1, 2, 3, -4, 5, -6])))
   }
 
+  @Test("Add and Mul of a constant and a value they read last compute into the value, constants untouched")
+  func commutedInPlace() throws {
+    // s = c + x (into x), p = r * s (into s: a row times every row), y = k + p (k is [2, 1]:
+    // the result is wider than p, so it is computed apart); c, r and k stay as they are.
+    let model = try Graph.model(
+      [Graph.node("Add", ["c", "x"], ["s"]), Graph.node("Mul", ["r", "s"], ["p"]), Graph.node("Add", ["k", "p"], ["y"])],
+      constants: [
+        Graph.constant("c", [1, 3], [0, 0, 0]), Graph.constant("r", [3], [2, -1, 0.5]),
+        Graph.constant("k", [2, 1, 1], [10, 20]),
+      ],
+      inputs: [Graph.value("x")],
+      outputs: [Graph.value("y")])
+    let x = try Tensor(shape: [2, 3], floats: [1, 2, 3, -4, 5, -6])
+    for _ in 0..<2 {
+      let y = try model.run(["x": x])["y"]?.tensor
+      #expect(y == (try Tensor(shape: [2, 2, 3], floats: [12, 8, 11.5, 2, 5, 7, 22, 18, 21.5, 12, 15, 17])))
+    }
+    #expect(x == (try Tensor(shape: [2, 3], floats: [1, 2, 3, -4, 5, -6])))
+  }
+
   @Test("a fused chain on integers fails as the Relu node does, naming the fused nodes")
   func integersFailLikeTheNodes() throws {
     let fused = try denseModel(type: .int64, biasShape: [4], biasFirst: false, keepProduct: false)

@@ -65,6 +65,11 @@ struct KernelInputs: RandomAccessCollection {
   /// copy otherwise, as `tensor(_:)` gives. A second read of a taken input finds it missing:
   /// a kernel that may read an input again (a fused producer, `EpilogueKernel`) uses
   /// `tensor(_:)`.
+  /// Whether `take(position)` moves the value out rather than copying it.
+  func isMovable(_ position: Int) -> Bool {
+    position < 64 && movable & (1 << UInt64(position)) != 0
+  }
+
   func take(_ position: Int) throws(ModelError) -> Tensor {
     if position < 64, movable & (1 << UInt64(position)) != 0, position < slotIndices.count {
       let slot = slotIndices[position]

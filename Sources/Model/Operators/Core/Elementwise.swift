@@ -86,10 +86,21 @@ enum Elementwise {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
       tensorKernel { (inputs) throws(ModelError) in
         // The first operand is taken: when the result has its shape and type (the usual case
-        // of a bias or a scale), the result is computed in its place.
-        var a = try inputs.take(0)
-        let b = try inputs.tensor(1)
-        if let result = inPlace(&a, b, op) { return result }
+        // of a bias or a scale), the result is computed in its place. Add and Mul whose second
+        // operand alone can be taken (a constant first, as scikit-learn's BernoulliNB adds
+        // zeros + x) compute into that one: IEEE addition and multiplication commute.
+        var a: Tensor
+        let b: Tensor
+        if op == .add || op == .multiply, !inputs.isMovable(0), inputs.isMovable(1) {
+          var taken = try inputs.take(1)
+          a = try inputs.tensor(0)
+          if let result = inPlace(&taken, a, op) { return result }
+          b = taken
+        } else {
+          a = try inputs.take(0)
+          b = try inputs.tensor(1)
+          if let result = inPlace(&a, b, op) { return result }
+        }
         switch (a.storage, b.storage) {
         case (.float(let x), .float(let y)):
           let r = try op.withOperator { (f) throws(ModelError) in try broadcastBinary(x, a.shape, y, b.shape, f) }
