@@ -266,3 +266,62 @@ struct LabelLookupFusionTests {
     #expect(throws: ModelError.self) { try unfused.run(["scores": wide]) }
   }
 }
+
+@Suite("Fused comparison and Cast")
+struct ComparisonCastFusionTests {
+  /// x `op` t, cast to `target`; with `keepBooleans`, the booleans are a graph output too, so
+  /// that the Cast stays a step of its own.
+  static func model(_ op: String, type: ElementType, target: ElementType, keepBooleans: Bool) throws -> Model {
+    try Graph.model(
+      [
+        Graph.node(op, ["x", "t"], ["b"]),
+        Graph.node("Cast", ["b"], ["y"], attributes: [intAttribute("to", Int64(ONNXDataType.code(target)))]),
+      ],
+      constants: [],
+      inputs: [Graph.value("x", type), Graph.value("t", type)],
+      outputs: [Graph.value("y", target)] + (keepBooleans ? [Graph.value("b", .bool)] : []))
+  }
+
+  @Test(
+    "each comparison cast to float or double is one step and gives the Cast's numbers",
+    arguments: ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual"])
+  func sameAsTheNodes(_ op: String) throws {
+    let x = Tensor(unchecked: [2, 3], .float([0.5, -1, .nan, 2, 0.5, .infinity]))
+    let inputs: [(Tensor, Tensor)] = [
+      (x, Tensor(unchecked: [1], .float([0.5]))),
+      (x, Tensor(unchecked: [3], .float([0.5, 0, 2]))),
+      (x, Tensor(unchecked: [2, 1, 3], .float([0.5, 0.5, 0.5, 2, 2, 2]))),
+      (Tensor(unchecked: [1], .float([0])), x),
+    ]
+    for target in [ElementType.float, .double] {
+      let fused = try Self.model(op, type: .float, target: target, keepBooleans: false)
+      let unfused = try Self.model(op, type: .float, target: target, keepBooleans: true)
+      #expect(fused.plan.steps.count == 1)
+      #expect(unfused.plan.steps.count == 2)
+      for (a, t) in inputs {
+        let y = try fused.run(["x": a, "t": t])["y"]?.tensor
+        #expect(y != nil)
+        #expect(y == (try unfused.run(["x": a, "t": t])["y"]?.tensor), "\(op) \(a.shape) \(t.shape) to \(target)")
+      }
+    }
+    // Doubles and int64s compared in their own type; int32s through the nodes' own kernels.
+    let big: Int64 = 9_007_199_254_740_993
+    for (type, a, t) in [
+      (ElementType.double, Tensor(unchecked: [3], .double([1, 2, .nan])), Tensor(unchecked: [], .double([2]))),
+      (.int64, Tensor(unchecked: [2], .int64([big, big - 1])), Tensor(unchecked: [1], .int64([big - 1]))),
+      (.int32, Tensor(unchecked: [3], .int32([1, 2, 3])), Tensor(unchecked: [1], .int32([2]))),
+    ] {
+      let fused = try Self.model(op, type: type, target: .float, keepBooleans: false)
+      let unfused = try Self.model(op, type: type, target: .float, keepBooleans: true)
+      #expect(fused.plan.steps.count == 1)
+      let y = try fused.run(["x": a, "t": t])["y"]?.tensor
+      #expect(y != nil)
+      #expect(y == (try unfused.run(["x": a, "t": t])["y"]?.tensor), "\(op) on \(type)")
+    }
+    // Shapes that do not broadcast fail as the comparison does.
+    let fused = try Self.model(op, type: .float, target: .float, keepBooleans: false)
+    #expect(throws: ModelError.self) {
+      try fused.run(["x": x, "t": Tensor(unchecked: [2], .float([0, 1]))])
+    }
+  }
+}

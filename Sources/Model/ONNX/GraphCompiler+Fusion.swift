@@ -124,4 +124,34 @@ extension GraphCompiler {
     }
     return fused.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
   }
+
+  /// Folds into each comparison the Cast to float or double that alone reads its booleans
+  /// (`ComparisonCastKernel`): scikit-learn's BernoulliNB and Binarizer compare with a
+  /// threshold and cast the result, and on one row the booleans' tensor and the Cast's step
+  /// cost more than the comparison.
+  static func fuseComparisonCasts(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
+    var readers: [Int: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for slot in step.inputs where slot >= 0 { readers[slot, default: []].append(index) }
+    }
+    var fused = steps
+    var removed = Set<Int>()
+    for (index, comparison) in steps.enumerated() where !removed.contains(index) {
+      guard comparison.key.domain == "", let order = Elementwise.orders[comparison.key.opType],
+        comparison.inputs.count == 2, comparison.outputs.count == 1, comparison.outputs[0] >= 0,
+        !keep.contains(comparison.outputs[0]), let r = readers[comparison.outputs[0]], r.count == 1,
+        !removed.contains(r[0])
+      else { continue }
+      let cast = steps[r[0]]
+      guard let target = cast.node.castTarget, target == .float || target == .double,
+        cast.inputs == [comparison.outputs[0]], cast.outputs.count == 1
+      else { continue }
+      fused[index].kernel = ComparisonCastKernel(
+        order: order, target: target, comparison: comparison.kernel, cast: cast.kernel)
+      fused[index].outputs = cast.outputs
+      fused[index].label = "\(comparison.label) fused with \(cast.label)"
+      removed.insert(r[0])
+    }
+    return fused.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+  }
 }

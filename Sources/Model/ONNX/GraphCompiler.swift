@@ -158,7 +158,8 @@ struct GraphCompiler {
     }
 
     let keep = Set(outputSlots)
-    steps = Self.fuseLabelLookups(Self.fuseEpilogues(steps, keep: keep), keep: keep)
+    steps = Self.fuseComparisonCasts(
+      Self.fuseLabelLookups(Self.fuseEpilogues(steps, keep: keep), keep: keep), keep: keep)
 
     // Free each intermediate after its last reader; never a graph output, and never a
     // constant: the plan holds those for every run (`ExecutionPlan.template`).

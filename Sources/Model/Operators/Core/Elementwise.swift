@@ -179,6 +179,27 @@ enum Elementwise {
     return Tensor(unchecked: r.shape, .bool(r.values))
   }
 
+  /// `x op y` element-wise with broadcasting, as 1 and 0 of a numeric type (what a Cast makes
+  /// of true and false); each operator written out, as in `compared(_:_:_:_:_:)`.
+  @inline(__always)
+  static func comparedAsNumbers<T: Comparable, R: BitwiseCopyable & ExpressibleByIntegerLiteral>(
+    _ x: [T], _ xShape: [Int], _ y: [T], _ yShape: [Int], _ order: Order, as: R.Type
+  ) throws(ModelError) -> (values: [R], shape: [Int]) {
+    switch order {
+    case .equal: try broadcastBinary(x, xShape, y, yShape) { $0 == $1 ? 1 : 0 }
+    case .less: try broadcastBinary(x, xShape, y, yShape) { $0 < $1 ? 1 : 0 }
+    case .greater: try broadcastBinary(x, xShape, y, yShape) { $0 > $1 ? 1 : 0 }
+    case .lessOrEqual: try broadcastBinary(x, xShape, y, yShape) { $0 <= $1 ? 1 : 0 }
+    case .greaterOrEqual: try broadcastBinary(x, xShape, y, yShape) { $0 >= $1 ? 1 : 0 }
+    }
+  }
+
+  /// The comparison each operator name stands for.
+  static let orders: [String: Order] = [
+    "Equal": .equal, "Less": .less, "Greater": .greater, "LessOrEqual": .lessOrEqual,
+    "GreaterOrEqual": .greaterOrEqual,
+  ]
+
   /// A comparison with broadcasting, giving booleans.
   static func comparison(_ name: String, _ order: Order) -> OperatorDefinition {
     OperatorRegistry.define("", name) { _ throws(ModelError) in
@@ -323,4 +344,44 @@ func reluInPlace(_ x: inout Tensor) -> Bool {
     v.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = max(v[i], 0) } }
   }
   return true
+}
+
+/// A comparison and the Cast to float or double that alone reads its booleans, as one step
+/// (`GraphCompiler.fuseComparisonCasts`): 1 and 0 of the target type are written directly,
+/// what the Cast makes of true and false, without the booleans' tensor between. Inputs of
+/// other types run the two nodes' own kernels in turn.
+struct ComparisonCastKernel: Kernel {
+  let order: Elementwise.Order
+  /// Float or double.
+  let target: ElementType
+  let comparison: any Kernel
+  let cast: any Kernel
+
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
+    let a = try inputs.tensor(0)
+    let b = try inputs.tensor(1)
+    switch (a.storage, b.storage) {
+    case (.float(let x), .float(let y)): outputs.set(0, .tensor(try converted(x, a.shape, y, b.shape)))
+    case (.double(let x), .double(let y)): outputs.set(0, .tensor(try converted(x, a.shape, y, b.shape)))
+    case (.int64(let x), .int64(let y)): outputs.set(0, .tensor(try converted(x, a.shape, y, b.shape)))
+    default:
+      let booleans = try comparison.run([inputs[0], inputs[1]], outputCount: 1)
+      guard let result = try cast.run(booleans, outputCount: 1).first ?? nil else {
+        throw kernelError("a fused Cast computed no output")
+      }
+      outputs.set(0, result)
+    }
+  }
+
+  @inline(__always)
+  private func converted<T: Comparable>(_ x: [T], _ xShape: [Int], _ y: [T], _ yShape: [Int]) throws(ModelError)
+    -> Tensor
+  {
+    if target == .double {
+      let r = try Elementwise.comparedAsNumbers(x, xShape, y, yShape, order, as: Double.self)
+      return Tensor(unchecked: r.shape, .double(r.values))
+    }
+    let r = try Elementwise.comparedAsNumbers(x, xShape, y, yShape, order, as: Float.self)
+    return Tensor(unchecked: r.shape, .float(r.values))
+  }
 }
