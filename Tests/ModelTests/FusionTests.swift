@@ -31,6 +31,27 @@ struct FusionTests {
     }
   }
 
+  @Test(
+    "a MatMul, two constant Adds and a Relu fuse into one step with the unfused values",
+    arguments: [
+      (ElementType.float, [4], [4]), (.float, [1, 4], [2, 4]), (.double, [4], [1, 4]), (.float, [2, 4], [4]),
+    ])
+  func twoBiases(type: ElementType, biasShape: [Int], secondShape: [Int]) throws {
+    let fused = try denseModel(
+      type: type, biasShape: biasShape, biasFirst: false, keepProduct: false, secondBiasShape: secondShape)
+    let unfused = try denseModel(
+      type: type, biasShape: biasShape, biasFirst: false, keepProduct: true, secondBiasShape: secondShape)
+    #expect(fused.plan.steps.count == 1)
+    #expect(unfused.plan.steps.count == 4)
+    for rows in [1, 2] {
+      let values = (0..<(rows * 3)).map { Double($0) * 0.37 - 1.1 }
+      let x = try Tensor(shape: [rows, 3], storage: storage(type, values))
+      let a = try fused.run(["x": x])["y"]?.tensor
+      #expect(a != nil)
+      #expect(a == (try unfused.run(["x": x])["y"]?.tensor), "\(rows) rows")
+    }
+  }
+
   @Test("a Gemm with transposed constant weights and its Relu fuse, giving the unfused values")
   func gemmAndRelu() throws {
     let fused = try gemmModel(keepProduct: false)
@@ -131,19 +152,25 @@ private func storage(_ type: ElementType, _ values: [Double]) -> Tensor.Storage 
   }
 }
 
-/// x [?, 3] → MatMul(x, W [3, 4]) → Add with a constant bias → Relu → y; with `keepProduct`
-/// the product is a graph output too, which keeps the nodes apart.
-private func denseModel(type: ElementType, biasShape: [Int], biasFirst: Bool, keepProduct: Bool) throws -> Model {
+/// x [?, 3] → MatMul(x, W [3, 4]) → Add with a constant bias → [Add with a second constant of
+/// `secondBiasShape`, first] → Relu → y; with `keepProduct` the product is a graph output too,
+/// which keeps the nodes apart.
+private func denseModel(
+  type: ElementType, biasShape: [Int], biasFirst: Bool, keepProduct: Bool, secondBiasShape: [Int]? = nil
+) throws -> Model {
   let biasCount = biasShape.reduce(1, *)
+  let second = secondBiasShape.map { shape in
+    Graph.constant("b2", shape, (0..<shape.reduce(1, *)).map { Double($0) * -0.3 + 0.9 }, type)
+  }
   return try Graph.model(
-    [
-      Graph.node("MatMul", ["x", "W"], ["p"]), Graph.node("Add", biasFirst ? ["b", "p"] : ["p", "b"], ["s"]),
-      Graph.node("Relu", ["s"], ["y"]),
-    ],
+    [Graph.node("MatMul", ["x", "W"], ["p"]), Graph.node("Add", biasFirst ? ["b", "p"] : ["p", "b"], ["s"])]
+      + (second == nil
+        ? [Graph.node("Relu", ["s"], ["y"])]
+        : [Graph.node("Add", ["b2", "s"], ["t"]), Graph.node("Relu", ["t"], ["y"])]),
     constants: [
       Graph.constant("W", [3, 4], (0..<12).map { Double($0) * 0.21 - 1.3 }, type),
       Graph.constant("b", biasShape, (0..<biasCount).map { Double($0) * 0.45 - 0.7 }, type),
-    ],
+    ] + (second.map { [$0] } ?? []),
     inputs: [Graph.value("x", type)],
     outputs: [Graph.value("y", type)] + (keepProduct ? [Graph.value("p", type)] : []))
 }

@@ -6,9 +6,10 @@ extension GraphCompiler {
     node: Onnx_NodeProto
   )
 
-  /// Folds into each MatMul the Add of a constant bias that alone reads its product, and into
-  /// a MatMul, Gemm or Conv the Relu that alone reads the result (`EpilogueKernel`). `keep` holds
-  /// the graph's output slots, which must stay written by their own nodes.
+  /// Folds into each MatMul the Add of a constant bias that alone reads its product (and a
+  /// second such Add after it), and into a MatMul, Gemm or Conv the Relu that alone reads the
+  /// result (`EpilogueKernel`). `keep` holds the graph's output slots, which must stay written
+  /// by their own nodes.
   static func fuseEpilogues(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
     var readers: [Int: [Int]] = [:]
     for (index, step) in steps.enumerated() {
@@ -33,14 +34,20 @@ extension GraphCompiler {
         else { return nil }
         return (r[0], steps[r[0]])
       }
-      if producer.key.opType == "MatMul", let (at, add) = soleReader(), add.key.opType == "Add", add.inputs.count == 2 {
+      /// The Add of a constant that alone reads the value so far, taken into the chain.
+      func constantAdd() -> EpilogueKernel.Bias? {
+        guard let (at, add) = soleReader(), add.key.opType == "Add", add.inputs.count == 2 else { return nil }
         let biasFirst = add.inputs[1] == result
-        if let constant = add.constantInputs[biasFirst ? 0 : 1] {
-          bias = EpilogueKernel.Bias(tensor: constant, first: biasFirst, kernel: add.kernel)
-          labels.append(add.label)
-          removed.insert(at)
-          result = add.outputs[0]
-        }
+        guard let constant = add.constantInputs[biasFirst ? 0 : 1] else { return nil }
+        labels.append(add.label)
+        removed.insert(at)
+        result = add.outputs[0]
+        return EpilogueKernel.Bias(tensor: constant, first: biasFirst, kernel: add.kernel)
+      }
+      var secondBias: EpilogueKernel.Bias?
+      if producer.key.opType == "MatMul" {
+        bias = constantAdd()
+        if bias != nil { secondBias = constantAdd() }
       }
       if let (at, next) = soleReader(), next.key.opType == "Relu", next.inputs.count == 1 {
         relu = next.kernel
@@ -49,7 +56,7 @@ extension GraphCompiler {
         result = next.outputs[0]
       }
       guard bias != nil || relu != nil else { continue }
-      fused[index].kernel = EpilogueKernel(producer: producerKernel, bias: bias, relu: relu)
+      fused[index].kernel = EpilogueKernel(producer: producerKernel, bias: bias, secondBias: secondBias, relu: relu)
       fused[index].outputs = [result]
       fused[index].label = labels.joined(separator: " fused with ")
     }

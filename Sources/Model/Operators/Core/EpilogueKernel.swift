@@ -26,39 +26,54 @@ struct EpilogueKernel: Kernel {
   let producer: any TensorProducingKernel
   /// Added first, when there is one.
   let bias: Bias?
+  /// A second constant added after the first (scikit-learn's BernoulliNB adds the
+  /// feature-absent log probabilities, then the class priors), when there is one.
+  let secondBias: Bias?
   /// Then the Relu node, when there is one.
   let relu: (any Kernel)?
-  /// Both as the producer may apply them while it computes (a Float bias of one value per
-  /// column), nil when the bias is of another kind.
+  /// What the producer may apply while it computes (a Float bias of one value per column,
+  /// and the Relu when no second bias comes between), nil when the bias is of another kind.
   let inRegisters: ProductEpilogue?
 
-  init(producer: any TensorProducingKernel, bias: Bias?, relu: (any Kernel)?) {
+  init(producer: any TensorProducingKernel, bias: Bias?, secondBias: Bias? = nil, relu: (any Kernel)?) {
     self.producer = producer
     self.bias = bias
+    self.secondBias = secondBias
     self.relu = relu
+    let reluInRegisters = relu != nil && secondBias == nil
     switch bias.map({ ProductEpilogue.columnBias($0.tensor) }) {
-    case nil: inRegisters = ProductEpilogue(relu: relu != nil)
-    case let columns??: inRegisters = ProductEpilogue(bias: columns, relu: relu != nil)
+    case nil: inRegisters = ProductEpilogue(relu: reluInRegisters)
+    case let columns??: inRegisters = ProductEpilogue(bias: columns, relu: reluInRegisters)
     case .some(nil): inRegisters = nil
     }
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
-    if let inRegisters, let y = try producer.output(inputs, epilogue: inRegisters) {
+    if let inRegisters, var y = try producer.output(inputs, epilogue: inRegisters) {
+      if let secondBias {
+        try Self.add(secondBias, to: &y)
+        try applyRelu(&y)
+      }
       outputs.set(0, .tensor(y))
       return
     }
     var y = try producer.output(inputs)
-    try finish(&y)
+    if let bias { try Self.add(bias, to: &y) }
+    if let secondBias { try Self.add(secondBias, to: &y) }
+    try applyRelu(&y)
     outputs.set(0, .tensor(y))
   }
 
-  /// Applies the epilogues to the product `y`, in place where they can.
-  private func finish(_ y: inout Tensor) throws(ModelError) {
-    if let bias, !Self.addInPlace(bias.tensor, biasFirst: bias.first, to: &y) {
-      y = try Self.runAlone(
+  /// Adds `bias` to the product `y` as its Add node would, in place where it can.
+  private static func add(_ bias: Bias, to y: inout Tensor) throws(ModelError) {
+    if !addInPlace(bias.tensor, biasFirst: bias.first, to: &y) {
+      y = try runAlone(
         bias.kernel, bias.first ? [.tensor(bias.tensor), .tensor(y)] : [.tensor(y), .tensor(bias.tensor)])
     }
+  }
+
+  /// Applies the Relu node, when there is one, to `y`, in place where it can.
+  private func applyRelu(_ y: inout Tensor) throws(ModelError) {
     if let relu, !reluInPlace(&y) { y = try Self.runAlone(relu, [.tensor(y)]) }
   }
 
