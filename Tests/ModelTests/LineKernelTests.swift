@@ -12,7 +12,7 @@ import Testing
 struct LineKernelTests {
   @Test(
     "MatMul, and MatMul with its bias and Relu fused, equal one multiply-add chain per element",
-    arguments: [1, 3, 4, 5, 8, 9, 13], [1, 3, 7, 8, 10, 16, 17, 33])
+    arguments: [1, 3, 4, 5, 8, 9, 13], [1, 3, 7, 8, 9, 10, 15, 16, 17, 26, 33])
   func matrixProducts(m: Int, n: Int) throws {
     for k in [1, 6] {
       var a = values(m * k, seed: m * 31 + n + k)

@@ -492,6 +492,23 @@ private func gemmFloat(
       store(s1, out, j + 8)
       j += 16
     }
+    if n - j > 8 && n - j < 16 {
+      // Two blocks of eight, the second ending at n, walked side by side: one after the other,
+      // each was a chain of k dependent multiply-adds (a one-row layer of ten outputs waited
+      // for two). The columns they share get the same chains in both.
+      let at = n - 8
+      var (s0, s1) = (V(), V())
+      var bp = b + j
+      for p in 0..<k {
+        let av = V(repeating: row[p])
+        s0 = s0.addingProduct(av, load(bp))
+        s1 = s1.addingProduct(av, load(bp + (at - j)))
+        bp += n
+      }
+      store(s0, out, j)
+      store(s1, out, at)
+      j = n
+    }
     while j < n && n >= 8 {
       // As above, the last block of eight ends at n.
       let at = min(j, n - 8)
