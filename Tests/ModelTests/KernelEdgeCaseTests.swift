@@ -144,10 +144,7 @@ struct KernelEdgeCaseTests {
 
   @Test("ReduceLogSumExp does not overflow on large inputs, and keeps -inf and NaN")
   func logSumExpRange() throws {
-    var axes = Onnx_AttributeProto()
-    axes.name = "axes"
-    axes.type = .ints
-    axes.ints = [1]
+    let axes = intsAttribute("axes", [1])
     let lse = try oneNodeModel(
       "ReduceLogSumExp", inputs: [("x", .double)], output: .double, attributes: [axes, intAttribute("keepdims", 0)])
     let r = try lse.run([
@@ -165,10 +162,7 @@ struct KernelEdgeCaseTests {
 
   @Test("ReduceLogSumExp over floats is onnxruntime's max-shifted sum in Float, over any axes")
   func logSumExpFloats() throws {
-    var axes = Onnx_AttributeProto()
-    axes.name = "axes"
-    axes.type = .ints
-    axes.ints = [0, 2]
+    let axes = intsAttribute("axes", [0, 2])
     let lse = try oneNodeModel(
       "ReduceLogSumExp", inputs: [("x", .float)], output: .float, attributes: [axes, intAttribute("keepdims", 0)])
     // Shape [2, 3, 2]: result j folds x[0][j][0], x[0][j][1], x[1][j][0], x[1][j][1], in that order.

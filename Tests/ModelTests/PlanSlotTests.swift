@@ -56,11 +56,7 @@ struct PlanSlotTests {
   @Test("a kernel that takes its first input and then reads every input still sees it")
   func takenInputReadAgain() throws {
     // FeatureVectorizer takes input 0 (the step is its last reader) and walks all its inputs.
-    var dims = Onnx_AttributeProto()
-    dims.name = "inputdimensions"
-    dims.type = .ints
-    dims.ints = [2, 1]
-    var node = Graph.node("FeatureVectorizer", ["a", "b"], ["y"], attributes: [dims])
+    var node = Graph.node("FeatureVectorizer", ["a", "b"], ["y"], attributes: [intsAttribute("inputdimensions", [2, 1])])
     node.domain = OperatorRegistry.mlDomain
     let m = try Graph.model(
       [node], constants: [], inputs: [Graph.value("a"), Graph.value("b")], outputs: [Graph.value("y")], mlOpset: 1)

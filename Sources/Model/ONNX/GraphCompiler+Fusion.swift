@@ -11,10 +11,7 @@ extension GraphCompiler {
   /// result (`EpilogueKernel`). `keep` holds the graph's output slots, which must stay written
   /// by their own nodes.
   static func fuseEpilogues(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
-    var readers: [Int: [Int]] = [:]
-    for (index, step) in steps.enumerated() {
-      for slot in step.inputs where slot >= 0 { readers[slot, default: []].append(index) }
-    }
+    let readers = readersBySlot(steps)
     var fused = steps
     var removed = Set<Int>()
     for index in steps.indices where !removed.contains(index) {
@@ -70,10 +67,7 @@ extension GraphCompiler {
   /// is no graph output: on one row, the steps' tensors and bookkeeping cost more than the
   /// arithmetic of a small network.
   static func fuseLabelLookups(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
-    var readers: [Int: [Int]] = [:]
-    for (index, step) in steps.enumerated() {
-      for slot in step.inputs where slot >= 0 { readers[slot, default: []].append(index) }
-    }
+    let readers = readersBySlot(steps)
     /// The step that alone reads `slot`, when `slot` is no graph output.
     func soleReader(of slot: Int) -> Int? {
       guard slot >= 0, !keep.contains(slot), let r = readers[slot], r.count == 1 else { return nil }
@@ -137,10 +131,7 @@ extension GraphCompiler {
   /// threshold and cast the result, and on one row the booleans' tensor and the Cast's step
   /// cost more than the comparison.
   static func fuseComparisonCasts(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
-    var readers: [Int: [Int]] = [:]
-    for (index, step) in steps.enumerated() {
-      for slot in step.inputs where slot >= 0 { readers[slot, default: []].append(index) }
-    }
+    let readers = readersBySlot(steps)
     var fused = steps
     var removed = Set<Int>()
     for (index, comparison) in steps.enumerated() where !removed.contains(index) {
@@ -160,5 +151,14 @@ extension GraphCompiler {
       removed.insert(r[0])
     }
     return fused.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+  }
+
+  /// For each slot, the indices of the steps that read it, in order.
+  private static func readersBySlot(_ steps: [PendingStep]) -> [Int: [Int]] {
+    var readers: [Int: [Int]] = [:]
+    for (index, step) in steps.enumerated() {
+      for slot in step.inputs where slot >= 0 { readers[slot, default: []].append(index) }
+    }
+    return readers
   }
 }
