@@ -115,7 +115,10 @@ struct FusionTests {
     // s = c + x (into x), p = r * s (into s: a row times every row), y = k + p (k is [2, 1]:
     // the result is wider than p, so it is computed apart); c, r and k stay as they are.
     let model = try Graph.model(
-      [Graph.node("Add", ["c", "x"], ["s"]), Graph.node("Mul", ["r", "s"], ["p"]), Graph.node("Add", ["k", "p"], ["y"])],
+      [
+        Graph.node("Add", ["c", "x"], ["s"]), Graph.node("Mul", ["r", "s"], ["p"]),
+        Graph.node("Add", ["k", "p"], ["y"]),
+      ],
       constants: [
         Graph.constant("c", [1, 3], [0, 0, 0]), Graph.constant("r", [3], [2, -1, 0.5]),
         Graph.constant("k", [2, 1, 1], [10, 20]),

@@ -56,7 +56,8 @@ struct PlanSlotTests {
   @Test("a kernel that takes its first input and then reads every input still sees it")
   func takenInputReadAgain() throws {
     // FeatureVectorizer takes input 0 (the step is its last reader) and walks all its inputs.
-    var node = Graph.node("FeatureVectorizer", ["a", "b"], ["y"], attributes: [intsAttribute("inputdimensions", [2, 1])])
+    var node = Graph.node(
+      "FeatureVectorizer", ["a", "b"], ["y"], attributes: [intsAttribute("inputdimensions", [2, 1])])
     node.domain = OperatorRegistry.mlDomain
     let m = try Graph.model(
       [node], constants: [], inputs: [Graph.value("a"), Graph.value("b")], outputs: [Graph.value("y")], mlOpset: 1)

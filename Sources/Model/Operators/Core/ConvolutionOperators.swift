@@ -70,7 +70,8 @@ enum ConvolutionOperators {
       let x = try inputs.tensor(0)
       let w = try inputs.tensor(1)
       let bias = try inputs.optionalTensor(2)
-      let (layout, shape) = try layouts.value(for: Shapes(x: x.shape, w: w.shape, bias: bias?.shape)) { () throws(ModelError) in
+      let shapes = Shapes(x: x.shape, w: w.shape, bias: bias?.shape)
+      let (layout, shape) = try layouts.value(for: shapes) { () throws(ModelError) in
         try Self.layout(x.shape, w.shape, bias?.shape, window: window, group: group)
       }
       return (x, w, bias, layout, shape)

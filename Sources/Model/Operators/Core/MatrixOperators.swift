@@ -134,7 +134,9 @@ struct GemmKernel: TensorProducingKernel {
 /// Sets each element `p` of a matrix of shape `shape` to `q + alpha·p` in one rounding, `q`
 /// the element of `c` (of shape `cShape`, which broadcasts to `shape`) in its place: in place
 /// for the usual biases (`combineInPlace`), through `broadcastBinary` for other shapes.
-private func addBias<T: BinaryFloatingPoint & BitwiseCopyable>(_ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], alpha: T) {
+private func addBias<T: BinaryFloatingPoint & BitwiseCopyable>(
+  _ c: [T], _ cShape: [Int], to p: inout [T], _ shape: [Int], alpha: T
+) {
   if combineInPlace(&p, shape, c, cShape, { $1.addingProduct($0, alpha) }) { return }
   // `shape` is the broadcast shape (checked by the caller), so this cannot fail.
   if let r = try? broadcastBinary(p, shape, c, cShape, { $1.addingProduct($0, alpha) }) { p = r.values }

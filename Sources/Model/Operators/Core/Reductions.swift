@@ -239,9 +239,11 @@ extension Reductions {
         let count = outShape.reduce(1, *)
         switch x.storage {
         case .float(let v):
-          return Tensor(unchecked: outShape, .float(logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)))
+          return Tensor(
+            unchecked: outShape, .float(logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)))
         case .double(let v):
-          return Tensor(unchecked: outShape, .double(logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)))
+          return Tensor(
+            unchecked: outShape, .double(logSumExpLines(reducedLast(v, x.shape, reduced), count: count, run: n)))
         default:
           guard x.elementType != .bool, let v = x.storage.doubles else {
             throw kernelError("\(name) needs numbers, got \(x.elementType)")
