@@ -58,6 +58,11 @@ struct KernelInputs: RandomAccessCollection {
     return try self[position].tensor(position)
   }
 
+  /// Whether `take(position)` moves the value out rather than copying it.
+  func isMovable(_ position: Int) -> Bool {
+    position < 64 && movable & (1 << UInt64(position)) != 0
+  }
+
   /// The tensor at `position`, for a kernel that reads that input once: moved out of its
   /// slot when the step reads that slot for the last time, so that the kernel holds the only
   /// reference unless the caller's inputs share it (then changing it copies, as ever) — no
@@ -65,11 +70,6 @@ struct KernelInputs: RandomAccessCollection {
   /// copy otherwise, as `tensor(_:)` gives. A second read of a taken input finds it missing:
   /// a kernel that may read an input again (a fused producer, `EpilogueKernel`) uses
   /// `tensor(_:)`.
-  /// Whether `take(position)` moves the value out rather than copying it.
-  func isMovable(_ position: Int) -> Bool {
-    position < 64 && movable & (1 << UInt64(position)) != 0
-  }
-
   func take(_ position: Int) throws(ModelError) -> Tensor {
     if position < 64, movable & (1 << UInt64(position)) != 0, position < slotIndices.count {
       let slot = slotIndices[position]

@@ -113,17 +113,25 @@ struct SVMClassifierKernel: Kernel {
       throw kernelError("the SVM has \(featureCount) features; the input has \(x.f) columns")
     }
     let width = svc && !haveProbabilities ? (classCount > 2 ? classifierCount : 2) : classCount
-    var z = [Float](filled: 0, count: x.n * width)
     var chosen = [Int](filled: 0, count: x.n)
-    for r in 0..<x.n {
-      let row = x.values[(r * x.f)..<(r * x.f + x.f)]
-      let (scores, choice) = svc ? svcScores(row) : linearScores(row)
-      chosen[r] = choice
-      for j in 0..<scores.count { z[r * width + j] = scores[j] }
+    // Each row's scores written straight into their place in the output.
+    let z = [Float](uninitializedCount: x.n * width, zero: 0) { z, initialized in
+      for r in 0..<x.n {
+        let row = x.values[(r * x.f)..<(r * x.f + x.f)]
+        let out = UnsafeMutableBufferPointer(rebasing: z[(r * width)..<(r * width + width)])
+        if svc {
+          chosen[r] = svcScores(row, into: out)
+        } else {
+          let (scores, choice) = linearScores(row)
+          chosen[r] = choice
+          for j in 0..<scores.count { out[j] = scores[j] }
+        }
+      }
+      initialized = x.n * width
     }
     let label: Tensor
     switch labels {
-    case .int64(let v): label = Tensor(unchecked: [x.n], .int64(chosen.map { v[$0] }))
+    case .int64(let v): label = Tensor(unchecked: [x.n], .int64(Array(mapping: chosen) { v[$0] }))
     case .string(let v): label = Tensor(unchecked: [x.n], .string(chosen.map { v[$0] }))
     }
     outputs.set(0, .tensor(label))
@@ -155,73 +163,98 @@ struct SVMClassifierKernel: Kernel {
   }
 
   /// SVC mode: pairwise decision values, votes for the label, then either the coupled
-  /// probabilities or the decision values themselves.
-  private func svcScores(_ row: ArraySlice<Float>) -> ([Float], Int) {
-    let kernel = function.evaluate(
-      row, supportVectors, count: vectorCount, f: featureCount, blocks: supportVectorBlocks)
-    var votes = [Int](filled: 0, count: classCount)
-    var decisions = [Float](filled: 0, count: classifierCount)
-    var index = 0
-    for i in 0..<(classCount - 1) {
-      for j in (i + 1)..<classCount {
-        // Products in Float, sums in Double, as onnxruntime does.
-        var sum: Double = 0
-        let rowJ = (j - 1) * vectorCount
-        for m in 0..<vectorsPerClass[i] {
-          let v = startingVector[i] + m
-          sum += Double(coefficients[rowJ + v] * kernel[v])
+  /// probabilities or the decision values themselves, written into `out` (a row of the output,
+  /// as wide as `run` makes it); returns the chosen class.
+  ///
+  /// The kernel values, decisions, votes and pairwise probabilities are scratch of the call,
+  /// on the stack: as arrays they were an allocation and a free each, a tenth of a one-row
+  /// SVC's instructions.
+  private func svcScores(_ row: ArraySlice<Float>, into out: UnsafeMutableBufferPointer<Float>) -> Int {
+    let k = classCount
+    let floats = vectorCount + classifierCount + (haveProbabilities ? k * k : 0)
+    return withUnsafeTemporaryAllocation(of: Float.self, capacity: floats) { scratch in
+      withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { votes in
+        scratch.initialize(repeating: 0)
+        votes.initialize(repeating: 0)
+        let kernel = UnsafeMutableBufferPointer(rebasing: scratch[..<vectorCount])
+        let decisions = UnsafeMutableBufferPointer(rebasing: scratch[vectorCount..<(vectorCount + classifierCount)])
+        let pairwise = UnsafeMutableBufferPointer(rebasing: scratch[(vectorCount + classifierCount)...])
+        function.evaluate(
+          row, supportVectors, count: vectorCount, f: featureCount, blocks: supportVectorBlocks, into: kernel)
+        var index = 0
+        for i in 0..<(k - 1) {
+          for j in (i + 1)..<k {
+            // Products in Float, sums in Double, as onnxruntime does.
+            var sum: Double = 0
+            let rowJ = (j - 1) * vectorCount
+            for m in 0..<vectorsPerClass[i] {
+              let v = startingVector[i] + m
+              sum += Double(coefficients[rowJ + v] * kernel[v])
+            }
+            let rowI = i * vectorCount
+            for m in 0..<vectorsPerClass[j] {
+              let v = startingVector[j] + m
+              sum += Double(coefficients[rowI + v] * kernel[v])
+            }
+            sum += Double(rho[index])
+            decisions[index] = Float(sum)
+            votes[sum > 0 ? i : j] += 1
+            index += 1
+          }
         }
-        let rowI = i * vectorCount
-        for m in 0..<vectorsPerClass[j] {
-          let v = startingVector[j] + m
-          sum += Double(coefficients[rowI + v] * kernel[v])
-        }
-        sum += Double(rho[index])
-        decisions[index] = Float(sum)
-        votes[sum > 0 ? i : j] += 1
-        index += 1
-      }
-    }
-    var choice = 0
-    for c in 1..<classCount where votes[c] > votes[choice] { choice = c }
+        var choice = 0
+        for c in 1..<k where votes[c] > votes[choice] { choice = c }
 
-    if haveProbabilities {
-      let k = classCount
-      var pairwise = [Float](filled: 0, count: k * k)
-      var index = 0
-      for i in 0..<(k - 1) {
-        for j in (i + 1)..<k {
-          let p = 1 - computeLogistic(decisions[index] * probA[index] + probB[index])
-          let clamped = min(max(p, 1e-7), 1 - 1e-7)
-          pairwise[i * k + j] = clamped
-          pairwise[j * k + i] = 1 - clamped
-          index += 1
+        if haveProbabilities {
+          var index = 0
+          for i in 0..<(k - 1) {
+            for j in (i + 1)..<k {
+              let p = 1 - computeLogistic(decisions[index] * probA[index] + probB[index])
+              let clamped = min(max(p, 1e-7), 1 - 1e-7)
+              pairwise[i * k + j] = clamped
+              pairwise[j * k + i] = 1 - clamped
+              index += 1
+            }
+          }
+          coupledProbabilities(k, UnsafeBufferPointer(pairwise), into: out)
+          post.apply(out)
+          return choice
         }
+        if k > 2 {
+          for i in 0..<classifierCount { out[i] = decisions[i] }
+          post.apply(out)
+          return choice
+        }
+        // Binary without probabilities: onnxruntime writes a second column.
+        let s = decisions[0]
+        switch post {
+        case .probit: (out[0], out[1]) = (computeProbit(s), 0)
+        case .none: (out[0], out[1]) = (-s, s)
+        default: (out[0], out[1]) = (1 - s, s)
+        }
+        return choice
       }
-      var probabilities = coupledProbabilities(k, pairwise)
-      post.apply(&probabilities)
-      return (probabilities, choice)
-    }
-    if classCount > 2 {
-      post.apply(&decisions)
-      return (decisions, choice)
-    }
-    // Binary without probabilities: onnxruntime writes a second column.
-    let s = decisions[0]
-    switch post {
-    case .probit: return ([computeProbit(s), 0], choice)
-    case .none: return ([-s, s], choice)
-    default: return ([1 - s, s], choice)
     }
   }
 }
 
 /// libsvm's pairwise coupling (Wu, Lin and Weng, method 2) in Float, as onnxruntime's
-/// `multiclass_probability`: `r[i·k + j]` is the probability that class i beats class j.
-func coupledProbabilities(_ k: Int, _ r: [Float]) -> [Float] {
-  var q = [Float](filled: 0, count: k * k)
-  var qp = [Float](filled: 0, count: k)
-  var p = [Float](filled: 0, count: k)
+/// `multiclass_probability`: `r[i·k + j]` is the probability that class i beats class j; the
+/// k class probabilities are written into `p`.
+func coupledProbabilities(_ k: Int, _ r: UnsafeBufferPointer<Float>, into p: UnsafeMutableBufferPointer<Float>) {
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: k * k + k) { scratch in
+    scratch.initialize(repeating: 0)
+    coupledProbabilities(
+      k, r, q: UnsafeMutableBufferPointer(rebasing: scratch[..<(k * k)]),
+      qp: UnsafeMutableBufferPointer(rebasing: scratch[(k * k)...]), p: p)
+  }
+}
+
+/// `coupledProbabilities(_:_:into:)` with its scratch: `q` (k × k) and `qp` (k), zeros.
+private func coupledProbabilities(
+  _ k: Int, _ r: UnsafeBufferPointer<Float>, q: UnsafeMutableBufferPointer<Float>,
+  qp: UnsafeMutableBufferPointer<Float>, p: UnsafeMutableBufferPointer<Float>
+) {
   let eps: Float = 0.005 / Float(k)
   for i in 0..<k {
     p[i] = 1 / Float(k)
@@ -257,5 +290,4 @@ func coupledProbabilities(_ k: Int, _ r: [Float]) -> [Float] {
       }
     }
   }
-  return p
 }

@@ -58,28 +58,37 @@ struct SVMKernelFunction: Sendable {
   func evaluate(
     _ x: ArraySlice<Float>, _ vectors: [Float], count: Int, f: Int, constant: Float = 0, blocks: [Float] = []
   ) -> [Float] {
+    [Float](uninitializedCount: count, zero: 0) { out, initialized in
+      evaluate(x, vectors, count: count, f: f, constant: constant, blocks: blocks, into: out)
+      initialized = count
+    }
+  }
+
+  /// `evaluate(_:_:count:f:constant:blocks:)` written into `out` (`count` values).
+  func evaluate(
+    _ x: ArraySlice<Float>, _ vectors: [Float], count: Int, f: Int, constant: Float = 0, blocks: [Float] = [],
+    into out: UnsafeMutableBufferPointer<Float>
+  ) {
     // The kind is decided once, outside the loops, and the rows are read through buffers:
     // with a switch and checked slice indexing per term, a one-row SVC spent ~20
     // instructions per support-vector feature. Each sum still runs over the features in
     // order, as onnxruntime's does.
-    [Float](uninitializedCount: count, zero: 0) { out, initialized in
-      x.withUnsafeBufferPointer { x in
-        vectors.withUnsafeBufferPointer { vectors in
-          // Full groups of eight vectors from `blocks`, eight sums in the lanes of a register.
-          typealias V = SIMD8<Float>
-          let grouped = blocks.count == (count / 8) * f * 8 ? count / 8 : 0
-          var lanes = [V](filled: V(), count: grouped)
+    x.withUnsafeBufferPointer { x in
+      vectors.withUnsafeBufferPointer { vectors in
+        // Full groups of eight vectors from `blocks`, eight sums in the lanes of a register.
+        typealias V = SIMD8<Float>
+        let grouped = blocks.count == (count / 8) * f * 8 ? count / 8 : 0
+        withUnsafeTemporaryAllocation(of: V.self, capacity: grouped) { lanes in
+          lanes.initialize(repeating: V())
           blocks.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress, let xBase = x.baseAddress else { return }
-            lanes.withUnsafeMutableBufferPointer { lanes in
-              // Four groups at a time: one group's sums are a chain of dependent additions,
-              // so four chains side by side keep the adder busy. Each lane still adds its
-              // features in order.
-              if kind == .rbf {
-                accumulate(xBase, base, f: f, into: lanes, squaredDistance: true)
-              } else {
-                accumulate(xBase, base, f: f, into: lanes, squaredDistance: false)
-              }
+            // Four groups at a time: one group's sums are a chain of dependent additions,
+            // so four chains side by side keep the adder busy. Each lane still adds its
+            // features in order.
+            if kind == .rbf {
+              accumulate(xBase, base, f: f, into: lanes, squaredDistance: true)
+            } else {
+              accumulate(xBase, base, f: f, into: lanes, squaredDistance: false)
             }
           }
           switch kind {
@@ -122,7 +131,6 @@ struct SVMKernelFunction: Sendable {
           }
         }
       }
-      initialized = count
     }
   }
 
