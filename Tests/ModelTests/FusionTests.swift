@@ -89,6 +89,74 @@ struct FusionTests {
     #expect(a == (try unfused.run(["x": x])["y"]?.tensor))
   }
 
+  /// (kernel, strides, pads, ceil_mode) of the MaxPool: torch's non-overlapping windows,
+  /// overlapping ones with padding at both edges, and a last window cut by ceil_mode.
+  static let pools: [([Int64], [Int64], [Int64], Int64)] = [
+    ([2], [2], [0, 0], 0), ([3], [1], [1, 1], 0), ([3], [2], [0, 1], 1),
+  ]
+
+  @Test(
+    "a 1-D Conv, its Relu and a MaxPool fuse into one step with the unfused values",
+    arguments: [true, false], pools.indices)
+  func convReluAndPool(relu: Bool, pool: Int) throws {
+    let (kernel, strides, pads, ceil) = Self.pools[pool]
+    func model(_ kept: ConvPoolKept) throws -> Model {
+      try convPoolModel(
+        relu: relu, kernel: kernel, strides: strides, pads: pads, ceilMode: ceil, twoD: false, kept: kept)
+    }
+    let fused = try model(.none)
+    #expect(fused.plan.steps.count == 1)
+    #expect(fused.plan.steps[0].label.contains("maxpool"))
+    let unfused = try model(.convolution)
+    #expect(unfused.plan.steps.count == (relu ? 3 : 2))
+    // Relu fused with the Conv, the MaxPool on its own: the path the fused step falls back on.
+    let pooledApart = try model(.beforePool)
+    #expect(pooledApart.plan.steps.count == 2)
+    for rows in [1, 3] {
+      // Ties, a NaN, an infinity and values on both sides of zero.
+      var values = (0..<(rows * 2 * 12)).map { Float(($0 * 7) % 11) * 0.5 - 2.5 }
+      values[5] = .nan
+      values[values.count - 2] = .infinity
+      let x = try Tensor(shape: [rows, 2, 12], floats: values)
+      let a = try fused.run(["x": x])["y"]?.tensor
+      let b = try unfused.run(["x": x])["y"]?.tensor
+      #expect(a != nil)
+      // Compared bit for bit: NaN included.
+      #expect(a.map(bits) == b.map(bits), "\(rows) rows")
+      #expect(a.map(bits) == (try pooledApart.run(["x": x])["y"]?.tensor).map(bits), "\(rows) rows")
+    }
+  }
+
+  @Test("a 2-D Conv and its MaxPool fuse too, pooling the convolution's tensor")
+  func twoDimensionalPool() throws {
+    func model(_ kept: ConvPoolKept) throws -> Model {
+      try convPoolModel(
+        relu: true, kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], ceilMode: 0, twoD: true, kept: kept)
+    }
+    let fused = try model(.none)
+    #expect(fused.plan.steps.count == 1)
+    let x = try Tensor(shape: [2, 2, 4, 6], floats: (0..<96).map { Float(($0 * 5) % 13) * 0.25 - 1.5 })
+    let a = try fused.run(["x": x])["y"]?.tensor
+    #expect(a?.shape == [2, 5, 2, 3])
+    #expect(a == (try model(.convolution).run(["x": x])["y"]?.tensor))
+  }
+
+  @Test("a MaxPool giving indices stays apart from the Conv")
+  func poolWithIndices() throws {
+    let model = try Graph.model(
+      [
+        Graph.node("Conv", ["x", "W"], ["p"]),
+        Graph.node("MaxPool", ["p"], ["y", "i"], attributes: [intsAttribute("kernel_shape", [2])]),
+      ],
+      constants: [Graph.constant("W", [1, 1, 2], [1, -1])],
+      inputs: [Graph.value("x")], outputs: [Graph.value("y"), Graph.value("i", .int64)])
+    #expect(model.plan.steps.count == 2)
+    let x = try Tensor(shape: [1, 1, 5], floats: [3, 1, 4, 1, 5])
+    let out = try model.run(["x": x])
+    #expect(out["y"]?.tensor == (try Tensor(shape: [1, 1, 3], floats: [2, 3, 3])))
+    #expect(out["i"]?.tensor == (try Tensor(shape: [1, 1, 3], storage: .int64([0, 2, 2]))))
+  }
+
   @Test("steps change the values they read last in place, never the caller's inputs or the constants")
   func inPlaceLeavesInputsAlone() throws {
     // y = relu((x + c) * c) and z = -x: x is read twice (its second reader may take it, the
@@ -205,6 +273,49 @@ private func convModel(keepProduct: Bool) throws -> Model {
     ],
     inputs: [Graph.value("x")],
     outputs: [Graph.value("y")] + (keepProduct ? [Graph.value("p")] : []))
+}
+
+/// Which value of `convPoolModel` is also a graph output, keeping the nodes around it apart.
+private enum ConvPoolKept { case none, convolution, beforePool }
+
+/// x [?, 2, 12] (or [?, 2, 4, 6] when `twoD`) → Conv(W [5, 2, 3] (or [5, 2, 2, 2]), B [5],
+/// pads 1) → [Relu] → MaxPool → y.
+private func convPoolModel(
+  relu: Bool, kernel: [Int64], strides: [Int64], pads: [Int64], ceilMode: Int64, twoD: Bool, kept: ConvPoolKept
+) throws -> Model {
+  let wShape = twoD ? [5, 2, 2, 2] : [5, 2, 3]
+  let beforePool = relu ? "r" : "p"
+  var nodes = [
+    Graph.node("Conv", ["x", "W", "B"], ["p"], attributes: [intsAttribute("pads", twoD ? [1, 1, 1, 1] : [1, 1])])
+  ]
+  if relu { nodes.append(Graph.node("Relu", ["p"], ["r"])) }
+  nodes.append(
+    Graph.node(
+      "MaxPool", [beforePool], ["y"],
+      attributes: [
+        intsAttribute("kernel_shape", kernel), intsAttribute("strides", strides), intsAttribute("pads", pads),
+        intAttribute("ceil_mode", ceilMode),
+      ]))
+  let keptName: String? =
+    switch kept {
+    case .none: nil
+    case .convolution: "p"
+    case .beforePool: beforePool
+    }
+  return try Graph.model(
+    nodes,
+    constants: [
+      Graph.constant("W", wShape, (0..<wShape.reduce(1, *)).map { Double($0 % 7) * 0.375 - 1 }),
+      Graph.constant("B", [5], [0.1, -0.2, 0.3, 0, -1]),
+    ],
+    inputs: [Graph.value("x")],
+    outputs: [Graph.value("y")] + (keptName.map { [Graph.value($0)] } ?? []))
+}
+
+/// A float tensor's values as bit patterns, so that NaNs compare equal.
+private func bits(_ t: Tensor) -> [UInt32] {
+  guard case .float(let v) = t.storage else { return [] }
+  return v.map(\.bitPattern)
 }
 
 /// ArgMax → ArrayFeatureExtractor(classes) → Reshape([-1]) → Cast, skl2onnx's label look-up,

@@ -7,8 +7,9 @@ extension GraphCompiler {
   )
 
   /// Folds into each MatMul the Add of a constant bias that alone reads its product (and a
-  /// second such Add after it), and into a MatMul, Gemm or Conv the Relu that alone reads the
-  /// result (`EpilogueKernel`). `keep` holds the graph's output slots, which must stay written
+  /// second such Add after it), into a MatMul, Gemm or Conv the Relu that alone reads the
+  /// result, and into a Conv the MaxPool without indices that alone reads what comes before
+  /// (`EpilogueKernel`). `keep` holds the graph's output slots, which must stay written
   /// by their own nodes.
   static func fuseEpilogues(_ steps: [PendingStep], keep: Set<Int>) -> [PendingStep] {
     let readers = readersBySlot(steps)
@@ -52,8 +53,18 @@ extension GraphCompiler {
         removed.insert(at)
         result = next.outputs[0]
       }
-      guard bias != nil || relu != nil else { continue }
-      fused[index].kernel = EpilogueKernel(producer: producerKernel, bias: bias, secondBias: secondBias, relu: relu)
+      var pool: MaxPoolKernel?
+      if producer.key.opType == "Conv", let (at, next) = soleReader(), next.key.opType == "MaxPool",
+        next.inputs.count == 1, let kernel = next.kernel as? MaxPoolKernel, !kernel.wantsIndices
+      {
+        pool = kernel
+        labels.append(next.label)
+        removed.insert(at)
+        result = next.outputs[0]
+      }
+      guard bias != nil || relu != nil || pool != nil else { continue }
+      fused[index].kernel = EpilogueKernel(
+        producer: producerKernel, bias: bias, secondBias: secondBias, relu: relu, pool: pool)
       fused[index].outputs = [result]
       fused[index].label = labels.joined(separator: " fused with ")
     }

@@ -12,7 +12,7 @@ enum ConvolutionOperators {
       let window = try WindowAttributes(ctx, kernelRequired: false)
       let group = try ctx.int("group", default: 1)
       guard group >= 1 else { throw ctx.error("group must be at least 1, got \(group)") }
-      return ConvKernel(window: window, group: group)
+      return ConvKernel(window: window, group: group, constants: ctx.constantInputs)
     }
   }
 
@@ -20,15 +20,27 @@ enum ConvolutionOperators {
   private struct ConvKernel: TensorProducingKernel {
     let window: WindowAttributes
     let group: Int
+    /// The weights and the bias when they are constants (a layer's parameters), held here:
+    /// read from their slots, each was copied and released on every run.
+    let constantW: Tensor?
+    let constantBias: Tensor?
     /// The layout and output shape `operands` works out, for the last shapes of input,
     /// weights and bias.
     let layouts = ShapeCache<Shapes, (layout: ConvolutionLayout, shape: [Int])>()
 
-    /// The shapes of a run's input, weights and bias.
+    /// The shapes of a run's input, weights and bias; nil for the weights and the bias when
+    /// they are constants (or the bias is absent), whose shapes never change.
     struct Shapes: Equatable, Sendable {
       let x: [Int]
-      let w: [Int]
+      let w: [Int]?
       let bias: [Int]?
+    }
+
+    init(window: WindowAttributes, group: Int, constants: [Tensor?]) {
+      self.window = window
+      self.group = group
+      constantW = constants.count > 1 ? constants[1] : nil
+      constantBias = constants.count > 2 ? constants[2] : nil
     }
 
     func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
@@ -63,14 +75,48 @@ enum ConvolutionOperators {
       return y.map { Tensor(unchecked: shape, .float($0)) }
     }
 
+    /// The convolution, with the Relu when `epilogue` has it, pooled by `pool` item by item
+    /// as the line kernel computes it: the convolution's whole tensor is never made. The
+    /// values are those of the three nodes one after the other.
+    func output(_ inputs: KernelInputs, epilogue: ProductEpilogue, pooledBy pool: MaxPoolKernel) throws(ModelError)
+      -> Tensor?
+    {
+      guard epilogue.bias == nil, !pool.wantsIndices else { return nil }
+      let (x, w, bias, layout, shape) = try operands(inputs)
+      guard case .float(let xv) = x.storage, case .float(let wv) = w.storage, let padded = paddedLineLength(layout),
+        wv.allSatisfy(\.isFinite)
+      else { return nil }
+      let b: [Float]?
+      switch bias?.storage {
+      case .float(let v)?: b = v
+      case nil: b = nil
+      default: return nil
+      }
+      let pooling = try pool.layout(for: shape)
+      let planes = shape[0] * shape[1]
+      let y = [Float](uninitializedCount: pooling.outCount, zero: 0) { out, initialized in
+        // On the stack when small, as a one-row request's is.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: layout.outCount) { convolved in
+          guard let cp = convolved.baseAddress, let op = out.baseAddress else { return }
+          convolveLine(xv, wv, b, layout, padded: padded, relu: epilogue.relu, into: cp)
+          maxPoolLine(UnsafePointer(cp), count: layout.outCount, planes: planes, pooling.geometry, into: op)
+        }
+        initialized = pooling.outCount
+      }
+      return Tensor(unchecked: pooling.shape, .float(y))
+    }
+
     /// The input, weights and bias, checked against each other, and the output's layout and shape.
     private func operands(_ inputs: KernelInputs) throws(ModelError) -> (
       x: Tensor, w: Tensor, bias: Tensor?, layout: ConvolutionLayout, shape: [Int]
     ) {
       let x = try inputs.tensor(0)
-      let w = try inputs.tensor(1)
-      let bias = try inputs.optionalTensor(2)
-      let shapes = Shapes(x: x.shape, w: w.shape, bias: bias?.shape)
+      let w: Tensor
+      if let constantW { w = constantW } else { w = try inputs.tensor(1) }
+      let bias: Tensor?
+      if let constantBias { bias = constantBias } else { bias = try inputs.optionalTensor(2) }
+      let shapes = Shapes(
+        x: x.shape, w: constantW == nil ? w.shape : nil, bias: constantBias == nil ? bias?.shape : nil)
       let (layout, shape) = try layouts.value(for: shapes) { () throws(ModelError) in
         try Self.layout(x.shape, w.shape, bias?.shape, window: window, group: group)
       }
@@ -112,58 +158,102 @@ enum ConvolutionOperators {
   /// MaxPool: the largest element of each window (padding never wins), and optionally the
   /// flat index of that element in the input (row-major, or column-major for 2-D with storage_order=1).
   private static func maxPool() -> OperatorDefinition {
-    OperatorRegistry.define("", "MaxPool") { (ctx) throws(ModelError) in
-      let window = try WindowAttributes(ctx, kernelRequired: true)
-      let ceilMode = try ctx.int("ceil_mode", default: 0) != 0
-      let columnMajor = try ctx.int("storage_order", default: 0) != 0
-      let wantsIndices = ctx.node.output.count > 1 && !ctx.node.output[1].isEmpty
-      if wantsIndices, columnMajor, window.kernel.count != 2 {
-        throw ctx.unsupported("MaxPool indices in column-major order (storage_order=1) beyond 2-D")
+    OperatorRegistry.define("", "MaxPool") { (ctx) throws(ModelError) in try MaxPoolKernel(ctx) }
+  }
+}
+
+/// MaxPool; a Conv (and its Relu) that it alone reads can pool as it computes
+/// (`EpilogueKernel`), when it gives no indices.
+struct MaxPoolKernel: Kernel {
+  private let window: WindowAttributes
+  private let ceilMode: Bool
+  private let columnMajor: Bool
+  /// Whether the node names its second output, the indices.
+  let wantsIndices: Bool
+  /// The geometry, output shape and size for the last input shape.
+  private let layouts = ShapeCache<[Int], PoolLayout>()
+
+  /// Where the windows lie for one input shape, and the output's shape and size.
+  fileprivate struct PoolLayout: Sendable {
+    let geometry: WindowGeometry
+    let shape: [Int]
+    let outCount: Int
+  }
+
+  init(_ ctx: NodeContext) throws(ModelError) {
+    window = try WindowAttributes(ctx, kernelRequired: true)
+    ceilMode = try ctx.int("ceil_mode", default: 0) != 0
+    columnMajor = try ctx.int("storage_order", default: 0) != 0
+    wantsIndices = ctx.node.output.count > 1 && !ctx.node.output[1].isEmpty
+    if wantsIndices, columnMajor, window.kernel.count != 2 {
+      throw ctx.unsupported("MaxPool indices in column-major order (storage_order=1) beyond 2-D")
+    }
+  }
+
+  func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
+    let x = try inputs.take(0)
+    let layout = try self.layout(for: x.shape)
+    let spatial = layout.geometry.input
+    let pooled: Tensor.Storage
+    let picked: [Int]
+    switch x.storage {
+    case .float(let v) where !wantsIndices && spatial.count == 1:
+      (pooled, picked) = (.float(maxPooledLine(v, planes: x.shape[0] * x.shape[1], layout)), [])
+    case .float(let v):
+      let r = maxPooled(
+        v, planes: x.shape[0] * x.shape[1], layout.geometry, outCount: layout.outCount, indices: wantsIndices)
+      (pooled, picked) = (.float(r.values), r.indices)
+    case .double(let v):
+      let r = maxPooled(
+        v, planes: x.shape[0] * x.shape[1], layout.geometry, outCount: layout.outCount, indices: wantsIndices)
+      (pooled, picked) = (.double(r.values), r.indices)
+    default: throw kernelError("MaxPool needs float or double input, got \(x.elementType)")
+    }
+    outputs.set(0, .tensor(Tensor(unchecked: layout.shape, pooled)))
+    if wantsIndices {
+      let plane = spatial.reduce(1, *)
+      let indices = picked.map { (flat) -> Int64 in
+        guard columnMajor, flat >= 0 else { return Int64(flat) }
+        // Within a plane, row h and column w of an H×W image become w·H + h.
+        let (base, offset) = (flat / plane * plane, flat % plane)
+        return Int64(base + (offset % spatial[1]) * spatial[0] + offset / spatial[1])
       }
-      // The geometry, output shape and size for the last input shape.
-      let layouts = ShapeCache<[Int], (geometry: WindowGeometry, shape: [Int], outCount: Int)>()
-      return ClosureKernel { (inputs, outputs) throws(ModelError) in
-        let x = try inputs.take(0)
-        let (geometry, shape, outCount) = try layouts.value(for: x.shape) { () throws(ModelError) in
-          guard x.rank == window.kernel.count + 2 else {
-            throw kernelError(
-              "MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(x.shape)"
-            )
-          }
-          let geometry = try WindowGeometry(
-            input: Array(x.shape[2...]), kernel: window.kernel, window, ceilMode: ceilMode)
-          let shape = Array(x.shape[..<2]) + geometry.output
-          guard let outCount = elementCount(shape) else { throw kernelError("MaxPool's output \(shape) is too large") }
-          return (geometry, shape, outCount)
-        }
-        let spatial = geometry.input
-        let pooled: Tensor.Storage
-        let picked: [Int]
-        switch x.storage {
-        case .float(let v) where !wantsIndices && spatial.count == 1:
-          (pooled, picked) = (
-            .float(maxPooledLine(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount)), []
-          )
-        case .float(let v):
-          let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount, indices: wantsIndices)
-          (pooled, picked) = (.float(r.values), r.indices)
-        case .double(let v):
-          let r = maxPooled(v, planes: x.shape[0] * x.shape[1], geometry, outCount: outCount, indices: wantsIndices)
-          (pooled, picked) = (.double(r.values), r.indices)
-        default: throw kernelError("MaxPool needs float or double input, got \(x.elementType)")
-        }
-        outputs.set(0, .tensor(Tensor(unchecked: shape, pooled)))
-        if wantsIndices {
-          let plane = spatial.reduce(1, *)
-          let indices = picked.map { (flat) -> Int64 in
-            guard columnMajor, flat >= 0 else { return Int64(flat) }
-            // Within a plane, row h and column w of an H×W image become w·H + h.
-            let (base, offset) = (flat / plane * plane, flat % plane)
-            return Int64(base + (offset % spatial[1]) * spatial[0] + offset / spatial[1])
-          }
-          outputs.set(1, .tensor(Tensor(unchecked: shape, .int64(indices))))
-        }
+      outputs.set(1, .tensor(Tensor(unchecked: layout.shape, .int64(indices))))
+    }
+  }
+
+  /// The pooled values of `x`, as `run` gives its first output.
+  func pooled(_ x: Tensor) throws(ModelError) -> Tensor {
+    let layout = try self.layout(for: x.shape)
+    let planes = x.shape[0] * x.shape[1]
+    switch x.storage {
+    case .float(let v) where layout.geometry.input.count == 1:
+      return Tensor(unchecked: layout.shape, .float(maxPooledLine(v, planes: planes, layout)))
+    case .float(let v):
+      return Tensor(
+        unchecked: layout.shape,
+        .float(maxPooled(v, planes: planes, layout.geometry, outCount: layout.outCount, indices: false).values))
+    case .double(let v):
+      return Tensor(
+        unchecked: layout.shape,
+        .double(maxPooled(v, planes: planes, layout.geometry, outCount: layout.outCount, indices: false).values))
+    default: throw kernelError("MaxPool needs float or double input, got \(x.elementType)")
+    }
+  }
+
+  /// The windows, output shape and size for an input of `shape`, checked.
+  fileprivate func layout(for shape: [Int]) throws(ModelError) -> PoolLayout {
+    try layouts.value(for: shape) { () throws(ModelError) in
+      guard shape.count == window.kernel.count + 2 else {
+        throw kernelError(
+          "MaxPool's kernel_shape \(window.kernel) needs an input of rank \(window.kernel.count + 2), got \(shape)")
       }
+      let geometry = try WindowGeometry(input: Array(shape[2...]), kernel: window.kernel, window, ceilMode: ceilMode)
+      let outShape = Array(shape[..<2]) + geometry.output
+      guard let outCount = elementCount(outShape) else {
+        throw kernelError("MaxPool's output \(outShape) is too large")
+      }
+      return PoolLayout(geometry: geometry, shape: outShape, outCount: outCount)
     }
   }
 }
@@ -491,9 +581,19 @@ private func maxPooled<T: BinaryFloatingPoint>(
 private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout: ConvolutionLayout, relu: Bool)
   -> [Float]?
 {
-  typealias V = SIMD8<Float>
+  guard let padded = paddedLineLength(layout), w.allSatisfy(\.isFinite) else { return nil }
+  return [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
+    if let yp = y.baseAddress { convolveLine(x, w, bias, layout, padded: padded, relu: relu, into: yp) }
+    initialized = layout.outCount
+  }
+}
+
+/// The length of the padded line `convolveLine` copies each input line into, for this
+/// layout; nil when the line kernel does not take the convolution (more than one spatial
+/// axis, no channels, negative padding, sizes beyond its bounds).
+private func paddedLineLength(_ layout: ConvolutionLayout) -> Int? {
   let g = layout.geometry
-  guard g.input.count == 1, layout.channels > 0, g.begins[0] >= 0, w.allSatisfy(\.isFinite) else { return nil }
+  guard g.input.count == 1, layout.channels > 0, g.begins[0] >= 0 else { return nil }
   let (inPlane, outPlane, k) = (g.input[0], g.output[0], g.kernel[0])
   let (step, dilation, begin) = (g.steps[0], g.dilations[0], g.begins[0])
   // The padded line: index q holds input q - begin. Blocks of eight read up to 16 values
@@ -504,127 +604,136 @@ private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout
   guard !reads.overflow, reads.partialValue < limit else { return nil }
   let padded = max(reads.partialValue + 16, begin + inPlane)
   guard padded * layout.channels <= limit else { return nil }
+  return padded
+}
+
+/// `convolveLine` into `yp`, which has room for the output, given `paddedLineLength`'s length.
+private func convolveLine(
+  _ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout: ConvolutionLayout, padded: Int, relu: Bool,
+  into yp: UnsafeMutablePointer<Float>
+) {
+  typealias V = SIMD8<Float>
+  let g = layout.geometry
+  let (inPlane, outPlane, k) = (g.input[0], g.output[0], g.kernel[0])
+  let (step, dilation, begin) = (g.steps[0], g.dilations[0], g.begins[0])
   let channelsPerGroup = layout.channels / layout.group
   let filtersPerGroup = layout.filters / layout.group
-  var lines = [Float](filled: 0, count: padded * layout.channels)
-  return [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
+  // On the stack when small, as a one-row request's line is.
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: padded * layout.channels) { lines in
+    lines.initialize(repeating: 0)
     x.withUnsafeBufferPointer { x in
       w.withUnsafeBufferPointer { w in
-        lines.withUnsafeMutableBufferPointer { lines in
-          guard let yp = y.baseAddress, let xp = x.baseAddress, let wp = w.baseAddress, let lp = lines.baseAddress
-          else { return }
-          let filterSize = channelsPerGroup * k
-          /// Filters m0..<m0+4 (of one group) of batch item `b`: each input vector loaded
-          /// serves the four, and their four chains run side by side.
-          @inline(__always) func four(_ b: Int, _ m0: Int, _ load: (UnsafePointer<Float>) -> V) {
-            let first = UnsafePointer(lp + m0 / filtersPerGroup * channelsPerGroup * padded)
-            let weights = wp + m0 * filterSize
-            let out = yp + (b * layout.filters + m0) * outPlane
-            let (start0, start1) = (bias?[m0] ?? 0, bias?[m0 + 1] ?? 0)
-            let (start2, start3) = (bias?[m0 + 2] ?? 0, bias?[m0 + 3] ?? 0)
-            @inline(__always) func store(_ sums: (V, V, V, V), at o: Int, count: Int) {
-              @inline(__always) func put(_ acc: V, _ start: Float, _ line: UnsafeMutablePointer<Float>) {
-                var v = acc + V(repeating: start)
-                // Swift's max(v, 0) is `0 >= v ? 0 : v`: NaN stays NaN, -0 becomes +0.
-                if relu { v.replace(with: 0, where: V() .>= v) }
-                if count == 8 {
-                  UnsafeMutableRawPointer(line).storeBytes(of: v, as: V.self)
-                } else {
-                  for l in 0..<count { line[l] = v[l] }
-                }
-              }
-              put(sums.0, start0, out + o)
-              put(sums.1, start1, out + outPlane + o)
-              put(sums.2, start2, out + 2 * outPlane + o)
-              put(sums.3, start3, out + 3 * outPlane + o)
-            }
-            @inline(__always) func sums(_ o: Int) -> (V, V, V, V) {
-              var (s0, s1, s2, s3) = (V(), V(), V(), V())
-              // Pointers stepped along rather than indices multiplied: the loop is the
-              // loads and multiply-adds, without overflow checks.
-              var at = first + o * step
-              var w0 = weights
-              for _ in 0..<channelsPerGroup {
-                var x = at
-                let (w1, w2, w3) = (w0 + filterSize, w0 + 2 * filterSize, w0 + 3 * filterSize)
-                for j in 0..<k {
-                  let v = load(x)
-                  s0 = s0.addingProduct(v, V(repeating: w0[j]))
-                  s1 = s1.addingProduct(v, V(repeating: w1[j]))
-                  s2 = s2.addingProduct(v, V(repeating: w2[j]))
-                  s3 = s3.addingProduct(v, V(repeating: w3[j]))
-                  x += dilation
-                }
-                at += padded
-                w0 += k
-              }
-              return (s0, s1, s2, s3)
-            }
-            guard outPlane >= 8 else { return store(sums(0), at: 0, count: outPlane) }
-            var o = 0
-            while o < outPlane {
-              let at = min(o, outPlane - 8)
-              store(sums(at), at: at, count: 8)
-              o = at + 8
-            }
-          }
-          /// Filter `m` of batch item `b`.
-          @inline(__always) func one(_ b: Int, _ m: Int, _ load: (UnsafePointer<Float>) -> V) {
-            let first = UnsafePointer(lp + m / filtersPerGroup * channelsPerGroup * padded)
-            let weights = wp + m * filterSize
-            let out = yp + (b * layout.filters + m) * outPlane
-            let start = V(repeating: bias?[m] ?? 0)
-            @inline(__always) func finished(_ o: Int) -> V {
-              var acc = V()
-              for c in 0..<channelsPerGroup {
-                let at = first + c * padded + o * step
-                for j in 0..<k { acc = acc.addingProduct(load(at + j * dilation), V(repeating: weights[c * k + j])) }
-              }
-              var v = acc + start
+        guard let xp = x.baseAddress, let wp = w.baseAddress, let lp = lines.baseAddress else { return }
+        let filterSize = channelsPerGroup * k
+        /// Filters m0..<m0+4 (of one group) of batch item `b`: each input vector loaded
+        /// serves the four, and their four chains run side by side.
+        @inline(__always) func four(_ b: Int, _ m0: Int, _ load: (UnsafePointer<Float>) -> V) {
+          let first = UnsafePointer(lp + m0 / filtersPerGroup * channelsPerGroup * padded)
+          let weights = wp + m0 * filterSize
+          let out = yp + (b * layout.filters + m0) * outPlane
+          let (start0, start1) = (bias?[m0] ?? 0, bias?[m0 + 1] ?? 0)
+          let (start2, start3) = (bias?[m0 + 2] ?? 0, bias?[m0 + 3] ?? 0)
+          @inline(__always) func store(_ sums: (V, V, V, V), at o: Int, count: Int) {
+            @inline(__always) func put(_ acc: V, _ start: Float, _ line: UnsafeMutablePointer<Float>) {
+              var v = acc + V(repeating: start)
+              // Swift's max(v, 0) is `0 >= v ? 0 : v`: NaN stays NaN, -0 becomes +0.
               if relu { v.replace(with: 0, where: V() .>= v) }
-              return v
-            }
-            guard outPlane >= 8 else {
-              let v = finished(0)
-              for o in 0..<outPlane { out[o] = v[o] }
-              return
-            }
-            var o = 0
-            while o < outPlane {
-              let at = min(o, outPlane - 8)
-              UnsafeMutableRawPointer(out + at).storeBytes(of: finished(at), as: V.self)
-              o = at + 8
-            }
-          }
-          @inline(__always) func item(_ b: Int, _ load: (UnsafePointer<Float>) -> V) {
-            for c in 0..<layout.channels {
-              UnsafeMutableRawPointer(lp + c * padded + begin).copyMemory(
-                from: xp + (b * layout.channels + c) * inPlane, byteCount: inPlane * MemoryLayout<Float>.stride)
-            }
-            for group in 0..<layout.group {
-              var m = group * filtersPerGroup
-              let end = m + filtersPerGroup
-              while m + 4 <= end {
-                four(b, m, load)
-                m += 4
-              }
-              while m < end {
-                one(b, m, load)
-                m += 1
+              if count == 8 {
+                UnsafeMutableRawPointer(line).storeBytes(of: v, as: V.self)
+              } else {
+                for l in 0..<count { line[l] = v[l] }
               }
             }
+            put(sums.0, start0, out + o)
+            put(sums.1, start1, out + outPlane + o)
+            put(sums.2, start2, out + 2 * outPlane + o)
+            put(sums.3, start3, out + 3 * outPlane + o)
           }
-          for b in 0..<layout.batch {
-            switch step {
-            case 1: item(b) { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
-            case 2: item(b) { UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf }
-            default: item(b) { gathered($0, step) }
+          @inline(__always) func sums(_ o: Int) -> (V, V, V, V) {
+            var (s0, s1, s2, s3) = (V(), V(), V(), V())
+            // Pointers stepped along rather than indices multiplied: the loop is the
+            // loads and multiply-adds, without overflow checks.
+            var at = first + o * step
+            var w0 = weights
+            for _ in 0..<channelsPerGroup {
+              var x = at
+              let (w1, w2, w3) = (w0 + filterSize, w0 + 2 * filterSize, w0 + 3 * filterSize)
+              for j in 0..<k {
+                let v = load(x)
+                s0 = s0.addingProduct(v, V(repeating: w0[j]))
+                s1 = s1.addingProduct(v, V(repeating: w1[j]))
+                s2 = s2.addingProduct(v, V(repeating: w2[j]))
+                s3 = s3.addingProduct(v, V(repeating: w3[j]))
+                x += dilation
+              }
+              at += padded
+              w0 += k
             }
+            return (s0, s1, s2, s3)
+          }
+          guard outPlane >= 8 else { return store(sums(0), at: 0, count: outPlane) }
+          var o = 0
+          while o < outPlane {
+            let at = min(o, outPlane - 8)
+            store(sums(at), at: at, count: 8)
+            o = at + 8
+          }
+        }
+        /// Filter `m` of batch item `b`.
+        @inline(__always) func one(_ b: Int, _ m: Int, _ load: (UnsafePointer<Float>) -> V) {
+          let first = UnsafePointer(lp + m / filtersPerGroup * channelsPerGroup * padded)
+          let weights = wp + m * filterSize
+          let out = yp + (b * layout.filters + m) * outPlane
+          let start = V(repeating: bias?[m] ?? 0)
+          @inline(__always) func finished(_ o: Int) -> V {
+            var acc = V()
+            for c in 0..<channelsPerGroup {
+              let at = first + c * padded + o * step
+              for j in 0..<k { acc = acc.addingProduct(load(at + j * dilation), V(repeating: weights[c * k + j])) }
+            }
+            var v = acc + start
+            if relu { v.replace(with: 0, where: V() .>= v) }
+            return v
+          }
+          guard outPlane >= 8 else {
+            let v = finished(0)
+            for o in 0..<outPlane { out[o] = v[o] }
+            return
+          }
+          var o = 0
+          while o < outPlane {
+            let at = min(o, outPlane - 8)
+            UnsafeMutableRawPointer(out + at).storeBytes(of: finished(at), as: V.self)
+            o = at + 8
+          }
+        }
+        @inline(__always) func item(_ b: Int, _ load: (UnsafePointer<Float>) -> V) {
+          for c in 0..<layout.channels {
+            UnsafeMutableRawPointer(lp + c * padded + begin).copyMemory(
+              from: xp + (b * layout.channels + c) * inPlane, byteCount: inPlane * MemoryLayout<Float>.stride)
+          }
+          for group in 0..<layout.group {
+            var m = group * filtersPerGroup
+            let end = m + filtersPerGroup
+            while m + 4 <= end {
+              four(b, m, load)
+              m += 4
+            }
+            while m < end {
+              one(b, m, load)
+              m += 1
+            }
+          }
+        }
+        for b in 0..<layout.batch {
+          switch step {
+          case 1: item(b) { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
+          case 2: item(b) { UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf }
+          default: item(b) { gathered($0, step) }
           }
         }
       }
     }
-    initialized = layout.outCount
   }
 }
 
@@ -633,7 +742,20 @@ private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout
 /// greater, as `maxPooled` compares them, so ties and NaNs come out the same. Windows whose
 /// every tap is inside the input go eight at a time (the last block of eight ending where
 /// they end, recomputing a few), the few at the edges one at a time.
-private func maxPooledLine(_ x: [Float], planes: Int, _ g: WindowGeometry, outCount: Int) -> [Float] {
+private func maxPooledLine(_ x: [Float], planes: Int, _ layout: MaxPoolKernel.PoolLayout) -> [Float] {
+  [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
+    x.withUnsafeBufferPointer { x in
+      guard let yp = y.baseAddress, let xp = x.baseAddress else { return }
+      maxPoolLine(xp, count: x.count, planes: planes, layout.geometry, into: yp)
+    }
+    initialized = layout.outCount
+  }
+}
+
+/// `maxPooledLine` from the `count` values at `xp` into `yp`, which has room for the output.
+private func maxPoolLine(
+  _ xp: UnsafePointer<Float>, count: Int, planes: Int, _ g: WindowGeometry, into yp: UnsafeMutablePointer<Float>
+) {
   typealias V = SIMD8<Float>
   let (inPlane, outPlane, k) = (g.input[0], g.output[0], g.kernel[0])
   let (step, dilation, begin) = (g.steps[0], g.dilations[0], g.begins[0])
@@ -641,57 +763,51 @@ private func maxPooledLine(_ x: [Float], planes: Int, _ g: WindowGeometry, outCo
   let last = inPlane - 1 + begin - (k - 1) * dilation
   let hi = last < 0 ? 0 : min(outPlane, last / step + 1)
   let lo = min(hi, max(0, (begin + step - 1) / step))
-  return [Float](uninitializedCount: outCount, zero: 0) { y, initialized in
-    x.withUnsafeBufferPointer { x in
-      guard let yp = y.baseAddress, let xp = x.baseAddress else { return }
-      let end = xp + x.count
-      @inline(__always) func pool(_ load: (UnsafePointer<Float>) -> V) {
-        for plane in 0..<planes {
-          let line = xp + plane * inPlane
-          let out = yp + plane * outPlane
-          @inline(__always) func one(_ o: Int) {
-            var best = -Float.greatestFiniteMagnitude
-            for j in 0..<k {
-              let at = o * step - begin + j * dilation
-              guard at >= 0, at < inPlane else { continue }
-              let v = line[at]
-              best = v > best ? v : best
-            }
-            out[o] = best
+  let end = xp + count
+  @inline(__always) func pool(_ load: (UnsafePointer<Float>) -> V) {
+    for plane in 0..<planes {
+      let line = xp + plane * inPlane
+      let out = yp + plane * outPlane
+      @inline(__always) func one(_ o: Int) {
+        var best = -Float.greatestFiniteMagnitude
+        for j in 0..<k {
+          let at = o * step - begin + j * dilation
+          guard at >= 0, at < inPlane else { continue }
+          let v = line[at]
+          best = v > best ? v : best
+        }
+        out[o] = best
+      }
+      var o = 0
+      if hi - lo >= 8 {
+        while o < lo {
+          one(o)
+          o += 1
+        }
+        while o < hi {
+          let at = min(o, hi - 8)
+          var best = V(repeating: -.greatestFiniteMagnitude)
+          var p = line + (at * step - begin)
+          for _ in 0..<k {
+            let v = load(p)
+            best.replace(with: v, where: v .> best)
+            p += dilation
           }
-          var o = 0
-          if hi - lo >= 8 {
-            while o < lo {
-              one(o)
-              o += 1
-            }
-            while o < hi {
-              let at = min(o, hi - 8)
-              var best = V(repeating: -.greatestFiniteMagnitude)
-              var p = line + (at * step - begin)
-              for _ in 0..<k {
-                let v = load(p)
-                best.replace(with: v, where: v .> best)
-                p += dilation
-              }
-              UnsafeMutableRawPointer(out + at).storeBytes(of: best, as: V.self)
-              o = at + 8
-            }
-          }
-          while o < outPlane {
-            one(o)
-            o += 1
-          }
+          UnsafeMutableRawPointer(out + at).storeBytes(of: best, as: V.self)
+          o = at + 8
         }
       }
-      switch step {
-      case 1: pool { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
-      case 2:
-        pool { $0 + 16 <= end ? UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf : gathered($0, 2) }
-      default: pool { gathered($0, step) }
+      while o < outPlane {
+        one(o)
+        o += 1
       }
     }
-    initialized = outCount
+  }
+  switch step {
+  case 1: pool { UnsafeRawPointer($0).loadUnaligned(as: V.self) }
+  case 2:
+    pool { $0 + 16 <= end ? UnsafeRawPointer($0).loadUnaligned(as: SIMD16<Float>.self).evenHalf : gathered($0, 2) }
+  default: pool { gathered($0, step) }
   }
 }
 

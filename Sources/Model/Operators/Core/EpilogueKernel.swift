@@ -1,6 +1,7 @@
 /// A step that runs a producer (MatMul, Gemm, Conv) and then, on the tensor it has just made, the
-/// element-wise nodes that alone read it: adding a constant bias, Relu. onnxruntime fuses the
-/// same chains (MatMul + Add into Gemm, Gemm + Relu into one kernel).
+/// nodes that alone read it: adding a constant bias, Relu, and after a Conv a MaxPool.
+/// onnxruntime fuses the same element-wise chains (MatMul + Add into Gemm, Gemm + Relu into
+/// one kernel).
 ///
 /// The epilogues change the product in place, so a one-row dense layer allocates one tensor
 /// instead of three and costs one plan step instead of three: a step's bookkeeping outweighs
@@ -31,12 +32,18 @@ struct EpilogueKernel: Kernel {
   let secondBias: Bias?
   /// Then the Relu node, when there is one.
   let relu: (any Kernel)?
+  /// Then the MaxPool node (a Conv's, without indices), when there is one.
+  let pool: MaxPoolKernel?
   /// What the producer may apply while it computes (a Float bias of one value per column,
   /// and the Relu when no second bias comes between), nil when the bias is of another kind.
   let inRegisters: ProductEpilogue?
 
-  init(producer: any TensorProducingKernel, bias: Bias?, secondBias: Bias? = nil, relu: (any Kernel)?) {
+  init(
+    producer: any TensorProducingKernel, bias: Bias?, secondBias: Bias? = nil, relu: (any Kernel)?,
+    pool: MaxPoolKernel? = nil
+  ) {
     self.producer = producer
+    self.pool = pool
     self.bias = bias
     self.secondBias = secondBias
     self.relu = relu
@@ -49,19 +56,31 @@ struct EpilogueKernel: Kernel {
   }
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
+    if let pool, secondBias == nil, let inRegisters,
+      let y = try producer.output(inputs, epilogue: inRegisters, pooledBy: pool)
+    {
+      outputs.set(0, .tensor(y))
+      return
+    }
+    var y = try product(inputs)
+    if let pool { y = try pool.pooled(y) }
+    outputs.set(0, .tensor(y))
+  }
+
+  /// The producer's output with the biases and the Relu applied.
+  private func product(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
     if let inRegisters, var y = try producer.output(inputs, epilogue: inRegisters) {
       if let secondBias {
         try Self.add(secondBias, to: &y)
         try applyRelu(&y)
       }
-      outputs.set(0, .tensor(y))
-      return
+      return y
     }
     var y = try producer.output(inputs)
     if let bias { try Self.add(bias, to: &y) }
     if let secondBias { try Self.add(secondBias, to: &y) }
     try applyRelu(&y)
-    outputs.set(0, .tensor(y))
+    return y
   }
 
   /// Adds `bias` to the product `y` as its Add node would, in place where it can.
