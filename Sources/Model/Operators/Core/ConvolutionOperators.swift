@@ -12,35 +12,57 @@ enum ConvolutionOperators {
       let window = try WindowAttributes(ctx, kernelRequired: false)
       let group = try ctx.int("group", default: 1)
       guard group >= 1 else { throw ctx.error("group must be at least 1, got \(group)") }
-      return ConvKernel(window: window, group: group, constants: ctx.constantInputs)
+      return ConvKernel(
+        window: window, group: group, constants: ctx.constantInputs, inputCount: ctx.node.input.count)
     }
   }
 
-  /// Conv; a producer a following Relu can be fused into (`EpilogueKernel`).
+  /// Conv; a producer a following Relu and MaxPool can be fused into (`EpilogueKernel`).
   private struct ConvKernel: TensorProducingKernel {
     let window: WindowAttributes
     let group: Int
-    /// The weights and the bias when they are constants (a layer's parameters), held here:
-    /// read from their slots, each was copied and released on every run.
-    let constantW: Tensor?
-    let constantBias: Tensor?
+    /// The weights and bias as the line kernel reads them, when they are constants of Float
+    /// (or the bias is absent) and the weights are finite; nil otherwise.
+    let line: LineParameters?
     /// The layout and output shape `operands` works out, for the last shapes of input,
     /// weights and bias.
     let layouts = ShapeCache<Shapes, (layout: ConvolutionLayout, shape: [Int])>()
 
-    /// The shapes of a run's input, weights and bias; nil for the weights and the bias when
-    /// they are constants (or the bias is absent), whose shapes never change.
+    /// The shapes of a run's input, weights and bias; nil for the weights and bias of `line`,
+    /// whose shapes never change.
     struct Shapes: Equatable, Sendable {
       let x: [Int]
       let w: [Int]?
       let bias: [Int]?
     }
 
-    init(window: WindowAttributes, group: Int, constants: [Tensor?]) {
+    /// A layer's constant weights and bias, taken once: read from their slots, each was
+    /// copied, checked and released on every run. A class, so that a run reads them through
+    /// one reference.
+    final class LineParameters: Sendable {
+      let w: [Float]
+      let bias: [Float]?
+      let wShape: [Int]
+      let biasShape: [Int]?
+
+      init?(_ constants: [Tensor?], inputCount: Int) {
+        guard constants.count > 1, let w = constants[1], case .float(let wv) = w.storage, wv.allSatisfy(\.isFinite)
+        else { return nil }
+        (self.w, wShape) = (wv, w.shape)
+        if inputCount <= 2 {
+          (bias, biasShape) = (nil, nil)
+        } else if constants.count > 2, let b = constants[2], case .float(let bv) = b.storage {
+          (bias, biasShape) = (bv, b.shape)
+        } else {
+          return nil
+        }
+      }
+    }
+
+    init(window: WindowAttributes, group: Int, constants: [Tensor?], inputCount: Int) {
       self.window = window
       self.group = group
-      constantW = constants.count > 1 ? constants[1] : nil
-      constantBias = constants.count > 2 ? constants[2] : nil
+      line = LineParameters(constants, inputCount: inputCount)
     }
 
     func output(_ inputs: KernelInputs) throws(ModelError) -> Tensor {
@@ -64,6 +86,17 @@ enum ConvolutionOperators {
     /// A fused Relu applied in registers, when `convolveLine` takes the convolution.
     func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? {
       guard epilogue.bias == nil else { return nil }
+      if let line {
+        return try onLine(inputs, line) { (xv, layout, padded, shape) in
+          let y = [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
+            if let yp = y.baseAddress {
+              convolveLine(xv, line.w, line.bias, layout, padded: padded, relu: epilogue.relu, into: yp)
+            }
+            initialized = layout.outCount
+          }
+          return Tensor(unchecked: shape, .float(y))
+        }
+      }
       let (x, w, bias, layout, shape) = try operands(inputs)
       guard case .float(let xv) = x.storage, case .float(let wv) = w.storage else { return nil }
       let y: [Float]?
@@ -75,35 +108,44 @@ enum ConvolutionOperators {
       return y.map { Tensor(unchecked: shape, .float($0)) }
     }
 
-    /// The convolution, with the Relu when `epilogue` has it, pooled by `pool` item by item
-    /// as the line kernel computes it: the convolution's whole tensor is never made. The
-    /// values are those of the three nodes one after the other.
+    /// The convolution, with the Relu when `epilogue` has it, pooled by `pool` as the line
+    /// kernel computes it: the convolution's whole tensor is never made. The values are those
+    /// of the three nodes one after the other.
     func output(_ inputs: KernelInputs, epilogue: ProductEpilogue, pooledBy pool: MaxPoolKernel) throws(ModelError)
       -> Tensor?
     {
-      guard epilogue.bias == nil, !pool.wantsIndices else { return nil }
-      let (x, w, bias, layout, shape) = try operands(inputs)
-      guard case .float(let xv) = x.storage, case .float(let wv) = w.storage, let padded = paddedLineLength(layout),
-        wv.allSatisfy(\.isFinite)
-      else { return nil }
-      let b: [Float]?
-      switch bias?.storage {
-      case .float(let v)?: b = v
-      case nil: b = nil
-      default: return nil
-      }
-      let pooling = try pool.layout(for: shape)
-      let planes = shape[0] * shape[1]
-      let y = [Float](uninitializedCount: pooling.outCount, zero: 0) { out, initialized in
-        // On the stack when small, as a one-row request's is.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: layout.outCount) { convolved in
-          guard let cp = convolved.baseAddress, let op = out.baseAddress else { return }
-          convolveLine(xv, wv, b, layout, padded: padded, relu: epilogue.relu, into: cp)
-          maxPoolLine(UnsafePointer(cp), count: layout.outCount, planes: planes, pooling.geometry, into: op)
+      guard epilogue.bias == nil, !pool.wantsIndices, let line else { return nil }
+      return try onLine(inputs, line) { (xv, layout, padded, shape) throws(ModelError) in
+        let pooling = try pool.layout(for: shape)
+        let planes = shape[0] * shape[1]
+        let y = [Float](uninitializedCount: pooling.outCount, zero: 0) { out, initialized in
+          // On the stack when small, as a one-row request's is.
+          withUnsafeTemporaryAllocation(of: Float.self, capacity: layout.outCount) { convolved in
+            guard let cp = convolved.baseAddress, let op = out.baseAddress else { return }
+            convolveLine(xv, line.w, line.bias, layout, padded: padded, relu: epilogue.relu, into: cp)
+            maxPoolLine(UnsafePointer(cp), count: layout.outCount, planes: planes, pooling.geometry, into: op)
+          }
+          initialized = pooling.outCount
         }
-        initialized = pooling.outCount
+        return Tensor(unchecked: pooling.shape, .float(y))
       }
-      return Tensor(unchecked: pooling.shape, .float(y))
+    }
+
+    /// `body` on the input's values, the layout, the padded line's length and the output's
+    /// shape, when the line kernel takes the convolution of a Float input by `line`; nil,
+    /// having computed nothing, otherwise. The values are lent to `body`, not returned, so
+    /// that a run does not count references to them.
+    private func onLine(
+      _ inputs: KernelInputs, _ line: LineParameters,
+      _ body: (_ x: [Float], _ layout: ConvolutionLayout, _ padded: Int, _ shape: [Int]) throws(ModelError) -> Tensor
+    ) throws(ModelError) -> Tensor? {
+      let x = try inputs.tensor(0)
+      guard case .float(let xv) = x.storage else { return nil }
+      let (layout, shape) = try layouts.value(for: Shapes(x: x.shape, w: nil, bias: nil)) { () throws(ModelError) in
+        try Self.layout(x.shape, line.wShape, line.biasShape, window: window, group: group)
+      }
+      guard let padded = paddedLineLength(layout) else { return nil }
+      return try body(xv, layout, padded, shape)
     }
 
     /// The input, weights and bias, checked against each other, and the output's layout and shape.
@@ -111,12 +153,9 @@ enum ConvolutionOperators {
       x: Tensor, w: Tensor, bias: Tensor?, layout: ConvolutionLayout, shape: [Int]
     ) {
       let x = try inputs.tensor(0)
-      let w: Tensor
-      if let constantW { w = constantW } else { w = try inputs.tensor(1) }
-      let bias: Tensor?
-      if let constantBias { bias = constantBias } else { bias = try inputs.optionalTensor(2) }
-      let shapes = Shapes(
-        x: x.shape, w: constantW == nil ? w.shape : nil, bias: constantBias == nil ? bias?.shape : nil)
+      let w = try inputs.tensor(1)
+      let bias = try inputs.optionalTensor(2)
+      let shapes = Shapes(x: x.shape, w: w.shape, bias: bias?.shape)
       let (layout, shape) = try layouts.value(for: shapes) { () throws(ModelError) in
         try Self.layout(x.shape, w.shape, bias?.shape, window: window, group: group)
       }
@@ -164,7 +203,7 @@ enum ConvolutionOperators {
 
 /// MaxPool; a Conv (and its Relu) that it alone reads can pool as it computes
 /// (`EpilogueKernel`), when it gives no indices.
-struct MaxPoolKernel: Kernel {
+final class MaxPoolKernel: Kernel {
   private let window: WindowAttributes
   private let ceilMode: Bool
   private let columnMajor: Bool
