@@ -7,20 +7,30 @@ import Synchronization
 /// One entry, behind a lock: concurrent runs on different shapes each compute their own and
 /// the last one stays; every run gets the value for its own shapes.
 final class ShapeCache<Key: Equatable & Sendable, Value: Sendable>: Sendable {
-  private let last = Mutex<(key: Key, value: Value)?>(nil)
+  /// The last key and its value. A class, so that the lock is held only to copy one
+  /// reference: the pair itself was copied inside the lock through the runtime's generic
+  /// value witnesses, some 350 instructions a look-up for a convolution's layout.
+  private final class Entry: Sendable {
+    let key: Key
+    let value: Value
+
+    init(key: Key, value: Value) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  private let last = Mutex<Entry?>(nil)
 
   init() {}
 
   /// The value for `key`: the kept one when `key` is the last key seen, else `make()`'s,
   /// which is then kept (a thrown error is not).
   func value(for key: Key, _ make: () throws(ModelError) -> Value) throws(ModelError) -> Value {
-    let kept = last.withLock { (entry) -> Value? in
-      guard let entry, entry.key == key else { return nil }
-      return entry.value
-    }
-    if let kept { return kept }
+    if let entry = last.withLock({ $0 }), entry.key == key { return entry.value }
     let value = try make()
-    last.withLock { $0 = (key, value) }
+    let entry = Entry(key: key, value: value)
+    last.withLock { $0 = entry }
     return value
   }
 }
