@@ -135,6 +135,7 @@ enum ConvolutionOperators {
     /// shape, when the line kernel takes the convolution of a Float input by `line`; nil,
     /// having computed nothing, otherwise. The values are lent to `body`, not returned, so
     /// that a run does not count references to them.
+    @inline(__always)
     private func onLine(
       _ inputs: KernelInputs, _ line: LineParameters,
       _ body: (_ x: [Float], _ layout: ConvolutionLayout, _ padded: Int, _ shape: [Int]) throws(ModelError) -> Tensor
