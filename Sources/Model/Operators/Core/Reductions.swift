@@ -92,26 +92,42 @@ enum Reductions {
   /// For each of `outer` × `inner` lines of `n` values (`v` row-major), the index of the
   /// greatest (or least) value; ties go to the first, or with `last` to the last. A NaN is
   /// never better than another value.
-  static func bestIndices<T: Comparable>(
+  static func bestIndices<T: Comparable & BitwiseCopyable>(
     _ v: [T], outer: Int, n: Int, inner: Int, greater: Bool, last: Bool
   ) -> [Int64] {
-    var out = [Int64](filled: 0, count: outer * inner)
-    for o in 0..<outer {
-      for i in 0..<inner {
-        var best = 0
-        var bestValue = v[o * n * inner + i]
-        for j in 1..<max(n, 1) {
-          let value = v[(o * n + j) * inner + i]
-          let better = greater ? value > bestValue : value < bestValue
-          if better || (last && value == bestValue) {
-            best = j
-            bestValue = value
+    let count = outer * inner
+    return [Int64](uninitializedCount: count, zero: 0) { out, initialized in
+      v.withUnsafeBufferPointer { v in
+        guard let vp = v.baseAddress, let op = out.baseAddress, n > 0 else { return }
+        // The comparison chosen once, outside the loops: each line is then a run of loads
+        // and compares.
+        @inline(__always) func scan(_ better: (T, T) -> Bool) {
+          for o in 0..<outer {
+            for i in 0..<inner {
+              var p = vp + o * n * inner + i
+              var best = 0
+              var bestValue = p.pointee
+              for j in 1..<n {
+                p += inner
+                let value = p.pointee
+                if better(value, bestValue) {
+                  best = j
+                  bestValue = value
+                }
+              }
+              op[o * inner + i] = Int64(best)
+            }
           }
         }
-        out[o * inner + i] = Int64(best)
+        switch (greater, last) {
+        case (true, false): scan { $0 > $1 }
+        case (true, true): scan { $0 >= $1 }
+        case (false, false): scan { $0 < $1 }
+        case (false, true): scan { $0 <= $1 }
+        }
       }
+      initialized = count
     }
-    return out
   }
 
   /// How a reduction accumulates float tensors: in Float, element by element in row-major
