@@ -114,10 +114,10 @@ struct FusionTests {
     #expect(pooledApart.plan.steps.count == 2)
     for rows in [1, 3] {
       // Ties, a NaN, an infinity and values on both sides of zero.
-      var values = (0..<(rows * 2 * 12)).map { Float(($0 * 7) % 11) * 0.5 - 2.5 }
+      var values = (0..<(rows * 2 * 40)).map { Float(($0 * 7) % 11) * 0.5 - 2.5 }
       values[5] = .nan
       values[values.count - 2] = .infinity
-      let x = try Tensor(shape: [rows, 2, 12], floats: values)
+      let x = try Tensor(shape: [rows, 2, 40], floats: values)
       let a = try fused.run(["x": x])["y"]?.tensor
       let b = try unfused.run(["x": x])["y"]?.tensor
       #expect(a != nil)
@@ -278,7 +278,7 @@ private func convModel(keepProduct: Bool) throws -> Model {
 /// Which value of `convPoolModel` is also a graph output, keeping the nodes around it apart.
 private enum ConvPoolKept { case none, convolution, beforePool }
 
-/// x [?, 2, 12] (or [?, 2, 4, 6] when `twoD`) → Conv(W [5, 2, 3] (or [5, 2, 2, 2]), B [5],
+/// x [?, 2, 40] (long enough for the pooling's blocks of eight; or [?, 2, 4, 6] when `twoD`) → Conv(W [5, 2, 3] (or [5, 2, 2, 2]), B [5],
 /// pads 1) → [Relu] → MaxPool → y.
 private func convPoolModel(
   relu: Bool, kernel: [Int64], strides: [Int64], pads: [Int64], ceilMode: Int64, twoD: Bool, kept: ConvPoolKept

@@ -28,11 +28,10 @@ enum ConvolutionOperators {
     /// weights and bias.
     let layouts = ShapeCache<Shapes, (layout: ConvolutionLayout, shape: [Int])>()
 
-    /// The shapes of a run's input, weights and bias; nil for the weights and bias of `line`,
-    /// whose shapes never change.
+    /// The shapes of a run's input, weights and bias.
     struct Shapes: Equatable, Sendable {
       let x: [Int]
-      let w: [Int]?
+      let w: [Int]
       let bias: [Int]?
     }
 
@@ -115,7 +114,9 @@ enum ConvolutionOperators {
       -> Tensor?
     {
       guard epilogue.bias == nil, !pool.wantsIndices, let line else { return nil }
-      return try onLine(inputs, line) { (xv, layout, padded, shape) throws(ModelError) in
+      return try onLine(inputs, line) { (xv, layout, padded, shape) throws(ModelError) -> Tensor? in
+        // No convolution to pool (an empty line with padding): the separate path's values.
+        guard layout.outCount > 0 else { return nil }
         let pooling = try pool.layout(for: shape)
         let planes = shape[0] * shape[1]
         let y = [Float](uninitializedCount: pooling.outCount, zero: 0) { out, initialized in
@@ -138,11 +139,13 @@ enum ConvolutionOperators {
     @inline(__always)
     private func onLine(
       _ inputs: KernelInputs, _ line: LineParameters,
-      _ body: (_ x: [Float], _ layout: ConvolutionLayout, _ padded: Int, _ shape: [Int]) throws(ModelError) -> Tensor
+      _ body: (_ x: [Float], _ layout: ConvolutionLayout, _ padded: Int, _ shape: [Int]) throws(ModelError) -> Tensor?
     ) throws(ModelError) -> Tensor? {
       let x = try inputs.tensor(0)
       guard case .float(let xv) = x.storage else { return nil }
-      let (layout, shape) = try layouts.value(for: Shapes(x: x.shape, w: nil, bias: nil)) { () throws(ModelError) in
+      // The key `operands` would make, so that a run that falls back to it finds the entry.
+      let shapes = Shapes(x: x.shape, w: line.wShape, bias: line.biasShape)
+      let (layout, shape) = try layouts.value(for: shapes) { () throws(ModelError) in
         try Self.layout(x.shape, line.wShape, line.biasShape, window: window, group: group)
       }
       guard let padded = paddedLineLength(layout) else { return nil }

@@ -98,7 +98,12 @@ enum Reductions {
     let count = outer * inner
     return [Int64](uninitializedCount: count, zero: 0) { out, initialized in
       v.withUnsafeBufferPointer { v in
-        guard let vp = v.baseAddress, let op = out.baseAddress, n > 0 else { return }
+        guard let op = out.baseAddress else { return }
+        // No values (the callers refuse an empty axis unless there are no lines): zeros.
+        guard let vp = v.baseAddress, n > 0 else {
+          op.initialize(repeating: 0, count: count)
+          return
+        }
         // The comparison chosen once, outside the loops: each line is then a run of loads
         // and compares.
         @inline(__always) func scan(_ better: (T, T) -> Bool) {
