@@ -27,6 +27,11 @@ enum ConvolutionOperators {
     /// The layout and output shape `operands` works out, for the last shapes of input,
     /// weights and bias.
     let layouts = ShapeCache<Shapes, (layout: ConvolutionLayout, shape: [Int])>()
+    /// What `onLine` works out for the last input shape with `line`'s weights: the layout,
+    /// the output shape and the padded line's length (nil when the line kernel declines).
+    /// Its own cache, keyed by the input's shape alone: sharing `layouts`, a run that the
+    /// line kernel declines and `operands` then takes would evict the entry every time.
+    let lineLayouts = ShapeCache<[Int], (layout: ConvolutionLayout, shape: [Int], padded: Int?)>()
 
     /// The shapes of a run's input, weights and bias.
     struct Shapes: Equatable, Sendable {
@@ -87,13 +92,9 @@ enum ConvolutionOperators {
       guard epilogue.bias == nil else { return nil }
       if let line {
         return try onLine(inputs, line) { (xv, layout, padded, shape) in
-          let y = [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
-            if let yp = y.baseAddress {
-              convolveLine(xv, line.w, line.bias, layout, padded: padded, relu: epilogue.relu, into: yp)
-            }
-            initialized = layout.outCount
-          }
-          return Tensor(unchecked: shape, .float(y))
+          Tensor(
+            unchecked: shape,
+            .float(convolvedLine(xv, line.w, line.bias, layout, padded: padded, relu: epilogue.relu)))
         }
       }
       let (x, w, bias, layout, shape) = try operands(inputs)
@@ -143,12 +144,11 @@ enum ConvolutionOperators {
     ) throws(ModelError) -> Tensor? {
       let x = try inputs.tensor(0)
       guard case .float(let xv) = x.storage else { return nil }
-      // The key `operands` would make, so that a run that falls back to it finds the entry.
-      let shapes = Shapes(x: x.shape, w: line.wShape, bias: line.biasShape)
-      let (layout, shape) = try layouts.value(for: shapes) { () throws(ModelError) in
-        try Self.layout(x.shape, line.wShape, line.biasShape, window: window, group: group)
+      let (layout, shape, padded) = try lineLayouts.value(for: x.shape) { () throws(ModelError) in
+        let (layout, shape) = try Self.layout(x.shape, line.wShape, line.biasShape, window: window, group: group)
+        return (layout, shape, paddedLineLength(layout))
       }
-      guard let padded = paddedLineLength(layout) else { return nil }
+      guard let padded else { return nil }
       return try body(xv, layout, padded, shape)
     }
 
@@ -235,13 +235,15 @@ final class MaxPoolKernel: Kernel {
 
   func run(_ inputs: KernelInputs, _ outputs: KernelOutputs) throws(ModelError) {
     let x = try inputs.take(0)
+    guard wantsIndices else {
+      outputs.set(0, .tensor(try pooled(x)))
+      return
+    }
     let layout = try self.layout(for: x.shape)
     let spatial = layout.geometry.input
     let pooled: Tensor.Storage
     let picked: [Int]
     switch x.storage {
-    case .float(let v) where !wantsIndices && spatial.count == 1:
-      (pooled, picked) = (.float(maxPooledLine(v, planes: x.shape[0] * x.shape[1], layout)), [])
     case .float(let v):
       let r = maxPooled(
         v, planes: x.shape[0] * x.shape[1], layout.geometry, outCount: layout.outCount, indices: wantsIndices)
@@ -253,19 +255,17 @@ final class MaxPoolKernel: Kernel {
     default: throw kernelError("MaxPool needs float or double input, got \(x.elementType)")
     }
     outputs.set(0, .tensor(Tensor(unchecked: layout.shape, pooled)))
-    if wantsIndices {
-      let plane = spatial.reduce(1, *)
-      let indices = picked.map { (flat) -> Int64 in
-        guard columnMajor, flat >= 0 else { return Int64(flat) }
-        // Within a plane, row h and column w of an H×W image become w·H + h.
-        let (base, offset) = (flat / plane * plane, flat % plane)
-        return Int64(base + (offset % spatial[1]) * spatial[0] + offset / spatial[1])
-      }
-      outputs.set(1, .tensor(Tensor(unchecked: layout.shape, .int64(indices))))
+    let plane = spatial.reduce(1, *)
+    let indices = picked.map { (flat) -> Int64 in
+      guard columnMajor, flat >= 0 else { return Int64(flat) }
+      // Within a plane, row h and column w of an H×W image become w·H + h.
+      let (base, offset) = (flat / plane * plane, flat % plane)
+      return Int64(base + (offset % spatial[1]) * spatial[0] + offset / spatial[1])
     }
+    outputs.set(1, .tensor(Tensor(unchecked: layout.shape, .int64(indices))))
   }
 
-  /// The pooled values of `x`, as `run` gives its first output.
+  /// The pooled values of `x`: `run`'s first output, and all of it without indices.
   func pooled(_ x: Tensor) throws(ModelError) -> Tensor {
     let layout = try self.layout(for: x.shape)
     let planes = x.shape[0] * x.shape[1]
@@ -625,7 +625,14 @@ private func convolveLine(_ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout
   -> [Float]?
 {
   guard let padded = paddedLineLength(layout), w.allSatisfy(\.isFinite) else { return nil }
-  return [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
+  return convolvedLine(x, w, bias, layout, padded: padded, relu: relu)
+}
+
+/// `convolveLine`'s output as a new array, given `paddedLineLength`'s length and finite weights.
+private func convolvedLine(
+  _ x: [Float], _ w: [Float], _ bias: [Float]?, _ layout: ConvolutionLayout, padded: Int, relu: Bool
+) -> [Float] {
+  [Float](uninitializedCount: layout.outCount, zero: 0) { y, initialized in
     if let yp = y.baseAddress { convolveLine(x, w, bias, layout, padded: padded, relu: relu, into: yp) }
     initialized = layout.outCount
   }
