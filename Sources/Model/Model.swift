@@ -48,7 +48,6 @@ public struct Model: Sendable {
   }
 
   private init(data: Data, name: String, schema: FeatureSchema?, source: String) throws(ModelError) {
-    _ = MemoryPolicy.applied
     let loaded = try ModelLoader.load(data: data, source: source, schema: schema)
     self.name = name
     self.signature = loaded.signature
