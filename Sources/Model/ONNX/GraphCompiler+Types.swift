@@ -1,4 +1,11 @@
 extension GraphCompiler {
+  /// A node's work before the plan's steps are made: its kernel and slots, and what fusing
+  /// needs to know of the node.
+  typealias PendingStep = (
+    kernel: any Kernel, inputs: [Int], outputs: [Int], label: String, key: OperatorKey, constantInputs: [Tensor?],
+    node: Onnx_NodeProto
+  )
+
   /// The element type of each output of `node` that follows from the node alone and the
   /// known element types of its inputs (nil where unknown), for the operators whose outputs
   /// exporters commonly cast again: a Cast to the type its input already has is then a second

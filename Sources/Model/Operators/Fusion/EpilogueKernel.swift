@@ -32,15 +32,15 @@ struct EpilogueKernel: Kernel {
   let secondBias: Bias?
   /// Then the Relu node, when there is one.
   let relu: (any Kernel)?
-  /// Then the MaxPool node (a Conv's, without indices), when there is one.
-  let pool: MaxPoolKernel?
+  /// Then the pooling node (a Conv's MaxPool), when there is one.
+  let pool: (any PoolingKernel)?
   /// What the producer may apply while it computes (a Float bias of one value per column,
   /// and the Relu when no second bias comes between), nil when the bias is of another kind.
   let inRegisters: ProductEpilogue?
 
   init(
     producer: any TensorProducingKernel, bias: Bias?, secondBias: Bias? = nil, relu: (any Kernel)?,
-    pool: MaxPoolKernel? = nil
+    pool: (any PoolingKernel)? = nil
   ) {
     self.producer = producer
     self.pool = pool

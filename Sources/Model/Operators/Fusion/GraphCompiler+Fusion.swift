@@ -1,11 +1,4 @@
 extension GraphCompiler {
-  /// A node's work before the plan's steps are made: its kernel and slots, and what fusing
-  /// needs to know of the node.
-  typealias PendingStep = (
-    kernel: any Kernel, inputs: [Int], outputs: [Int], label: String, key: OperatorKey, constantInputs: [Tensor?],
-    node: Onnx_NodeProto
-  )
-
   /// Folds into each MatMul the Add of a constant bias that alone reads its product (and a
   /// second such Add after it), into a MatMul, Gemm or Conv the Relu that alone reads the
   /// result, and into a Conv the MaxPool without indices that alone reads what comes before
@@ -53,9 +46,10 @@ extension GraphCompiler {
         removed.insert(at)
         result = next.outputs[0]
       }
-      var pool: MaxPoolKernel?
+      // `soleReader` takes a node of one output only: never a MaxPool that gives its indices.
+      var pool: (any PoolingKernel)?
       if producer.key.opType == "Conv", let (at, next) = soleReader(), next.key.opType == "MaxPool",
-        next.inputs.count == 1, let kernel = next.kernel as? MaxPoolKernel, !kernel.wantsIndices
+        next.inputs.count == 1, let kernel = next.kernel as? any PoolingKernel
       {
         pool = kernel
         labels.append(next.label)

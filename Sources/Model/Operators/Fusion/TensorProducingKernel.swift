@@ -6,11 +6,11 @@ protocol TensorProducingKernel: Kernel {
   /// computed nothing, when this kernel cannot do that for these inputs (the fused step then
   /// applies the epilogue to `output(_:)`'s result).
   func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor?
-  /// The output with `epilogue` applied and then pooled by `pool` (which gives no indices),
-  /// computed together; nil, having computed nothing, when this kernel cannot (the fused step
-  /// then pools the output it gets as without `pool`).
-  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue, pooledBy pool: MaxPoolKernel) throws(ModelError)
-    -> Tensor?
+  /// The output with `epilogue` applied and then pooled by `pool`, computed together; nil,
+  /// having computed nothing, when this kernel cannot (the fused step then pools the output
+  /// it gets as without `pool`).
+  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue, pooledBy pool: any PoolingKernel)
+    throws(ModelError) -> Tensor?
 }
 
 extension TensorProducingKernel {
@@ -20,7 +20,7 @@ extension TensorProducingKernel {
 
   func output(_ inputs: KernelInputs, epilogue: ProductEpilogue) throws(ModelError) -> Tensor? { nil }
 
-  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue, pooledBy pool: MaxPoolKernel) throws(ModelError)
-    -> Tensor?
+  func output(_ inputs: KernelInputs, epilogue: ProductEpilogue, pooledBy pool: any PoolingKernel)
+    throws(ModelError) -> Tensor?
   { nil }
 }
