@@ -33,6 +33,8 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
+    // As `fathom serve` does, so that the figures are the server's.
+    MemoryPolicy.keepBatchBuffers()
     let loaded = try loadModel(model)
     let samples: [String: Tensor]
     if let inputs {

@@ -28,6 +28,8 @@ struct PredictCommand: ParsableCommand {
   var format: OutputFormat = .jsonl
 
   func run() throws {
+    // A file of rows is one batch: keep its buffers between the steps, as `fathom serve` does.
+    MemoryPolicy.keepBatchBuffers()
     let loaded = try loadModel(model)
     let data: Data
     if input == "-" {

@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
+    // The server owns its process: it keeps a batch's buffers for the next request
+    // (docs/PERFORMANCE.md, "Allocator").
+    MemoryPolicy.keepBatchBuffers()
     let environment = ProcessInfo.processInfo.environment
     let clock = ContinuousClock()
     let start = clock.now
