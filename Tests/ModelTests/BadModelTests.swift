@@ -237,4 +237,32 @@ struct BadModelTests {
     #expect(e?.code == .invalidGraph)
     #expect(e?.message.contains("cycle") == true)
   }
+
+  @Test(
+    "a declared input width beyond the feature limit fails at load, before anything is allocated for it",
+    arguments: [Int64(1_000_000_000_000), 10_000_000, Int64(SignatureBuilder.maxFeatures + 1)])
+  func hugeDeclaredWidth(width: Int64) throws {
+    let e = loadError(try modelBytes(nodes: [node("Relu", ["X"], ["Y"])], dims: [-1, width]))
+    #expect(e?.code == .unsupported)
+    #expect(e?.message.contains("\(width) columns") == true)
+    #expect(e?.message.contains("\(SignatureBuilder.maxFeatures)") == true)
+  }
+
+  @Test("scalar inputs whose widths add up past the feature limit fail at load")
+  func manyWideInputs() throws {
+    let width = Int64(SignatureBuilder.maxFeatures / 2 + 1)
+    let nodes = [node("Add", ["A", "B"], ["Y"])]
+    let e = loadError(try modelBytes(nodes: nodes, inputs: ["A", "B"], dims: [-1, width]))
+    #expect(e?.code == .unsupported)
+    #expect(e?.message.contains("features") == true)
+  }
+
+  @Test("a negative declared width is an invalid graph, not a trap")
+  func negativeDeclaredWidth() throws {
+    var model = try Onnx_ModelProto(serializedBytes: try modelBytes(nodes: [node("Relu", ["X"], ["Y"])]))
+    model.graph.input[0].type.tensorType.shape.dim[1].dimValue = -3
+    let e = loadError(try model.serializedData())
+    #expect(e?.code == .invalidGraph)
+    #expect(e?.message.contains("negative") == true)
+  }
 }

@@ -90,6 +90,30 @@ struct SignatureBuilder {
 
   // MARK: Features
 
+  /// The most features a model may declare. Every feature gets a name, a validator and a
+  /// slot in each request, so a declared width of 10^12 would be allocated before anything
+  /// runs; wide text models are fed as one tensor, not as named features.
+  static let maxFeatures = 100_000
+  /// The most classes read from a probabilities output's declared width.
+  static let maxClasses = 100_000
+
+  /// A declared column count, checked before anything is allocated for it.
+  private func checkedWidth(_ n: Int, of input: String) throws(ModelError) -> Int {
+    guard n >= 0 else {
+      throw ModelError(.invalidGraph, "\(source): the input \(input) declares a negative number of columns (\(n))")
+    }
+    guard n <= Self.maxFeatures else { throw tooManyFeatures(n, input: input) }
+    return n
+  }
+
+  private func tooManyFeatures(_ n: Int, input: String? = nil) -> ModelError {
+    let what = input.map { "the input \($0) declares \(n) columns" } ?? "the inputs declare \(n) features"
+    return ModelError(
+      .unsupported,
+      "\(source): \(what), more than the \(Self.maxFeatures) named features fathom supports; "
+        + "check the model's input shape")
+  }
+
   private func discoverFeatures(_ inputs: [TensorInfo]) throws(ModelError) -> [Feature] {
     var features: [Feature] = []
     if inputs.count == 1, let shape = inputs[0].shape, shape.count == 2 {
@@ -97,7 +121,7 @@ struct SignatureBuilder {
       let names = metadataFeatureNames()
       let width: Int
       if case .fixed(let n) = shape[1] {
-        width = n
+        width = try checkedWidth(n, of: input.name)
       } else if let names {
         width = names.count
       } else if let schema {
@@ -124,7 +148,10 @@ struct SignatureBuilder {
       for (index, input) in inputs.enumerated() {
         let shape = input.shape ?? []
         var width = 1
-        if shape.count >= 2, case .fixed(let n) = shape[shape.count - 1] { width = n }
+        if shape.count >= 2, case .fixed(let n) = shape[shape.count - 1] {
+          width = try checkedWidth(n, of: input.name)
+        }
+        guard features.count + width <= Self.maxFeatures else { throw tooManyFeatures(features.count + width) }
         for column in 0..<width {
           let name = width == 1 ? input.name : "\(input.name)_\(column)"
           var type = featureType(input.elementType ?? .float)
@@ -226,7 +253,7 @@ struct SignatureBuilder {
       if let labels = labelsFromAttributes(node) { return labels }
     }
     if let p = roles.probabilities, let shape = outputs[p].shape, shape.count == 2,
-      case .fixed(let n) = shape[1]
+      case .fixed(let n) = shape[1], n >= 0, n <= Self.maxClasses
     {
       return (0..<n).map { .int(Int64($0)) }
     }
