@@ -95,7 +95,7 @@ public actor ModelServer {
     if let load = store.served.loadDuration {
       metrics.recordModelLoad(model: store.served.model.name, duration: load)
     }
-    let responder = ServerResponder(
+    let responder = ServerResponder.chain(
       store: store, configuration: configuration, statistics: statistics, metrics: metrics, readiness: readiness)
     let bound = BindSignal()
     let readiness = self.readiness

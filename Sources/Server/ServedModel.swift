@@ -41,7 +41,7 @@ final class ServedModel: Sendable {
     responseTail = tail.bytes
     featureNames = Set(model.signature.featureNames)
     modelDocument = ModelDocument.json(for: model, version: version)
-    inferenceMetadata = InferenceProtocol.metadata(for: model, version: version)
+    inferenceMetadata = InferenceDocuments.metadata(for: model, version: version)
     openAPI = LazyDocument { OpenAPIDocument(model: model, version: version).json }
     docs = LazyDocument { DocsPage.html(for: model, version: version) }
   }

@@ -45,9 +45,8 @@ struct PredictCommand: ParsableCommand {
       inputFormat
       ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
     let rows = kind == "jsonl" ? RowReader.jsonLines(text) : RowReader.csv(text, model: loaded)
-    let writer = PredictionWriter(model: loaded, format: format == .csv ? .csv : .jsonl)
+    var output = PredictionOutput(format: format, signature: loaded.signature)
     var failures = 0
-    var out = writer.header
     for row in rows {
       switch row.values {
       case .failure(let problem):
@@ -55,8 +54,7 @@ struct PredictCommand: ParsableCommand {
         FileHandle.standardError.write(Data("row \(row.number): \(problem)\n".utf8))
       case .success(let features):
         do {
-          let p = try loaded.predict(features)
-          out += writer.line(p)
+          output.write(try loaded.predict(features))
         } catch {
           failures += 1
           let reasons =
@@ -65,12 +63,8 @@ struct PredictCommand: ParsableCommand {
           FileHandle.standardError.write(Data("row \(row.number): \(reasons)\n".utf8))
         }
       }
-      if out.utf8.count > 1 << 16 {
-        FileHandle.standardOutput.write(Data(out.utf8))
-        out = ""
-      }
     }
-    FileHandle.standardOutput.write(Data(out.utf8))
+    output.finish()
     if failures > 0 { throw ExitCode(1) }
   }
 }

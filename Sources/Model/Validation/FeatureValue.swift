@@ -17,11 +17,3 @@ public enum FeatureValue: Sendable, Hashable, CustomStringConvertible {
     }
   }
 }
-
-/// Formats a number the shortest way that reads back to the same value.
-func formatNumber(_ v: Double) -> String {
-  if v.isNaN { return "NaN" }
-  if v.isInfinite { return v < 0 ? "-Infinity" : "Infinity" }
-  if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-  return "\(v)"
-}

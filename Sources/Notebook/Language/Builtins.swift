@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Model
 
 /// The functions of the session language.
 enum Builtins {

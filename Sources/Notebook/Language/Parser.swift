@@ -1,3 +1,5 @@
+internal import Model
+
 /// Turns a cell's line into statements, with columns for error carets.
 ///
 /// ```

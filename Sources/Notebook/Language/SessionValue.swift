@@ -1,3 +1,5 @@
+internal import Model
+
 /// A value of the session language.
 public enum SessionValue: Sendable, Equatable {
   case number(Double)
@@ -90,15 +92,6 @@ func quoted(_ s: String) -> String {
     }
   }
   return out + "\""
-}
-
-/// Formats a number the shortest way that reads back to the same value,
-/// independent of the locale: `4`, `0.25`, `1e-07`, `nan`, `inf`.
-func formatNumber(_ v: Double) -> String {
-  if v.isNaN { return "nan" }
-  if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-  if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-  return "\(v)"
 }
 
 /// Formats a number with exactly `digits` decimals, independent of the locale.

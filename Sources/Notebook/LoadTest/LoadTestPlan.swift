@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Model
 
 /// What a load test does: where it sends, how hard, and for how long.
 ///

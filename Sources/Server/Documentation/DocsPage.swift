@@ -10,9 +10,9 @@ enum DocsPage {
     for f in s.features {
       let range: String
       switch (f.minimum, f.maximum) {
-      case (let lo?, let hi?): range = "\(pythonNumber(lo)) – \(pythonNumber(hi))"
-      case (let lo?, nil): range = "≥ \(pythonNumber(lo))"
-      case (nil, let hi?): range = "≤ \(pythonNumber(hi))"
+      case (let lo?, let hi?): range = "\(formatNumber(lo)) – \(formatNumber(hi))"
+      case (let lo?, nil): range = "≥ \(formatNumber(lo))"
+      case (nil, let hi?): range = "≤ \(formatNumber(hi))"
       default: range = f.categories.map { $0.joined(separator: ", ") } ?? ""
       }
       let example = exampleText(for: f)
@@ -27,8 +27,8 @@ enum DocsPage {
       }
       let step = f.type == .integer ? "1" : "any"
       let bounds =
-        (f.minimum.map { " min=\"\(pythonNumber($0))\"" } ?? "")
-        + (f.maximum.map { " max=\"\(pythonNumber($0))\"" } ?? "")
+        (f.minimum.map { " min=\"\(formatNumber($0))\"" } ?? "")
+        + (f.maximum.map { " max=\"\(formatNumber($0))\"" } ?? "")
       let inputType = kind == "number" ? "number\" step=\"\(step)\"\(bounds)" : "text\""
       inputs +=
         "<label>\(escape(f.name)) <input name=\"\(escape(f.name))\" data-kind=\"\(kind)\" type=\"\(inputType) value=\"\(escape(example.trimmingQuotes))\"></label>\n"
@@ -106,7 +106,7 @@ enum DocsPage {
   /// The value the form starts with: the default, else the middle of the range.
   static func exampleText(for f: Feature) -> String {
     switch f.defaultValue {
-    case .number(let d)?: return pythonNumber(d)
+    case .number(let d)?: return formatNumber(d)
     case .string(let s)?: return s
     case .bool(let b)?: return b ? "true" : "false"
     default: break
@@ -116,7 +116,7 @@ enum DocsPage {
       let lo = f.minimum ?? f.maximum.map { $0 - 1 } ?? 0
       let hi = f.maximum ?? lo + 1
       let mid = (lo + hi) / 2
-      return f.type == .integer ? pythonNumber(mid.rounded()) : pythonNumber((mid * 1000).rounded() / 1000)
+      return f.type == .integer ? formatNumber(mid.rounded()) : formatNumber((mid * 1000).rounded() / 1000)
     case .boolean: return "false"
     case .string: return ""
     case .category(let c): return c.first ?? ""

@@ -1,18 +1,16 @@
-import HTTPTypes
-import Hummingbird
 import Model
 
 /// One entry of a FastAPI 422 body: `{"type", "loc", "msg", "input", "ctx"}`, with
 /// Pydantic v2's type names so clients written against FastAPI read it unchanged.
-struct ValidationDetail {
+struct ValidationDetail: Sendable {
   /// A step of `loc`: a name or an index.
-  enum Location {
+  enum Location: Sendable {
     case key(String)
     case index(Int)
   }
 
   /// What to echo as `input`.
-  enum Input {
+  enum Input: Sendable {
     case json(JSONValue)
     case feature(FeatureValue)
     case object([(String, JSONValue)])
@@ -21,7 +19,7 @@ struct ValidationDetail {
   }
 
   /// A `ctx` value.
-  enum ContextValue {
+  enum ContextValue: Sendable {
     case number(Double)
     case integer(Int)
     case string(String)
@@ -33,19 +31,7 @@ struct ValidationDetail {
   var input: Input
   var ctx: [(String, ContextValue)] = []
 
-  /// Writes the details as a FastAPI 422 response.
-  static func response(_ details: [ValidationDetail]) -> Response {
-    var w = JSONWriter(capacity: 128 * details.count + 32)
-    w.raw(#"{"detail":["#)
-    var first = true
-    for d in details {
-      w.separator(&first)
-      d.write(to: &w)
-    }
-    w.raw("]}")
-    return .json(bytes: w.bytes, status: .unprocessableContent)
-  }
-
+  /// Writes the entry as a JSON object.
   func write(to w: inout JSONWriter) {
     w.raw(#"{"type":"#)
     w.string(type)
@@ -128,11 +114,11 @@ struct ValidationDetail {
       msg = "Input should be a finite number"
     case .belowMinimum(let minimum):
       type = "greater_than_equal"
-      msg = "Input should be greater than or equal to \(pythonNumber(minimum))"
+      msg = "Input should be greater than or equal to \(formatNumber(minimum))"
       ctx = [("ge", .number(minimum))]
     case .aboveMaximum(let maximum):
       type = "less_than_equal"
-      msg = "Input should be less than or equal to \(pythonNumber(maximum))"
+      msg = "Input should be less than or equal to \(formatNumber(maximum))"
       ctx = [("le", .number(maximum))]
     case .notAllowed(let categories):
       let expected = literalList(categories)
@@ -159,10 +145,4 @@ func literalList(_ values: [String]) -> String {
   let quoted = values.map { "'\($0)'" }
   guard quoted.count > 1 else { return quoted.first ?? "" }
   return quoted.dropLast().joined(separator: ", ") + " or " + quoted[quoted.count - 1]
-}
-
-/// A number as Python prints it: whole numbers without a fraction, others shortest.
-func pythonNumber(_ v: Double) -> String {
-  if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-  return v.description
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Model
 import Synchronization
 
 #if canImport(Glibc)

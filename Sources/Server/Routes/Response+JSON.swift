@@ -16,24 +16,6 @@ extension Response {
     return json(bytes: bytes, status: status)
   }
 
-  /// FastAPI's error form: `{"detail": "message"}`.
-  static func detail(_ status: HTTPResponse.Status, _ message: String) -> Response {
-    var w = JSONWriter()
-    w.raw(#"{"detail":"#)
-    w.string(message)
-    w.raw("}")
-    return json(bytes: w.bytes, status: status)
-  }
-
-  /// The Open Inference Protocol's error form: `{"error": "message"}`.
-  static func inferenceError(_ status: HTTPResponse.Status, _ message: String) -> Response {
-    var w = JSONWriter()
-    w.raw(#"{"error":"#)
-    w.string(message)
-    w.raw("}")
-    return json(bytes: w.bytes, status: status)
-  }
-
   /// An HTML page.
   static func html(_ bytes: [UInt8]) -> Response {
     Response(
@@ -49,9 +31,9 @@ extension Response {
   }
 
   /// CSV text.
-  static func csv(_ text: String) -> Response {
+  static func csv(_ bytes: [UInt8]) -> Response {
     Response(
       status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
-      body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 }

@@ -11,49 +11,50 @@ extension ServerResponder {
 
   /// `POST /predict`: one row of features as a JSON object, a batch as `{"instances": [...]}`,
   /// or CSV with a header naming the features.
-  func predict(_ request: inout Request, served: ServedModel) async -> Response {
+  func predict(_ request: inout Request, served: ServedModel) async throws(FastAPIError) -> Response {
     let format: BodyFormat
     switch mediaType(request.headers[.contentType]) {
     case nil, "application/json": format = .json
     case let type? where type.hasSuffix("+json"): format = .json
     case "text/csv": format = .csv
-    case let type?:
-      return .detail(
-        .unsupportedMediaType, "Unsupported media type \(type); send application/json (or text/csv for a batch)")
+    case let type?: throw .unsupportedMediaType(type)
     }
     let body: [UInt8]
-    switch await readBody(&request) {
-    case .success(let bytes): body = bytes
-    case .failure(let problem): return problem.response
+    do {
+      body = try await readBody(&request)
+    } catch {
+      throw FastAPIError(error)
     }
     let wantsCSV = mediaType(request.headers[.accept]) == "text/csv"
-    if format == .csv { return predictCSV(body, served: served, answerCSV: wantsCSV) }
+    if format == .csv { return try predictCSV(body, served: served, answerCSV: wantsCSV) }
 
     let document: JSONValue
     do {
       document = try JSONParser.parse(body)
     } catch {
-      return ValidationDetail.response([
+      throw .invalid([
         ValidationDetail(
           type: "json_invalid", loc: [.key("body"), .index(error.offset)], msg: "JSON decode error", input: .empty,
           ctx: [("error", .string(error.reason))])
       ])
     }
     guard case .object(let members) = document else {
-      return ValidationDetail.response([
+      throw .invalid([
         ValidationDetail(
           type: "model_attributes_type", loc: [.key("body")],
           msg: "Input should be a valid dictionary or object to extract fields from", input: .json(document))
       ])
     }
     if !served.featureNames.contains("instances"), let instances = members.last(where: { $0.0 == "instances" })?.1 {
-      return predictBatch(
+      return try predictBatch(
         instances, otherMembers: members.filter { $0.0 != "instances" }, served: served, answerCSV: wantsCSV)
     }
-    return predictRow(members, served: served, answerCSV: wantsCSV)
+    return try predictRow(members, served: served, answerCSV: wantsCSV)
   }
 
-  private func predictRow(_ members: [(String, JSONValue)], served: ServedModel, answerCSV: Bool) -> Response {
+  private func predictRow(
+    _ members: [(String, JSONValue)], served: ServedModel, answerCSV: Bool
+  ) throws(FastAPIError) -> Response {
     var row: [String: FeatureValue] = [:]
     row.reserveCapacity(members.count)
     for (k, v) in members { row[k] = v.featureValue }
@@ -61,13 +62,13 @@ extension ServerResponder {
     do {
       prediction = try served.model.predict(row)
     } catch {
-      return failure(error, prefix: [.key("body")]) { _ in members }
+      throw failure(error, prefix: [.key("body")]) { _ in members }
     }
     metrics.recordPredictions([prediction], model: served.model.name)
-    if answerCSV { return .csv(PredictionCSV.text([prediction], model: served.model)) }
+    if answerCSV { return .csv(Prediction.csv([prediction], signature: served.model.signature)) }
     var w = JSONWriter(capacity: 192)
     w.raw("{")
-    writeFields(of: prediction, to: &w)
+    prediction.writeJSONMembers(to: &w)
     w.raw(",")
     w.raw(bytes: served.responseTail)
     return .json(bytes: w.bytes)
@@ -75,7 +76,7 @@ extension ServerResponder {
 
   private func predictBatch(
     _ instances: JSONValue, otherMembers: [(String, JSONValue)], served: ServedModel, answerCSV: Bool
-  ) -> Response {
+  ) throws(FastAPIError) -> Response {
     var details: [ValidationDetail] = []
     for (k, v) in otherMembers {
       details.append(
@@ -88,7 +89,7 @@ extension ServerResponder {
         ValidationDetail(
           type: "list_type", loc: [.key("body"), .key("instances")], msg: "Input should be a valid list",
           input: .json(instances)))
-      return ValidationDetail.response(details)
+      throw .invalid(details)
     }
     let limit = configuration.maxBatchSize
     guard items.count <= limit else {
@@ -100,7 +101,7 @@ extension ServerResponder {
           ctx: [
             ("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(items.count)),
           ]))
-      return ValidationDetail.response(details)
+      throw .invalid(details)
     }
     var rows: [[String: FeatureValue]] = []
     var memberRows: [[(String, JSONValue)]] = []
@@ -129,13 +130,13 @@ extension ServerResponder {
             ValidationDetail(issue, prefix: [.key("body"), .key("instances"), .index(index)], row: memberRows[index]))
         }
       }
-      return ValidationDetail.response(details)
+      throw .invalid(details)
     }
     let predictions: [Prediction]
     do {
       predictions = try served.model.predict(rows: rows)
     } catch {
-      return failure(error, prefix: [.key("body"), .key("instances")], rowIndexInLoc: true) { memberRows[$0] }
+      throw failure(error, prefix: [.key("body"), .key("instances")], rowIndexInLoc: true) { memberRows[$0] }
     }
     return batchResponse(predictions, served: served, answerCSV: answerCSV)
   }
@@ -143,15 +144,13 @@ extension ServerResponder {
   /// A batch's answer: CSV when the client accepts it, else `{"predictions": [...], "model", "version"}`.
   private func batchResponse(_ predictions: [Prediction], served: ServedModel, answerCSV: Bool) -> Response {
     metrics.recordPredictions(predictions, model: served.model.name)
-    if answerCSV { return .csv(PredictionCSV.text(predictions, model: served.model)) }
+    if answerCSV { return .csv(Prediction.csv(predictions, signature: served.model.signature)) }
     var w = JSONWriter(capacity: 160 * predictions.count + 64)
     w.raw(#"{"predictions":["#)
     var first = true
     for p in predictions {
       w.separator(&first)
-      w.raw("{")
-      writeFields(of: p, to: &w)
-      w.raw("}")
+      p.writeJSON(to: &w)
     }
     w.raw("],")
     w.raw(bytes: served.responseTail)
@@ -164,12 +163,14 @@ extension ServerResponder {
   }
 
   /// A CSV batch: the header names the features; answers CSV when the client accepts it.
-  private func predictCSV(_ body: [UInt8], served: ServedModel, answerCSV: Bool) -> Response {
+  private func predictCSV(
+    _ body: [UInt8], served: ServedModel, answerCSV: Bool
+  ) throws(FastAPIError) -> Response {
     let text = String(decoding: body, as: UTF8.self)
     let rows = RowReader.csv(text, model: served.model)
     let limit = configuration.maxBatchSize
     guard rows.count <= limit else {
-      return ValidationDetail.response([
+      throw .invalid([
         ValidationDetail(
           type: "too_long", loc: [.key("body")],
           msg: "List should have at most \(limit) items after validation, not \(rows.count)", input: .null,
@@ -192,7 +193,7 @@ extension ServerResponder {
         features.append([:])
       }
     }
-    if !details.isEmpty { return ValidationDetail.response(details) }
+    if !details.isEmpty { throw .invalid(details) }
     let predictions: [Prediction]
     do {
       predictions = try served.model.predict(rows: features)
@@ -203,70 +204,31 @@ extension ServerResponder {
         if case .missing = issue.kind { d.input = .null }
         return d
       }
-      if details.isEmpty { return modelFailure(error) }
-      return ValidationDetail.response(details)
+      if details.isEmpty { throw modelFailure(error) }
+      throw .invalid(details)
     }
     return batchResponse(predictions, served: served, answerCSV: answerCSV)
-  }
-
-  /// Writes `"label":…,"probabilities":{…}` or `"value":…` without braces.
-  func writeFields(of p: Prediction, to w: inout JSONWriter) {
-    if let label = p.label {
-      w.raw(#""label":"#)
-      w.label(label)
-      w.raw(#","probabilities":{"#)
-      var first = true
-      for c in p.probabilities {
-        w.separator(&first)
-        w.key(c.label.description)
-        w.number(c.probability)
-      }
-      w.raw("}")
-    } else {
-      w.raw(#""value":"#)
-      w.number(p.value ?? .nan)
-      if p.values.count > 1 {
-        w.raw(#","values":["#)
-        var first = true
-        for v in p.values {
-          w.separator(&first)
-          w.number(v)
-        }
-        w.raw("]")
-      }
-    }
   }
 
   /// Turns a prediction failure into a 422: every validation issue, or the model's message.
   private func failure(
     _ error: ModelError, prefix: [ValidationDetail.Location], rowIndexInLoc: Bool = false,
     members: (Int) -> [(String, JSONValue)]
-  ) -> Response {
+  ) -> FastAPIError {
     guard !error.issues.isEmpty else { return modelFailure(error) }
     let details = error.issues.map { issue in
       let row = issue.row ?? 0
       let loc = rowIndexInLoc ? prefix + [.index(row)] : prefix
       return ValidationDetail(issue, prefix: loc, row: members(row))
     }
-    return ValidationDetail.response(details)
+    return .invalid(details)
   }
 
   /// A model that fails on valid input is reported as a 422 with its message, never a 500:
   /// the input is what the model could not take.
-  private func modelFailure(_ error: ModelError) -> Response {
-    ValidationDetail.response([
+  private func modelFailure(_ error: ModelError) -> FastAPIError {
+    .invalid([
       ValidationDetail(type: "value_error", loc: [.key("body")], msg: "Value error, \(error.message)", input: .null)
     ])
   }
-}
-
-/// The media type of a `Content-Type` or `Accept` value, lowercased, without parameters.
-func mediaType(_ header: String?) -> String? {
-  guard let header else { return nil }
-  // What nearly every client sends, answered without splitting and lowercasing: this runs
-  // for Content-Type and Accept on every prediction.
-  if header == "application/json" || header == "*/*" { return header }
-  let first = header.split(separator: ",").first ?? ""
-  let type = (first.split(separator: ";").first.map(String.init) ?? "").trimmingSpaces.lowercased()
-  return type.isEmpty ? nil : type
 }

@@ -1,27 +1,29 @@
-import Model
-
-/// Writes JSON text straight into bytes: the server's responses are built with it
-/// instead of `Codable`, because encoding is on the hot path of every request.
-struct JSONWriter {
+/// Writes JSON text straight into bytes: the server's responses and `fathom predict`'s
+/// JSON Lines are built with it instead of `Codable`, because encoding is on the hot path
+/// of every request.
+package struct JSONWriter: Sendable {
   /// The text written so far, UTF-8.
-  var bytes: [UInt8] = []
+  package var bytes: [UInt8] = []
 
-  init(capacity: Int = 256) {
+  /// Creates an empty writer with room for `capacity` bytes.
+  package init(capacity: Int = 256) {
     bytes.reserveCapacity(capacity)
   }
 
   /// Appends raw, already valid JSON (or punctuation).
-  mutating func raw(_ text: StaticString) {
+  @inlinable
+  package mutating func raw(_ text: StaticString) {
     text.withUTF8Buffer { bytes.append(contentsOf: $0) }
   }
 
   /// Appends raw, already valid JSON bytes.
-  mutating func raw(bytes other: [UInt8]) {
+  @inlinable
+  package mutating func raw(bytes other: [UInt8]) {
     bytes.append(contentsOf: other)
   }
 
-  /// Appends a quoted, escaped string.
-  mutating func string(_ text: String) {
+  /// Appends a quoted string with the escapes RFC 8259 requires.
+  package mutating func string(_ text: String) {
     bytes.append(0x22)
     var text = text
     text.withUTF8 { utf8 in
@@ -47,13 +49,23 @@ struct JSONWriter {
     bytes.append(0x22)
   }
 
-  /// Appends a number; NaN and infinities, which JSON cannot hold, become `null`.
-  mutating func number(_ value: Double) {
+  /// Appends a number as `formatNumber` writes it; NaN and infinities, which JSON cannot
+  /// hold, become `null`.
+  package mutating func number(_ value: Double) {
     guard value.isFinite else {
       raw("null")
       return
     }
-    if value == value.rounded(), abs(value) < 1e15 {
+    bytes.append(contentsOf: formatNumber(value).utf8)
+  }
+
+  /// Appends a 32-bit float in its own shortest form (so 0.9 stays 0.9, not 0.8999999761581421).
+  package mutating func float(_ value: Float) {
+    guard value.isFinite else {
+      raw("null")
+      return
+    }
+    if value == value.rounded(), abs(value) < 1e7 {
       integer(Int64(value))
     } else {
       bytes.append(contentsOf: value.description.utf8)
@@ -61,33 +73,34 @@ struct JSONWriter {
   }
 
   /// Appends an integer.
-  mutating func integer(_ value: Int64) {
+  package mutating func integer(_ value: Int64) {
     bytes.append(contentsOf: String(value).utf8)
   }
 
   /// Appends an integer.
-  mutating func integer(_ value: Int) {
+  package mutating func integer(_ value: Int) {
     integer(Int64(value))
   }
 
   /// Appends `true` or `false`.
-  mutating func bool(_ value: Bool) {
+  package mutating func bool(_ value: Bool) {
     if value { raw("true") } else { raw("false") }
   }
 
   /// Appends `"key":`.
-  mutating func key(_ name: String) {
+  package mutating func key(_ name: String) {
     string(name)
     bytes.append(UInt8(ascii: ":"))
   }
 
   /// Appends a comma unless `first`, then clears `first`.
-  mutating func separator(_ first: inout Bool) {
+  @inlinable
+  package mutating func separator(_ first: inout Bool) {
     if first { first = false } else { bytes.append(UInt8(ascii: ",")) }
   }
 
   /// Appends an array of strings.
-  mutating func strings(_ values: [String]) {
+  package mutating func strings(_ values: [String]) {
     bytes.append(UInt8(ascii: "["))
     var first = true
     for v in values {
@@ -98,7 +111,7 @@ struct JSONWriter {
   }
 
   /// Appends a parsed JSON value back as text.
-  mutating func value(_ value: JSONValue) {
+  package mutating func value(_ value: JSONValue) {
     switch value {
     case .null: raw("null")
     case .bool(let b): bool(b)
@@ -125,11 +138,11 @@ struct JSONWriter {
   }
 
   /// Appends a feature value as JSON.
-  mutating func featureValue(_ value: FeatureValue) {
+  package mutating func featureValue(_ value: FeatureValue) {
     switch value {
     case .number(let d):
       // A non-finite input is echoed as a string so the client sees what it sent.
-      if d.isFinite { number(d) } else { string(d.isNaN ? "NaN" : (d < 0 ? "-Infinity" : "Infinity")) }
+      if d.isFinite { number(d) } else { string(formatNumber(d)) }
     case .string(let s): string(s)
     case .bool(let b): bool(b)
     case .null: raw("null")
@@ -138,7 +151,7 @@ struct JSONWriter {
   }
 
   /// Appends a class label: a number for integer labels, a string otherwise.
-  mutating func label(_ label: ClassLabel) {
+  package mutating func label(_ label: ClassLabel) {
     switch label {
     case .int(let v): integer(v)
     case .string(let s): string(s)

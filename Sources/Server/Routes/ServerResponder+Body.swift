@@ -1,0 +1,26 @@
+import Hummingbird
+import NIOCore
+
+extension ServerResponder {
+  /// Reads the whole body, enforcing the size limit and the time allowed to send it.
+  func readBody(_ request: inout Request) async throws(RequestBodyError) -> [UInt8] {
+    let limit = configuration.maxBodyBytes
+    if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+      throw .tooLarge(limit: limit)
+    }
+    let deadline = ContinuousClock.now.advanced(by: configuration.bodyTimeout)
+    var bytes: [UInt8] = []
+    do {
+      for try await buffer in request.body {
+        guard bytes.count + buffer.readableBytes <= limit else { throw RequestBodyError.tooLarge(limit: limit) }
+        bytes.append(contentsOf: buffer.readableBytesView)
+        if ContinuousClock.now > deadline { throw RequestBodyError.timedOut }
+      }
+    } catch let error as RequestBodyError {
+      throw error
+    } catch {
+      throw .unreadable
+    }
+    return bytes
+  }
+}
