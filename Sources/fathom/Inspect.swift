@@ -16,13 +16,10 @@ struct Inspect: ParsableCommand {
   }
 }
 
-/// Loads a model path or built-in name, turning failures into a clean exit.
+/// Opens a model by reference (`Model.open(reference:)`), turning failures into a clean exit.
 func loadModel(_ reference: String) throws -> Model {
   do {
-    if Model.builtInNames.contains(reference), !FileManager.default.fileExists(atPath: reference) {
-      return try Model.builtIn(named: reference)
-    }
-    return try Model(contentsOf: URL(fileURLWithPath: reference))
+    return try Model.open(reference: reference)
   } catch {
     throw failure(error.message)
   }

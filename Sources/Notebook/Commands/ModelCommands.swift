@@ -1,21 +1,4 @@
-internal import Foundation
 internal import Model
-
-/// Opens a model file or a built-in model by reference.
-enum ModelOpener {
-  /// Opens `reference`: a built-in name (unless a file of that name exists) or a path.
-  static func open(_ reference: String) throws(NotebookError) -> Model {
-    do {
-      if Model.builtInNames.contains(reference), !FileManager.default.fileExists(atPath: reference) {
-        return try Model.builtIn(named: reference)
-      }
-      let path = NSString(string: reference).expandingTildeInPath
-      return try Model(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw NotebookError(.model, error.message)
-    }
-  }
-}
 
 /// `load PATH|iris|diabetes`.
 struct LoadCommand: CommandHandler {
@@ -27,9 +10,9 @@ struct LoadCommand: CommandHandler {
     let reference = try arguments.path("a model: a .onnx path, or \(Model.builtInNames.joined(separator: " or "))")
     let model: Model
     do {
-      model = try ModelOpener.open(reference)
+      model = try Model.open(reference: reference)
     } catch {
-      throw error.at(arguments.call.rawColumn)
+      throw NotebookError(.model, error.message, column: arguments.call.rawColumn)
     }
     session.model = model
     session.modelReference = reference

@@ -88,7 +88,12 @@ public struct TranscriptReplayer {
     {
       reference = directory + "/" + reference
     }
-    let model = try ModelOpener.open(reference)
+    let model: Model
+    do {
+      model = try Model.open(reference: reference)
+    } catch {
+      throw NotebookError(.model, error.message)
+    }
     var warnings = ""
     if !transcript.header.modelSHA256.isEmpty, transcript.header.modelSHA256 != model.info.sha256 {
       warnings += "warning: the model \(transcript.header.model) is not the one recorded (its SHA-256 differs)\n"
