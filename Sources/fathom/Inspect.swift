@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Model
+import Notebook
 
 /// `fathom inspect MODEL`: what a model file holds.
 struct Inspect: ParsableCommand {
@@ -12,7 +13,7 @@ struct Inspect: ParsableCommand {
 
   func run() throws {
     let loaded = try loadModel(model)
-    print(ModelReport(loaded).text)
+    print(ModelSummary(loaded, reference: model).text)
   }
 }
 
