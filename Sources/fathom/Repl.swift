@@ -20,7 +20,7 @@ struct Repl: ParsableCommand {
 
   func run() throws {
     let loaded = try loadModel(model)
-    let status = InteractiveLoop(model: loaded, reference: model, commands: ServerCommands.make()).run()
+    let status = InteractiveLoop(model: loaded, reference: model).run()
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -26,12 +26,11 @@ struct LoadTestCommand: CommandHandler {
     A replay keeps the recorded result (fathom replay --rerun-loadtests runs it again).
     """
 
+  /// The session's own server, shared by `serve` and `loadtest`.
   let server: NotebookServer
-  /// Whether a replay runs the test instead of keeping the recorded output.
-  let rerunOnReplay: Bool
 
   func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
-    if session.options.replaying && !rerunOnReplay {
+    if session.options.replaying && !session.options.rerunsServerCommands {
       let recorded = ReplayedOutput.keep(command: name, in: session)
       return recorded.flatMap(LoadTestReport.value(fromSummary:))
     }

@@ -16,11 +16,9 @@ public struct InteractiveLoop {
   /// - Parameters:
   ///   - model: the model to open.
   ///   - reference: how to open it again (a built-in name or a path), for transcripts.
-  ///   - commands: extra commands, such as the server's `serve` (replacing the placeholder).
-  public init(model: Model, reference: String, commands: [any CommandHandler] = []) {
-    session = Session(model: model, modelReference: reference)
-    for command in commands { session.register(command) }
+  public init(model: Model, reference: String) {
     stateDirectory = Autosave.stateDirectory()
+    session = Session(model: model, modelReference: reference, stateDirectory: stateDirectory)
   }
 
   /// Runs until `quit`, Ctrl-D or the end of input.
