@@ -80,11 +80,7 @@ public enum LoadTestRunner {
   ///   - plan: what to run.
   ///   - plots: whether to draw the latency histogram and the timeline.
   public static func runFromCommandLine(_ plan: LoadTestPlan, plots: Bool = true) -> Int32 {
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = 0
-    sigaction(SIGINT, &action, nil)
+    SignalHandler.interruptOnControlC()
     let terminal = isatty(STDOUT_FILENO) == 1
     write("loadtest \(plan.url): \(plan.summary)\n")
     guard let result = run(plan, live: terminal) else {
