@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import Notebook
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `fathom loadtest URL`: requests/s and latency percentiles of an HTTP server.
 struct LoadTest: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -59,7 +63,18 @@ struct LoadTest: ParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
-    let status = LoadTestRunner.runFromCommandLine(plan, plots: !noPlots)
-    if status != 0 { throw ExitCode(status) }
+    let terminal = isatty(STDOUT_FILENO) == 1
+    write(plan.headline + "\n")
+    guard let result = LoadTestRunner.run(plan, live: terminal) else {
+      write("fathom: the load test did not finish in time\n")
+      throw ExitCode(1)
+    }
+    write(result.report(plots: !noPlots, terminal: terminal))
+    // Exit status 1 when no request was answered: nothing was measured.
+    if result.responses == 0 { throw ExitCode(1) }
+  }
+
+  private func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
   }
 }

@@ -85,7 +85,7 @@ struct LoadTestStatisticsTests {
     let result = LoadTestResult(plan: plan, elapsed: .milliseconds(321), interrupted: false, tally: tally)
     let summary = LoadTestReport.summary(result).joined(separator: "\n")
     #expect(summary.hasPrefix("loadtest http://127.0.0.1:8000/predict: 4 connections, closed loop, 501 requests\n"))
-    guard case .record(let record)? = LoadTestReport.value(fromSummary: summary) else {
+    guard case .record(let record)? = LoadTestCommand.value(fromSummary: summary) else {
       Issue.record("no value from \(summary)")
       return
     }
