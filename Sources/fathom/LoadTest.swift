@@ -37,8 +37,16 @@ struct LoadTest: ParsableCommand {
   @Option(help: "The JSON body of each POST.")
   var body: String = "{}"
 
-  @Option(help: "POST or GET.")
-  var method: String = "POST"
+  /// `--method POST|GET`, in any case.
+  enum Method: String, ExpressibleByArgument, CaseIterable {
+    case post = "POST"
+    case get = "GET"
+
+    init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+  }
+
+  @Option(help: "The HTTP method (the body is sent with POST).")
+  var method: Method = .post
 
   @Option(help: "Seconds one request may take before it counts as a timeout (at most 300).")
   var timeout: Double = 10
@@ -57,7 +65,7 @@ struct LoadTest: ParsableCommand {
     let plan: LoadTestPlan
     do {
       plan = try LoadTestPlan(
-        url: url, method: method, body: body, connections: connections,
+        url: url, method: method.rawValue, body: body, connections: connections,
         duration: duration.map { .milliseconds(Int64(($0 * 1000).rounded())) }, requests: requests, rate: rate,
         requestTimeout: .milliseconds(Int64((min(max(timeout, 0), 1e6) * 1000).rounded())))
     } catch {
