@@ -8,7 +8,7 @@ struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show a model's inputs, outputs, features, classes, operators and opsets.")
 
-  @Argument(help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))).")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String
 
   func run() throws {
@@ -16,6 +16,10 @@ struct Inspect: ParsableCommand {
     print(ModelSummary(loaded, reference: model).text)
   }
 }
+
+/// The help of every MODEL argument: the references `Model.open(reference:)` accepts.
+let modelReferenceHelp =
+  "An .onnx file, a directory holding one, or a built-in model name (\(Model.builtInNames.joined(separator: ", ")))"
 
 /// Opens a model by reference (`Model.open(reference:)`), turning failures into a clean exit.
 func loadModel(_ reference: String) throws -> Model {

@@ -19,7 +19,7 @@ struct PredictCommand: ParsableCommand {
   /// How the predictions are written: `--format jsonl|csv`.
   enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
 
-  @Argument(help: "An .onnx file, or a built-in model name.")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String
 
   @Option(name: .shortAndLong, help: "The rows: a .csv or .jsonl file, or - for standard input.")

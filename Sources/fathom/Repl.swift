@@ -14,8 +14,7 @@ struct Repl: ParsableCommand {
         echo 'predict petal_length=5' | fathom
       """)
 
-  @Argument(
-    help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))); default iris.")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "; default iris."))
   var model: String = Model.defaultModelName
 
   func run() throws {

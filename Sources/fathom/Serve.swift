@@ -12,7 +12,7 @@ struct Serve: AsyncParsableCommand {
       lets requests in flight finish, and exits 0.
       """)
 
-  @Argument(help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))).")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String = Model.defaultModelName
 
   @Option(help: "The address to bind.")
