@@ -1,6 +1,12 @@
 # fathom — build, run and test. `make run` and `make test` install what is missing first.
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
+# make test builds fathom's own targets with warnings as errors on CI (CI set, or
+# WARNINGS_AS_ERRORS=1 as .ci/run passes). SwiftPM leaves the flag off remote dependencies, which
+# it builds with warnings suppressed, so a dependency's warning cannot fail the build. Not by
+# default: a local `swift build` without the flag would then rebuild fathom's targets each time.
+WARNINGS_AS_ERRORS ?= $(CI)
+WARNING_FLAGS := $(if $(WARNINGS_AS_ERRORS),-Xswiftc -warnings-as-errors)
 # Debian packages the build and the tests need: libedit for the line editor, pkg-config
 # to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite,
 # wrk for the test that checks `loadtest` against it.
@@ -36,8 +42,8 @@ run: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build fathom
 
 test: deps
-	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --build-tests
-	$(SWIFT) test $(SWIFT_BUILD_FLAGS) --skip-build
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) $(WARNING_FLAGS) --build-tests
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS) $(WARNING_FLAGS) --skip-build
 
 # Mutates every zoo model FUZZ_MUTATIONS times (make test does 40) and loads and runs each mutant.
 fuzz: deps

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
       about --seconds; the median time per call is reported. Build with -c release to measure.
       """)
 
-  @Argument(help: "An .onnx file, or a built-in model name.")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String
 
   @Option(help: "A JSON file of sample input rows.")

@@ -1,28 +1,30 @@
 import ArgumentParser
 import Foundation
 import Model
+import Notebook
 
 /// `fathom inspect MODEL`: what a model file holds.
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show a model's inputs, outputs, features, classes, operators and opsets.")
 
-  @Argument(help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))).")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String
 
   func run() throws {
     let loaded = try loadModel(model)
-    print(ModelReport(loaded).text)
+    print(ModelSummary(loaded, reference: model).text)
   }
 }
 
-/// Loads a model path or built-in name, turning failures into a clean exit.
+/// The help of every MODEL argument: the references `Model.open(reference:)` accepts.
+let modelReferenceHelp =
+  "An .onnx file, a directory holding one, or a built-in model name (\(Model.builtInNames.joined(separator: ", ")))"
+
+/// Opens a model by reference (`Model.open(reference:)`), turning failures into a clean exit.
 func loadModel(_ reference: String) throws -> Model {
   do {
-    if Model.builtInNames.contains(reference), !FileManager.default.fileExists(atPath: reference) {
-      return try Model.builtIn(named: reference)
-    }
-    return try Model(contentsOf: URL(fileURLWithPath: reference))
+    return try Model.open(reference: reference)
   } catch {
     throw failure(error.message)
   }

@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import Notebook
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `fathom loadtest URL`: requests/s and latency percentiles of an HTTP server.
 struct LoadTest: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -33,8 +37,16 @@ struct LoadTest: ParsableCommand {
   @Option(help: "The JSON body of each POST.")
   var body: String = "{}"
 
-  @Option(help: "POST or GET.")
-  var method: String = "POST"
+  /// `--method POST|GET`, in any case.
+  enum Method: String, ExpressibleByArgument, CaseIterable {
+    case post = "POST"
+    case get = "GET"
+
+    init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+  }
+
+  @Option(help: "The HTTP method (the body is sent with POST).")
+  var method: Method = .post
 
   @Option(help: "Seconds one request may take before it counts as a timeout (at most 300).")
   var timeout: Double = 10
@@ -53,13 +65,24 @@ struct LoadTest: ParsableCommand {
     let plan: LoadTestPlan
     do {
       plan = try LoadTestPlan(
-        url: url, method: method, body: body, connections: connections,
+        url: url, method: method.rawValue, body: body, connections: connections,
         duration: duration.map { .milliseconds(Int64(($0 * 1000).rounded())) }, requests: requests, rate: rate,
         requestTimeout: .milliseconds(Int64((min(max(timeout, 0), 1e6) * 1000).rounded())))
     } catch {
       throw ValidationError(error.message)
     }
-    let status = LoadTestRunner.runFromCommandLine(plan, plots: !noPlots)
-    if status != 0 { throw ExitCode(status) }
+    let terminal = isatty(STDOUT_FILENO) == 1
+    write(plan.headline + "\n")
+    guard let result = LoadTestRunner.run(plan, live: terminal) else {
+      write("fathom: the load test did not finish in time\n")
+      throw ExitCode(1)
+    }
+    write(result.report(plots: !noPlots, terminal: terminal))
+    // Exit status 1 when no request was answered: nothing was measured.
+    if result.responses == 0 { throw ExitCode(1) }
+  }
+
+  private func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
   }
 }

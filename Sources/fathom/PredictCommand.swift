@@ -13,18 +13,22 @@ struct PredictCommand: ParsableCommand {
       skipped; the others are scored. The exit status is 1 when any row failed.
       """)
 
+  /// How the rows are read: `--input-format csv|jsonl`.
+  enum InputFormat: String, ExpressibleByArgument, CaseIterable { case csv, jsonl }
+
+  /// How the predictions are written: `--format jsonl|csv`.
   enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case jsonl, csv }
 
-  @Argument(help: "An .onnx file, or a built-in model name.")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String
 
   @Option(name: .shortAndLong, help: "The rows: a .csv or .jsonl file, or - for standard input.")
   var input: String
 
-  @Option(help: "The input format: csv or jsonl (default: from the file extension; csv for -).")
-  var inputFormat: String?
+  @Option(help: "The input format (default: from the file extension; csv for -).")
+  var inputFormat: InputFormat?
 
-  @Option(help: "The output format: jsonl or csv.")
+  @Option(help: "The output format.")
   var format: OutputFormat = .jsonl
 
   func run() throws {
@@ -43,8 +47,8 @@ struct PredictCommand: ParsableCommand {
     let text = String(decoding: data, as: UTF8.self)
     let kind =
       inputFormat
-      ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? "jsonl" : "csv")
-    let rows = kind == "jsonl" ? RowReader.jsonLines(text) : RowReader.csv(text, model: loaded)
+      ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? .jsonl : .csv)
+    let rows = kind == .jsonl ? RowReader.jsonLines(text) : RowReader.csv(text, model: loaded)
     var output = PredictionOutput(format: format, signature: loaded.signature)
     var failures = 0
     for row in rows {

@@ -14,13 +14,12 @@ struct Repl: ParsableCommand {
         echo 'predict petal_length=5' | fathom
       """)
 
-  @Argument(
-    help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))); default iris.")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "; default iris."))
   var model: String = Model.defaultModelName
 
   func run() throws {
     let loaded = try loadModel(model)
-    let status = InteractiveLoop(model: loaded, reference: model, commands: ServerCommands.make()).run()
+    let status = InteractiveLoop(model: loaded, reference: model).run()
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -33,8 +33,7 @@ struct Replay: ParsableCommand {
     let mode: TranscriptReplayer.Mode = check ? .check : update ? .update : .show
     var status: Int32 = 0
     for file in files {
-      let outcome = TranscriptReplayer.replay(
-        path: file, mode: mode, commands: ServerCommands.make(rerunOnReplay: rerunLoadtests))
+      let outcome = TranscriptReplayer.replay(path: file, mode: mode, rerunServerCommands: rerunLoadtests)
       FileHandle.standardOutput.write(Data(outcome.output.utf8))
       FileHandle.standardError.write(Data(outcome.messages.utf8))
       status = max(status, outcome.exitStatus)

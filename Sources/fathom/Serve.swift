@@ -12,7 +12,7 @@ struct Serve: AsyncParsableCommand {
       lets requests in flight finish, and exits 0.
       """)
 
-  @Argument(help: "An .onnx file, or a built-in model name (\(Model.builtInNames.joined(separator: ", "))).")
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String = Model.defaultModelName
 
   @Option(help: "The address to bind.")
@@ -31,8 +31,8 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The largest request body accepted, in bytes.")
   var maxBodyBytes: Int = 1 << 20
 
-  @Option(help: "Log lines as text or json.")
-  var logFormat: String = LogFormat.text.rawValue
+  @Option(help: "How log lines are written.")
+  var logFormat: LogFormat = .text
 
   @Flag(help: "Do not write an access-log line per request.")
   var noAccessLog = false
@@ -40,7 +40,6 @@ struct Serve: AsyncParsableCommand {
   func validate() throws {
     if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
     if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
-    if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json") }
   }
 
   func run() async throws {
@@ -62,7 +61,7 @@ struct Serve: AsyncParsableCommand {
     let configuration = ServerConfiguration(
       host: host, port: resolvedPort, apiKey: apiKey ?? environment["FATHOM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
       corsOrigins: corsOrigin, maxBodyBytes: maxBodyBytes, accessLog: !noAccessLog,
-      logger: (LogFormat(rawValue: logFormat) ?? .text).makeLogger())
+      logger: logFormat.makeLogger())
     let server = ModelServer(store: ModelStore(loaded, loadDuration: loadDuration), configuration: configuration)
     let name = loaded.name
     do {
@@ -75,3 +74,8 @@ struct Serve: AsyncParsableCommand {
     }
   }
 }
+
+/// `--log-format text|json`: the values are the raw values, listed in the help. (The protocol is
+/// qualified by its module: LogFormat and ExpressibleByArgument both come from elsewhere, which
+/// Swift would otherwise warn about as a retroactive conformance.)
+extension LogFormat: ArgumentParser.ExpressibleByArgument {}

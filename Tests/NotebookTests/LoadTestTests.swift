@@ -85,7 +85,7 @@ struct LoadTestStatisticsTests {
     let result = LoadTestResult(plan: plan, elapsed: .milliseconds(321), interrupted: false, tally: tally)
     let summary = LoadTestReport.summary(result).joined(separator: "\n")
     #expect(summary.hasPrefix("loadtest http://127.0.0.1:8000/predict: 4 connections, closed loop, 501 requests\n"))
-    guard case .record(let record)? = LoadTestReport.value(fromSummary: summary) else {
+    guard case .record(let record)? = LoadTestCommand.value(fromSummary: summary) else {
       Issue.record("no value from \(summary)")
       return
     }
@@ -178,10 +178,8 @@ let runningOnCI = ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } 
 struct LoadTestLiveTests {
   /// A session on iris with `serve` and `loadtest`, logging to a temporary directory.
   static func session() throws -> Session {
-    let session = Session(model: try Model.builtIn(named: "iris"), modelReference: "iris")
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-loadtest-\(getpid())").path
-    for command in ServerCommands.make(stateDirectory: directory) { session.register(command) }
-    return session
+    return Session(model: try Model.builtIn(named: "iris"), modelReference: "iris", stateDirectory: directory)
   }
 
   static func text(_ output: CellOutput) -> String { output.rendered(width: 80, colorMode: .none) }
@@ -230,7 +228,7 @@ struct LoadTestLiveTests {
       ] {
         _ = session.run(line)
       }
-      let outcome = TranscriptReplayer.replay(path: path, mode: .check, commands: ServerCommands.make())
+      let outcome = TranscriptReplayer.replay(path: path, mode: .check)
       #expect(outcome.exitStatus == 0, "\(outcome.output)\(outcome.messages)")
       #expect(outcome.messages.contains("loadtest not re-run on replay"), "\(outcome.messages)")
     }

@@ -2,7 +2,7 @@ import Foundation
 
 extension Tensor.Storage {
   /// The elements at `indices`, in that order.
-  func picking(_ indices: [Int]) -> Tensor.Storage {
+  package func picking(_ indices: [Int]) -> Tensor.Storage {
     switch self {
     case .float(let v): .float(indices.map { v[$0] })
     case .double(let v): .double(indices.map { v[$0] })

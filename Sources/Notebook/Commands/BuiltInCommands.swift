@@ -1,13 +1,12 @@
 /// The commands every session starts with.
 enum BuiltInCommands {
-  static var all: [any CommandHandler] {
+  /// Every built-in command; `serve` and `loadtest` share `server`, the session's own.
+  static func all(server: NotebookServer) -> [any CommandHandler] {
     [
       HelpCommand(), LoadCommand(), ModelCommand(), InputsCommand(), PredictCommand(), SweepCommand(),
       PlotCommand(kind: .line), PlotCommand(kind: .scatter), BarCommand(), HistCommand(),
       VarsCommand(), DelCommand(), HistoryCommand(), SaveCommand(), ClearCommand(), QuitCommand(name: "quit"),
-      QuitCommand(name: "exit"),
-      UnavailableCommand(name: "serve", usage: "serve [PORT]", summary: "serve the model over HTTP"),
-      UnavailableCommand(name: "loadtest", usage: "loadtest [URL]", summary: "load-test a running server"),
+      QuitCommand(name: "exit"), ServeCommand(server: server), LoadTestCommand(server: server),
     ]
   }
 }

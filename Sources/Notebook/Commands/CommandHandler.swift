@@ -1,9 +1,7 @@
 /// A command of the notebook, such as `predict` or `sweep`.
 ///
 /// The notebook's own commands conform to this, and so can commands from
-/// other targets: the server integration registers `serve` and `loadtest`
-/// with ``Session/register(_:)``, replacing the placeholders that answer
-/// "not available yet in this build".
+/// other targets, added to a session with ``Session/register(_:)``.
 public protocol CommandHandler {
   /// The command word.
   var name: String { get }
@@ -25,15 +23,4 @@ public protocol CommandHandler {
 
 extension CommandHandler {
   public var details: String { "" }
-}
-
-/// A reserved command whose implementation is not part of this build.
-struct UnavailableCommand: CommandHandler {
-  var name: String
-  var usage: String
-  var summary: String
-
-  func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
-    throw NotebookError(.usage, "\(name) is not available yet in this build")
-  }
 }

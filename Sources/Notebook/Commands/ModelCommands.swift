@@ -1,21 +1,4 @@
-internal import Foundation
 internal import Model
-
-/// Opens a model file or a built-in model by reference.
-enum ModelOpener {
-  /// Opens `reference`: a built-in name (unless a file of that name exists) or a path.
-  static func open(_ reference: String) throws(NotebookError) -> Model {
-    do {
-      if Model.builtInNames.contains(reference), !FileManager.default.fileExists(atPath: reference) {
-        return try Model.builtIn(named: reference)
-      }
-      let path = NSString(string: reference).expandingTildeInPath
-      return try Model(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw NotebookError(.model, error.message)
-    }
-  }
-}
 
 /// `load PATH|iris|diabetes`.
 struct LoadCommand: CommandHandler {
@@ -27,9 +10,9 @@ struct LoadCommand: CommandHandler {
     let reference = try arguments.path("a model: a .onnx path, or \(Model.builtInNames.joined(separator: " or "))")
     let model: Model
     do {
-      model = try ModelOpener.open(reference)
+      model = try Model.open(reference: reference)
     } catch {
-      throw error.at(arguments.call.rawColumn)
+      throw NotebookError(.model, error.message, column: arguments.call.rawColumn)
     }
     session.model = model
     session.modelReference = reference
@@ -38,11 +21,11 @@ struct LoadCommand: CommandHandler {
   }
 }
 
-/// `model`: the signature.
+/// `model`: the model summary, as `fathom inspect` prints it.
 struct ModelCommand: CommandHandler {
   let name = "model"
   let usage = "model"
-  let summary = "the model's signature: inputs, outputs, features, classes, task, producer, opsets"
+  let summary = "the model: task, producer, opsets, inputs, outputs, classes, features, operators"
 
   static func summaryLine(_ model: Model) -> String {
     let signature = model.signature
@@ -56,21 +39,7 @@ struct ModelCommand: CommandHandler {
 
   func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
-    let model = session.model
-    let signature = model.signature
-    var lines = ["model \(model.name) (\(session.modelReference), sha256 \(model.info.sha256.prefix(12))…)"]
-    if let description = signature.description { lines.append("  \(description)") }
-    lines.append("  task:     \(signature.task.rawValue)")
-    if !signature.classLabels.isEmpty {
-      lines.append("  classes:  \(signature.classLabels.map(\.description).joined(separator: ", "))")
-    }
-    lines.append("  features: \(signature.featureNames.joined(separator: ", "))")
-    for input in signature.inputs { lines.append("  input:    \(input.name) \(input.typeDescription)") }
-    for output in signature.outputs { lines.append("  output:   \(output.name) \(output.typeDescription)") }
-    lines.append("  producer: \(model.info.producer)")
-    let opsets = model.info.opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-    lines.append("  opsets:   \(opsets.joined(separator: ", "))")
-    session.print(lines.joined(separator: "\n"))
+    session.print(ModelSummary(session.model, reference: session.modelReference).text)
     return nil
   }
 }

@@ -25,23 +25,23 @@ internal import Synchronization
 /// let result = await engine.run()
 /// print(result.requestsPerSecond, result.latency(atPercentile: 99))
 /// ```
-public final class LoadTestEngine: Sendable {
+final class LoadTestEngine: Sendable {
   /// What a live display shows while the test runs.
-  public struct Progress: Sendable {
+  struct Progress: Sendable {
     /// Time since the start.
-    public var elapsed: Duration
+    var elapsed: Duration
     /// Answers so far.
-    public var responses: Int
+    var responses: Int
     /// Errors so far.
-    public var errors: Int
+    var errors: Int
     /// Answers in the last complete second.
-    public var lastSecondRequests: Int
+    var lastSecondRequests: Int
     /// The 99th percentile latency of the last complete second, in milliseconds.
-    public var lastSecondP99: Double
+    var lastSecondP99: Double
   }
 
   /// The plan this engine runs.
-  public let plan: LoadTestPlan
+  let plan: LoadTestPlan
   private let stopRequested = Atomic<Bool>(false)
   private let issued = Atomic<Int>(0)
   private let shared = Mutex<LoadTestTally>(LoadTestTally())
@@ -49,13 +49,13 @@ public final class LoadTestEngine: Sendable {
   private let connections = Mutex<[LoadTestConnection]>([])
 
   /// Creates an engine for `plan`.
-  public init(plan: LoadTestPlan) {
+  init(plan: LoadTestPlan) {
     self.plan = plan
   }
 
   /// Stops the test: no request is sent after this, the ones in flight are not waited
   /// for (nor counted), and `run()` returns what was measured.
-  public func stop() {
+  func stop() {
     stopRequested.store(true, ordering: .relaxed)
     // Under the lock: `run()` empties the list under it before it shuts the loops down.
     connections.withLock { connections in
@@ -64,7 +64,7 @@ public final class LoadTestEngine: Sendable {
   }
 
   /// The counts so far, for a live display.
-  public func progress() -> Progress {
+  func progress() -> Progress {
     let elapsed = startTime.withLock { $0 }.map { Self.duration(NIODeadline.now() - $0) } ?? .zero
     let current = Int(elapsed.seconds)
     return shared.withLock { tally in
@@ -84,7 +84,7 @@ public final class LoadTestEngine: Sendable {
 
   /// Runs the test to its duration or request count, a `stop()`, or the task's cancellation.
   /// - Returns: what was measured; failures are counted in it, never thrown.
-  public func run() async -> LoadTestResult {
+  func run() async -> LoadTestResult {
     let target = LoadTestTarget(plan: plan)
     let threads = max(1, min(plan.connections, System.coreCount))
     let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)

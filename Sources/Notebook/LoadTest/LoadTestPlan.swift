@@ -89,6 +89,9 @@ public struct LoadTestPlan: Sendable, Equatable {
   /// How long the test may run at most: its duration, or the 300 s bound of a test by request count.
   var timeLimit: Duration { duration ?? Self.maximumDuration }
 
+  /// The first line a load test prints: `loadtest http://127.0.0.1:8000/predict: 64 connections, closed loop, for 10 s`.
+  public var headline: String { "loadtest \(url): \(summary)" }
+
   /// The plan in words: `64 connections, closed loop, for 10 s`.
   var summary: String {
     var parts = ["\(connections) connection\(connections == 1 ? "" : "s")"]

@@ -1,11 +1,7 @@
 internal import Foundation
 internal import Plot
 
-/// A load test's result as the notebook prints it, and as a session value.
-///
-/// The value is read back from the printed summary, so a replayed transcript
-/// (which prints the recorded summary instead of re-running the test) gives
-/// the same value as the live run did:
+/// A load test's result as text and plots: what the notebook's `loadtest` and `fathom loadtest` print.
 ///
 /// ```
 /// loadtest http://127.0.0.1:8000/predict: 64 connections, closed loop, for 10 s
@@ -15,7 +11,7 @@ internal import Plot
 enum LoadTestReport {
   /// The summary lines: the plan, counts and rate, latencies, errors by kind.
   static func summary(_ result: LoadTestResult) -> [String] {
-    var lines = ["loadtest \(result.plan.url): \(result.plan.summary)"]
+    var lines = [result.plan.headline]
     if result.interrupted {
       lines.append(
         "  interrupted (Ctrl-C) after \(formatShort(result.elapsed.seconds)) s: what was measured until then")
@@ -63,59 +59,5 @@ enum LoadTestReport {
         ))
     }
     return plots
-  }
-
-  /// The session value of a printed summary (the live one or a recorded one); `nil` when there is none.
-  ///
-  /// Fields: `url`, `connections`, `requests` (answers), `errors`, `seconds`, `rps`, `bytes`,
-  /// latencies in milliseconds `p50`, `p90`, `p99`, `p99_9`, `max`, and `error_kinds` (a record).
-  static func value(fromSummary text: String) -> SessionValue? {
-    var url: String?
-    var connections: Double?
-    var counts: [String: Double] = [:]
-    var latencies: [String: Double] = [:]
-    var kinds: [(String, SessionValue)] = []
-    for rawLine in text.split(separator: "\n") {
-      let line = String(rawLine).trimmingWhitespace
-      if line.hasPrefix("loadtest "), url == nil, let colon = line.range(of: ": ") {
-        url = String(line[line.index(line.startIndex, offsetBy: 9)..<colon.lowerBound])
-        connections = line[colon.upperBound...].split(separator: " ").first.flatMap { Double($0) }
-      } else if line.hasPrefix("responses ") {
-        counts = pairs(line)
-      } else if line.hasPrefix("latency ms: ") {
-        latencies = pairs(String(line.dropFirst("latency ms: ".count)))
-      } else if line.hasPrefix("errors by kind: ") {
-        kinds = pairs(String(line.dropFirst("errors by kind: ".count))).sorted { $0.key < $1.key }
-          .map { ($0.key, .number($0.value)) }
-      }
-    }
-    guard let url, let responses = counts["responses"] else { return nil }
-    let fields: [(String, SessionValue)] = [
-      ("url", .string(url)),
-      ("connections", .number(connections ?? 0)),
-      ("requests", .number(responses)),
-      ("errors", .number(counts["errors"] ?? 0)),
-      ("seconds", .number(counts["seconds"] ?? 0)),
-      ("rps", .number(counts["req/s"] ?? 0)),
-      ("bytes", .number(counts["bytes"] ?? 0)),
-      ("p50", .number(latencies["p50"] ?? 0)),
-      ("p90", .number(latencies["p90"] ?? 0)),
-      ("p99", .number(latencies["p99"] ?? 0)),
-      ("p99_9", .number(latencies["p99.9"] ?? 0)),
-      ("max", .number(latencies["max"] ?? 0)),
-      ("error_kinds", .record(Record(kind: "record", kinds))),
-    ]
-    return .record(Record(kind: "loadtest", fields))
-  }
-
-  /// `name value, name value` as a dictionary.
-  private static func pairs(_ text: String) -> [String: Double] {
-    var result: [String: Double] = [:]
-    for item in text.split(separator: ",") {
-      let words = item.split(separator: " ")
-      guard words.count >= 2, let value = Double(words[words.count - 1]) else { continue }
-      result[words[0..<(words.count - 1)].joined(separator: " ")] = value
-    }
-    return result
   }
 }

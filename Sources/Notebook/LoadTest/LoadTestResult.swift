@@ -1,3 +1,5 @@
+internal import Plot
+
 /// What a load test measured.
 public struct LoadTestResult: Sendable {
   /// One point of the timeline: a second of the run.
@@ -46,6 +48,27 @@ public struct LoadTestResult: Sendable {
   }
   /// The largest latency, in milliseconds.
   public var maximumLatency: Double { tally.latencies.maximumMilliseconds }
+
+  /// The report `fathom loadtest` prints below the plan's ``LoadTestPlan/headline``: counts and
+  /// rate, latency percentiles, errors by kind, then (with `plots`) the latency histogram and
+  /// the timeline.
+  /// - Parameters:
+  ///   - plots: whether to draw the plots.
+  ///   - terminal: whether standard output is a terminal, which gets colours. Plots take the
+  ///     terminal's width (`COLUMNS`, else 80), at most 100 columns.
+  /// - Returns: the lines, each ending in a newline.
+  public func report(plots: Bool, terminal: Bool) -> String {
+    var text = LoadTestReport.summary(self).dropFirst().joined(separator: "\n") + "\n"
+    guard plots else { return text }
+    let size = TerminalSize.current()
+    let options = RenderOptions(width: min(size.columns, 100), height: nil, colorMode: terminal ? .detect() : .none)
+    for (plot, height) in LoadTestReport.plots(self) {
+      var sized = options
+      sized.height = height
+      text += TextRenderer(options: sized).render(plot) + "\n"
+    }
+    return text
+  }
 
   /// Requests per second and p99, one point per second of the run; a last partial
   /// second counts when it is at least a fifth of a second long.

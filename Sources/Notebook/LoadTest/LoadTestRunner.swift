@@ -5,17 +5,29 @@ internal import Plot
   internal import Glibc
 #endif
 
-/// Runs a load test from synchronous code (the REPL, `fathom loadtest`): waits for
-/// it, bounded by the plan's time limit; redraws a one-line status each second on
-/// a terminal; stops cleanly on Ctrl-C and keeps what was measured.
+/// The load tester's entry point, for the notebook's `loadtest` and `fathom loadtest`:
+/// a ``LoadTestPlan`` in, a ``LoadTestResult`` out. The rest of `LoadTest/` (the engine,
+/// its connections, the response parser, the tallies) is machinery behind it.
+///
+/// Runs the test from synchronous code and waits for it, bounded by the plan's time
+/// limit; redraws a one-line status each second on a terminal; stops cleanly on Ctrl-C
+/// and keeps what was measured.
+///
+/// ```swift
+/// let plan = try LoadTestPlan(url: "127.0.0.1:8000", connections: 8, requests: 1000)
+/// if let result = LoadTestRunner.run(plan, live: false) { print(result.report(plots: false, terminal: false)) }
+/// ```
 public enum LoadTestRunner {
-  /// Runs `plan` and waits for it.
+  /// Runs `plan` and waits for it; Ctrl-C meanwhile stops it.
   /// - Parameters:
   ///   - plan: what to run.
   ///   - live: whether to redraw, each second on standard output, requests per second so far
   ///     as a plot (when the terminal is tall enough) and a status line.
   /// - Returns: the result, also after Ctrl-C; `nil` only if the test did not return in time.
-  static func run(_ plan: LoadTestPlan, live: Bool) -> LoadTestResult? {
+  public static func run(_ plan: LoadTestPlan, live: Bool) -> LoadTestResult? {
+    // Ctrl-C stops the test rather than the process, for as long as it runs.
+    let interrupt = SignalHandler.interruptOnControlC()
+    defer { interrupt.restore() }
     let engine = LoadTestEngine(plan: plan)
     var lastDrawn = 0
     var frameLines = 0
@@ -72,38 +84,6 @@ public enum LoadTestRunner {
   static func statusLine(_ progress: LoadTestEngine.Progress) -> String {
     "  \(Int(progress.elapsed.seconds)) s: \(progress.responses) responses, \(progress.lastSecondRequests) req/s, "
       + "p99 \(formatShort(progress.lastSecondP99)) ms, \(progress.errors) errors (Ctrl-C stops)"
-  }
-
-  /// `fathom loadtest`: runs `plan`, prints the summary and the plots, and gives the exit status
-  /// (1 when no request was answered).
-  /// - Parameters:
-  ///   - plan: what to run.
-  ///   - plots: whether to draw the latency histogram and the timeline.
-  public static func runFromCommandLine(_ plan: LoadTestPlan, plots: Bool = true) -> Int32 {
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = 0
-    sigaction(SIGINT, &action, nil)
-    let terminal = isatty(STDOUT_FILENO) == 1
-    write("loadtest \(plan.url): \(plan.summary)\n")
-    guard let result = run(plan, live: terminal) else {
-      write("fathom: the load test did not finish in time\n")
-      return 1
-    }
-    var text = LoadTestReport.summary(result).dropFirst().joined(separator: "\n") + "\n"
-    if plots {
-      let size = TerminalSize.current()
-      let options = RenderOptions(
-        width: min(size.columns, 100), height: nil, colorMode: terminal ? .detect() : .none)
-      for (plot, height) in LoadTestReport.plots(result) {
-        var sized = options
-        sized.height = height
-        text += TextRenderer(options: sized).render(plot) + "\n"
-      }
-    }
-    write(text)
-    return result.responses > 0 ? 0 : 1
   }
 
   private static func write(_ text: String) {

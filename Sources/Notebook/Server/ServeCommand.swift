@@ -16,12 +16,11 @@ struct ServeCommand: CommandHandler {
     it keeps the recorded output (fathom replay --rerun-loadtests starts them).
     """
 
+  /// The session's own server, shared by `serve` and `loadtest`.
   let server: NotebookServer
-  /// Whether a replay runs the command instead of keeping the recorded output.
-  let rerunOnReplay: Bool
 
   func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
-    if session.options.replaying && !rerunOnReplay {
+    if session.options.replaying && !session.options.rerunsServerCommands {
       ReplayedOutput.keep(command: name, in: session)
       return nil
     }

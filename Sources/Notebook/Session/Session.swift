@@ -10,7 +10,7 @@ public import Plot
 /// print(output.rendered(width: 80, colorMode: .none))
 /// ```
 public final class Session {
-  /// How the session prints.
+  /// How the session prints, and whether it replays.
   public struct Options: Sendable {
     /// The columns plots use on screen.
     public var width: Int
@@ -20,13 +20,20 @@ public final class Session {
     public var interactive: Bool
     /// Whether the cells come from a transcript being replayed (`save` writes nothing).
     public var replaying: Bool
+    /// Whether a replay runs `serve` and `loadtest` again (`fathom replay --rerun-loadtests`)
+    /// instead of keeping their recorded outputs.
+    public var rerunsServerCommands: Bool
 
     /// Creates options; the defaults are those of transcripts: width 80, no colour.
-    public init(width: Int = 80, colorMode: ColorMode = .none, interactive: Bool = false, replaying: Bool = false) {
+    public init(
+      width: Int = 80, colorMode: ColorMode = .none, interactive: Bool = false, replaying: Bool = false,
+      rerunsServerCommands: Bool = false
+    ) {
       self.width = width
       self.colorMode = colorMode
       self.interactive = interactive
       self.replaying = replaying
+      self.rerunsServerCommands = rerunsServerCommands
     }
   }
 
@@ -68,16 +75,18 @@ public final class Session {
   ///   - model: the model to start with.
   ///   - modelReference: how to open it again: a built-in name or a path.
   ///   - options: how to print.
-  public init(model: Model, modelReference: String, options: Options = Options()) {
+  ///   - stateDirectory: where `serve` writes its access log; fathom's state directory by default.
+  public init(model: Model, modelReference: String, options: Options = Options(), stateDirectory: String? = nil) {
     self.model = model
     self.modelReference = modelReference
     self.options = options
     self.transcript = Transcript(
       header: Transcript.Header(model: modelReference, modelSHA256: model.info.sha256), entries: [])
-    for handler in BuiltInCommands.all { register(handler) }
+    let server = NotebookServer(stateDirectory: stateDirectory ?? Autosave.stateDirectory())
+    for handler in BuiltInCommands.all(server: server) { register(handler) }
   }
 
-  /// Adds a command, replacing one of the same name (such as the `serve` placeholder).
+  /// Adds a command, replacing a built-in one of the same name.
   public func register(_ handler: any CommandHandler) {
     commands[handler.name] = handler
   }

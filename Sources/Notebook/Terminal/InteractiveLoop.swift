@@ -16,18 +16,16 @@ public struct InteractiveLoop {
   /// - Parameters:
   ///   - model: the model to open.
   ///   - reference: how to open it again (a built-in name or a path), for transcripts.
-  ///   - commands: extra commands, such as the server's `serve` (replacing the placeholder).
-  public init(model: Model, reference: String, commands: [any CommandHandler] = []) {
-    session = Session(model: model, modelReference: reference)
-    for command in commands { session.register(command) }
+  public init(model: Model, reference: String) {
     stateDirectory = Autosave.stateDirectory()
+    session = Session(model: model, modelReference: reference, stateDirectory: stateDirectory)
   }
 
   /// Runs until `quit`, Ctrl-D or the end of input.
   /// - Returns: the exit status: 1 when input came from a pipe and a cell failed.
   public func run() -> Int32 {
     setlocale(LC_CTYPE, "")
-    installInterruptHandler()
+    SignalHandler.interruptOnControlC()
     if isatty(STDIN_FILENO) == 1 { return runInteractive() }
     var failed = false
     while let line = Swift.readLine(strippingNewline: true) {
@@ -128,14 +126,5 @@ public struct InteractiveLoop {
 
   private func write(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
-  }
-
-  /// Ctrl-C sets the interrupt flag; without SA_RESTART, a read in progress returns EINTR.
-  private func installInterruptHandler() {
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in Interrupt.request() }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = 0
-    sigaction(SIGINT, &action, nil)
   }
 }

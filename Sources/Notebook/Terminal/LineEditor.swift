@@ -78,12 +78,8 @@ final class LineEditor {
     }
     fathom_el_bind(el, "^C", "fathom-interrupt")
     fathom_el_bind(el, "^R", "em-inc-search-prev")
-    // SA_RESTART: a resize must not interrupt the read of a line being typed.
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in LineEditor.resized.store(true, ordering: .relaxed) }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = SA_RESTART
-    sigaction(SIGWINCH, &action, nil)
+    // Restarting calls: a resize must not interrupt the read of a line being typed.
+    SignalHandler.install(SIGWINCH, restartingCalls: true) { _ in LineEditor.resized.store(true, ordering: .relaxed) }
   }
 
   deinit {

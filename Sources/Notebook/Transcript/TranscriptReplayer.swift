@@ -27,8 +27,9 @@ public struct TranscriptReplayer {
   /// - Parameters:
   ///   - path: the transcript file.
   ///   - mode: show, check or update.
-  ///   - commands: extra commands for the replayed session, such as `serve` and `loadtest`.
-  public static func replay(path: String, mode: Mode, commands: [any CommandHandler] = []) -> Outcome {
+  ///   - rerunServerCommands: whether `serve` and `loadtest` cells run again
+  ///     (`fathom replay --rerun-loadtests`); by default their recorded outputs are kept.
+  public static func replay(path: String, mode: Mode, rerunServerCommands: Bool = false) -> Outcome {
     guard let data = FileManager.default.contents(atPath: path) else {
       return Outcome(output: "", messages: "fathom: cannot read \(path)\n", exitStatus: 1)
     }
@@ -42,7 +43,7 @@ public struct TranscriptReplayer {
     let replayed: Transcript
     var messages = ""
     do {
-      (replayed, messages) = try rerun(recorded, relativeTo: directory, commands: commands)
+      (replayed, messages) = try rerun(recorded, relativeTo: directory, rerunServerCommands: rerunServerCommands)
     } catch {
       return Outcome(output: "", messages: "fathom: \(path): \(error.message)\n", exitStatus: 1)
     }
@@ -78,7 +79,7 @@ public struct TranscriptReplayer {
 
   /// Runs every cell of `transcript` in a fresh session at width 80 without colour.
   /// - Returns: the transcript with fresh outputs, and warnings.
-  static func rerun(_ transcript: Transcript, relativeTo directory: String, commands: [any CommandHandler] = [])
+  static func rerun(_ transcript: Transcript, relativeTo directory: String, rerunServerCommands: Bool = false)
     throws(NotebookError)
     -> (Transcript, String)
   {
@@ -88,14 +89,19 @@ public struct TranscriptReplayer {
     {
       reference = directory + "/" + reference
     }
-    let model = try ModelOpener.open(reference)
+    let model: Model
+    do {
+      model = try Model.open(reference: reference)
+    } catch {
+      throw NotebookError(.model, error.message)
+    }
     var warnings = ""
     if !transcript.header.modelSHA256.isEmpty, transcript.header.modelSHA256 != model.info.sha256 {
       warnings += "warning: the model \(transcript.header.model) is not the one recorded (its SHA-256 differs)\n"
     }
     let session = Session(
-      model: model, modelReference: transcript.header.model, options: Session.Options(replaying: true))
-    for command in commands { session.register(command) }
+      model: model, modelReference: transcript.header.model,
+      options: Session.Options(replaying: true, rerunsServerCommands: rerunServerCommands))
     for entry in transcript.entries {
       switch entry {
       case .note(let note): session.run(note)

@@ -6,6 +6,9 @@ internal import Model
 #endif
 
 /// `loadtest [URL] [connections=64] [duration=10s | requests=N] [rate=R] [body=…] [method=GET] [timeout=10s]`.
+///
+/// Uses the load tester (`LoadTest/`) through its interface only: a ``LoadTestPlan`` in,
+/// ``LoadTestRunner/run(_:live:)``, a ``LoadTestResult`` out.
 struct LoadTestCommand: CommandHandler {
   let name = "loadtest"
   let usage =
@@ -26,19 +29,18 @@ struct LoadTestCommand: CommandHandler {
     A replay keeps the recorded result (fathom replay --rerun-loadtests runs it again).
     """
 
+  /// The session's own server, shared by `serve` and `loadtest`.
   let server: NotebookServer
-  /// Whether a replay runs the test instead of keeping the recorded output.
-  let rerunOnReplay: Bool
 
   func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
-    if session.options.replaying && !rerunOnReplay {
+    if session.options.replaying && !session.options.rerunsServerCommands {
       let recorded = ReplayedOutput.keep(command: name, in: session)
-      return recorded.flatMap(LoadTestReport.value(fromSummary:))
+      return recorded.flatMap(Self.value(fromSummary:))
     }
     let plan = try makePlan(arguments, in: session)
     let live = session.options.interactive && isatty(STDOUT_FILENO) == 1
     if live {
-      FileHandle.standardOutput.write(Data("loadtest \(plan.url): \(plan.summary)\n".utf8))
+      FileHandle.standardOutput.write(Data((plan.headline + "\n").utf8))
     }
     guard let result = LoadTestRunner.run(plan, live: live) else {
       throw NotebookError(.cancelled, "the load test did not finish in time; nothing was measured")
@@ -46,7 +48,7 @@ struct LoadTestCommand: CommandHandler {
     let summary = LoadTestReport.summary(result)
     session.print(summary.joined(separator: "\n"))
     for (plot, height) in LoadTestReport.plots(result) { session.show(plot, height: height) }
-    return LoadTestReport.value(fromSummary: summary.joined(separator: "\n"))
+    return Self.value(fromSummary: summary.joined(separator: "\n"))
   }
 
   /// Reads the arguments into a plan.
@@ -174,5 +176,62 @@ struct LoadTestCommand: CommandHandler {
     if quote != nil { throw NotebookError(.syntax, "a quote is not closed in: \(text)") }
     if inWord { words.append(current) }
     return words
+  }
+
+  /// The session value of a printed summary (the live one or a recorded one); `nil` when there is none.
+  ///
+  /// The value is read back from the printed summary, so a replayed transcript (which prints
+  /// the recorded summary instead of re-running the test) gives the same value as the live run did.
+  ///
+  /// Fields: `url`, `connections`, `requests` (answers), `errors`, `seconds`, `rps`, `bytes`,
+  /// latencies in milliseconds `p50`, `p90`, `p99`, `p99_9`, `max`, and `error_kinds` (a record).
+  static func value(fromSummary text: String) -> SessionValue? {
+    var url: String?
+    var connections: Double?
+    var counts: [String: Double] = [:]
+    var latencies: [String: Double] = [:]
+    var kinds: [(String, SessionValue)] = []
+    for rawLine in text.split(separator: "\n") {
+      let line = String(rawLine).trimmingWhitespace
+      if line.hasPrefix("loadtest "), url == nil, let colon = line.range(of: ": ") {
+        url = String(line[line.index(line.startIndex, offsetBy: 9)..<colon.lowerBound])
+        connections = line[colon.upperBound...].split(separator: " ").first.flatMap { Double($0) }
+      } else if line.hasPrefix("responses ") {
+        counts = pairs(line)
+      } else if line.hasPrefix("latency ms: ") {
+        latencies = pairs(String(line.dropFirst("latency ms: ".count)))
+      } else if line.hasPrefix("errors by kind: ") {
+        kinds = pairs(String(line.dropFirst("errors by kind: ".count))).sorted { $0.key < $1.key }
+          .map { ($0.key, .number($0.value)) }
+      }
+    }
+    guard let url, let responses = counts["responses"] else { return nil }
+    let fields: [(String, SessionValue)] = [
+      ("url", .string(url)),
+      ("connections", .number(connections ?? 0)),
+      ("requests", .number(responses)),
+      ("errors", .number(counts["errors"] ?? 0)),
+      ("seconds", .number(counts["seconds"] ?? 0)),
+      ("rps", .number(counts["req/s"] ?? 0)),
+      ("bytes", .number(counts["bytes"] ?? 0)),
+      ("p50", .number(latencies["p50"] ?? 0)),
+      ("p90", .number(latencies["p90"] ?? 0)),
+      ("p99", .number(latencies["p99"] ?? 0)),
+      ("p99_9", .number(latencies["p99.9"] ?? 0)),
+      ("max", .number(latencies["max"] ?? 0)),
+      ("error_kinds", .record(Record(kind: "record", kinds))),
+    ]
+    return .record(Record(kind: "loadtest", fields))
+  }
+
+  /// `name value, name value` as a dictionary.
+  private static func pairs(_ text: String) -> [String: Double] {
+    var result: [String: Double] = [:]
+    for item in text.split(separator: ",") {
+      let words = item.split(separator: " ")
+      guard words.count >= 2, let value = Double(words[words.count - 1]) else { continue }
+      result[words[0..<(words.count - 1)].joined(separator: " ")] = value
+    }
+    return result
   }
 }

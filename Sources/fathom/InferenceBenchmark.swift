@@ -1,31 +1,32 @@
-package import Foundation
+import Foundation
+import Model
 
 /// Times a model the way a service uses it: one row per call, and a large batch per call.
-package struct InferenceBenchmark {
+struct InferenceBenchmark {
   /// One measurement.
-  package struct Result: Sendable {
+  struct Result: Sendable {
     /// Rows per call.
-    package var rows: Int
+    var rows: Int
     /// Calls timed.
-    package var calls: Int
+    var calls: Int
     /// Median wall time per call, in seconds.
-    package var median: Double
+    var median: Double
     /// Mean wall time per call, in seconds.
-    package var mean: Double
+    var mean: Double
   }
 
   let model: Model
   /// Named input tensors holding the sample rows (their first dimension is the row count).
   let samples: [String: Tensor]
 
-  package init(model: Model, samples: [String: Tensor]) {
+  init(model: Model, samples: [String: Tensor]) {
     self.model = model
     self.samples = samples
   }
 
   /// Reads sample inputs from a JSON document of the zoo's expected.json form:
   /// `{"inputs": {NAME: {"dtype", "shape", "data"}}}`.
-  package static func samples(fromJSON data: Data) throws -> [String: Tensor] {
+  static func samples(fromJSON data: Data) throws -> [String: Tensor] {
     guard case .object(let root) = try JSONParser.parse(Array(data)),
       case .object(let inputs)? = root.first(where: { $0.0 == "inputs" })?.1
     else { throw ModelError(.invalidInput, "the sample file has no \"inputs\" object") }
@@ -60,7 +61,7 @@ package struct InferenceBenchmark {
   }
 
   /// Sample inputs made from the schema's defaults (or the middle of each range, or 0).
-  package static func samples(for model: Model) throws -> [String: Tensor] {
+  static func samples(for model: Model) throws -> [String: Tensor] {
     var row: [String: FeatureValue] = [:]
     for f in model.signature.features {
       if let d = f.defaultValue {
@@ -94,21 +95,26 @@ package struct InferenceBenchmark {
   }
 
   /// The sample rows repeated (or cut) to exactly `rows` rows.
-  package func batch(of rows: Int) -> [String: Tensor] {
-    samples.mapValues { t in
-      guard t.rank >= 1, t.shape[0] > 0 else { return t }
+  func batch(of rows: Int) throws(ModelError) -> [String: Tensor] {
+    var batch: [String: Tensor] = [:]
+    for (name, t) in samples {
+      guard t.rank >= 1, t.shape[0] > 0 else {
+        batch[name] = t
+        continue
+      }
       let available = t.shape[0]
       let width = t.count / available
       let order = (0..<(rows * width)).map { (($0 / width) % available) * width + $0 % width }
       var shape = t.shape
       shape[0] = rows
-      return Tensor(unchecked: shape, t.storage.picking(order))
+      batch[name] = try Tensor(shape: shape, storage: t.storage.picking(order))
     }
+    return batch
   }
 
   /// Calls `Model.run` on `rows` rows repeatedly for about `seconds` (at most `maximumCalls` calls).
-  package func measure(rows: Int, seconds: Double, maximumCalls: Int = 1_000_000) throws -> Result {
-    let inputs = batch(of: rows)
+  func measure(rows: Int, seconds: Double, maximumCalls: Int = 1_000_000) throws -> Result {
+    let inputs = try batch(of: rows)
     for _ in 0..<3 { _ = try model.run(inputs) }
     var times: [Double] = []
     let clock = ContinuousClock()
