@@ -126,6 +126,8 @@ public final class Session {
 
   private func execute(_ statement: Statement) throws(NotebookError) {
     switch statement {
+    case .expression(.name(let name, let column)) where variables[name] == nil:
+      throw unknownStatementWord(name, column: column)
     case .expression(let expression):
       let value = try evaluator.evaluate(expression)
       if value != .null {
@@ -147,6 +149,17 @@ public final class Session {
     }
     var arguments = CommandArguments(call, evaluator: evaluator)
     return try handler.run(&arguments, in: self)
+  }
+
+  /// A statement that is one unknown word: most likely a misspelled command, else a name.
+  private func unknownStatementWord(_ word: String, column: Int) -> NotebookError {
+    let names = evaluator.knownNames
+    let commandNames = self.commandNames
+    if let near = nearestName(to: word, in: names + commandNames), commandNames.contains(near) {
+      return NotebookError(
+        .unknownName, "unknown command \(word); did you mean \(near)? (help lists the commands)", column: column)
+    }
+    return evaluator.unknownName(word, column: column)
   }
 
   var evaluator: Evaluator {
