@@ -144,6 +144,8 @@ struct SessionFuzzTests {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let session = Session(model: try Model.builtIn(named: model), modelReference: model)
+    // `sessions` reads the autosaves of a test folder, not the user's.
+    session.register(SessionsCommand(directory: directory))
     let commands = session.commandNames.filter { !Self.excludedCommands.contains($0) }
     var maker = LineMaker(
       rng: SplitMix(state: Self.seed ^ UInt64(model.count)), features: session.model.signature.featureNames,

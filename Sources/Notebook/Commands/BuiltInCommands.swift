@@ -5,7 +5,7 @@ enum BuiltInCommands {
       HelpCommand(), LoadCommand(), ModelCommand(), InputsCommand(), PredictCommand(), SweepCommand(),
       PlotCommand(kind: .line), PlotCommand(kind: .scatter), BarCommand(), HistCommand(),
       VarsCommand(), DelCommand(), HistoryCommand(), SaveCommand(), ClearCommand(), QuitCommand(name: "quit"),
-      QuitCommand(name: "exit"),
+      QuitCommand(name: "exit"), SessionsCommand(),
       UnavailableCommand(name: "serve", usage: "serve [PORT]", summary: "serve the model over HTTP"),
       UnavailableCommand(name: "loadtest", usage: "loadtest [URL]", summary: "load-test a running server"),
     ]

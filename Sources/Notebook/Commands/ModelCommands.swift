@@ -9,7 +9,7 @@ enum ModelOpener {
       if Model.builtInNames.contains(reference), !FileManager.default.fileExists(atPath: reference) {
         return try Model.builtIn(named: reference)
       }
-      let path = NSString(string: reference).expandingTildeInPath
+      let path = UserPath.expanded(reference)
       return try Model(contentsOf: URL(fileURLWithPath: path))
     } catch {
       throw NotebookError(.model, error.message)
