@@ -13,7 +13,8 @@ WARNING_FLAGS := $(if $(WARNINGS_AS_ERRORS),-Xswiftc -warnings-as-errors)
 APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk
 BENCH_APT_PACKAGES := wrk hyperfine
 
-# fuzz: the mutation fuzzer of Tests/ModelTests/FuzzTests.swift, longer than in make test.
+# fuzz: the fuzzers of Tests/ModelTests/FuzzTests.swift and Tests/NotebookTests/SessionFuzzTests.swift,
+# longer than in make test.
 .PHONY: fuzz all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest clean
 
 all: build
@@ -45,9 +46,12 @@ test: deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) $(WARNING_FLAGS) --build-tests
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS) $(WARNING_FLAGS) --skip-build
 
-# Mutates every zoo model FUZZ_MUTATIONS times (make test does 40) and loads and runs each mutant.
+# Mutates every zoo model FUZZ_MUTATIONS times (make test does 40) and loads and runs each mutant;
+# runs FUZZ_LINES random session-language lines per built-in model (make test: 1500, at most 8 s),
+# from FUZZ_SEED (FUZZ_VERBOSE=1 prints each line first, to find the one that traps).
 fuzz: deps
-	FUZZ_MUTATIONS=$${FUZZ_MUTATIONS:-2000} $(SWIFT) test $(SWIFT_BUILD_FLAGS) --filter FuzzTests
+	FUZZ_MUTATIONS=$${FUZZ_MUTATIONS:-2000} FUZZ_LINES=$${FUZZ_LINES:-50000} \
+	  $(SWIFT) test $(SWIFT_BUILD_FLAGS) --filter 'ModelTests.FuzzTests|NotebookTests.SessionFuzzTests'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

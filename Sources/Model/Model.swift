@@ -20,6 +20,10 @@ public struct Model: Sendable {
   /// - Throws: `ModelError` saying what is wrong with the file.
   public init(contentsOf url: URL, schema: FeatureSchema? = nil) throws(ModelError) {
     let data: Data
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw ModelError(.unreadableFile, "cannot read \(url.relativePath): it is a directory, not a model file")
+    }
     do {
       data = try Data(contentsOf: url)
     } catch {

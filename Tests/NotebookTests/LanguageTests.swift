@@ -106,6 +106,29 @@ struct LanguageTests {
     #expect(output.split(separator: "\n").last.map(String.init) == "error: " + message)
   }
 
+  @Test(
+    "misspelled commands and names suggest the nearest command, variable or feature",
+    arguments: [
+      ("swep petal_length", "unknown command swep; did you mean sweep? (help lists the commands)"),
+      ("predcit", "unknown command predcit; did you mean predict? (help lists the commands)"),
+      ("predcit petal_length=5", "unknown command predcit; did you mean predict? (help lists the commands)"),
+      ("plto [1, 2]", "unknown command plto; did you mean plot? (help lists the commands)"),
+      ("hsitory", "unknown command hsitory; did you mean history? (help lists the commands)"),
+      ("xx + 1", "unknown name xx; did you mean x?"),
+      ("sepal_lenght * 2", "unknown name sepal_lenght; did you mean sepal_length?"),
+      ("sepal_length", "sepal_length has no value yet; set it with sepal_length = …"),
+    ])
+  func suggestions(input: String, message: String) throws {
+    let output = try run(["x = 1", input])
+    #expect(output.split(separator: "\n").last.map(String.init) == "error: " + message)
+  }
+
+  @Test("a variable whose name is close to a command is still a variable")
+  func variableNearACommand() throws {
+    #expect(try run(["plt = 3", "plt"]) == "3")
+    #expect(try run(["swep = 2; swep * 2"]) == "4")
+  }
+
   @Test("an error never ends the session: variables survive")
   func errorsKeepTheSession() throws {
     #expect(try run(["x = 2", "x = (", "y = 1 +", "x"]) == "2")

@@ -116,8 +116,68 @@ struct TranscriptTests {
       header: .init(model: "iris", modelSHA256: ""), entries: [.cell(input: "1", output: "1")])
     Autosave(directory: directory, pid: 999_999).write(transcript)
     Autosave(directory: directory, pid: 1).write(transcript)  // pid 1 is always alive
-    #expect(Autosave.orphans(in: directory) == [.init(path: directory + "/autosave-999999.fathom", cellCount: 1)])
+    let orphans = Autosave.orphans(in: directory)
+    #expect(orphans.map(\.path) == [directory + "/autosave-999999.fathom"])
+    #expect(orphans.map(\.cellCount) == [1])
+    #expect(orphans.map(\.model) == ["iris"])
     #expect(Autosave.stateDirectory(environment: ["XDG_STATE_HOME": "/s"]) == "/s/fathom")
     #expect(Autosave.stateDirectory(environment: ["HOME": "/h"]) == "/h/.local/state/fathom")
+  }
+}
+
+@Suite("transcripts pass their own check")
+struct TranscriptSelfCheckTests {
+  @Test("clear asks the terminal to clear; its escape codes never reach the output or the transcript")
+  func clearIsNotOutput() throws {
+    let session = Session(
+      model: try Model.builtIn(named: "iris"), modelReference: "iris",
+      options: Session.Options(colorMode: .ansi256, interactive: true))
+    let output = session.run("clear")
+    #expect(output.clearsScreen)
+    #expect(output.rendered(width: 80, colorMode: .ansi256) == "")
+    #expect(session.transcript.entries == [.cell(input: "clear", output: "")])
+    #expect(!session.transcript.text.contains("\u{1B}"))
+  }
+
+  /// Writes `text` to a temporary transcript and replays it with --check.
+  func check(_ text: String) throws -> TranscriptReplayer.Outcome {
+    let path = NSTemporaryDirectory() + "fathom-selfcheck-\(UUID().uuidString).fathom"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return TranscriptReplayer.replay(path: path, mode: .check)
+  }
+
+  @Test("a cell stopped with Ctrl-C is saved as such and replay --check keeps it without re-running it")
+  func interruptedCell() throws {
+    let stopped = CellOutput(parts: [.error(NotebookError(.cancelled, Interrupt.message), line: "sweep")])
+    #expect(stopped.rendered(width: 80, colorMode: .none) == Interrupt.outputLine)
+    let text = """
+      #! fathom transcript 1
+      #! model: iris
+
+      >>> x = 2
+      >>> sweep petal_length from 1 to 7 steps 2000
+      error: interrupted (Ctrl-C); the session is intact
+      >>> x * 21
+      42
+
+      """
+    let outcome = try check(text)
+    #expect(outcome.exitStatus == 0, "\(outcome.output)\(outcome.messages)")
+    #expect(outcome.messages.contains("cell 2 (sweep petal_length from 1 to 7 steps 2000) was stopped with Ctrl-C"))
+  }
+
+  @Test("transcripts with CRLF line ends or a UTF-8 byte-order mark replay and check")
+  func crlfAndBOM() throws {
+    let good = "#! fathom transcript 1\n#! model: iris\n\n# a note\n>>> 1 + 1\n2\n>>> \"a\" + \"b\"\n\"ab\"\n"
+    for variant in [
+      good.replacingOccurrences(of: "\n", with: "\r\n"), "\u{FEFF}" + good,
+      "\u{FEFF}" + good.replacingOccurrences(of: "\n", with: "\r\n"),
+    ] {
+      let outcome = try check(variant)
+      #expect(outcome.exitStatus == 0, "\(variant.debugDescription): \(outcome.output)\(outcome.messages)")
+      #expect(outcome.messages.contains("2 cells match"))
+    }
+    #expect(try Transcript.parse("\u{FEFF}" + good.replacingOccurrences(of: "\n", with: "\r\n")).inputs.count == 2)
   }
 }

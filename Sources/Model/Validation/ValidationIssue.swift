@@ -81,10 +81,15 @@ private func describeKind(_ value: FeatureValue) -> String {
 /// The known name closest to `name` by edit distance, if any is close enough to be a typo.
 package func nearestName(to name: String, in known: [String]) -> String? {
   let target = Array(name.lowercased())
+  let limit = max(2, target.count / 3)
   var best: (name: String, distance: Int)?
   for candidate in known {
-    let d = editDistance(target, Array(candidate.lowercased()))
-    if d <= max(2, target.count / 3), d < (best?.distance ?? Int.max) { best = (candidate, d) }
+    let other = Array(candidate.lowercased())
+    // The distance is at least the difference in length: skip the quadratic work (a pasted
+    // 100,000-character word would otherwise take seconds against every name).
+    guard abs(target.count - other.count) <= limit else { continue }
+    let d = editDistance(target, other)
+    if d <= limit, d < (best?.distance ?? Int.max) { best = (candidate, d) }
   }
   return best?.name
 }

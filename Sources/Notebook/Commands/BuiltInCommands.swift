@@ -6,7 +6,7 @@ enum BuiltInCommands {
       HelpCommand(), LoadCommand(), ModelCommand(), InputsCommand(), PredictCommand(), SweepCommand(),
       PlotCommand(kind: .line), PlotCommand(kind: .scatter), BarCommand(), HistCommand(),
       VarsCommand(), DelCommand(), HistoryCommand(), SaveCommand(), ClearCommand(), QuitCommand(name: "quit"),
-      QuitCommand(name: "exit"), ServeCommand(server: server), LoadTestCommand(server: server),
+      QuitCommand(name: "exit"), SessionsCommand(), ServeCommand(server: server), LoadTestCommand(server: server),
     ]
   }
 }

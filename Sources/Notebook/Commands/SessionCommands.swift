@@ -76,25 +76,73 @@ struct HistoryCommand: CommandHandler {
 /// `save PATH`: writes the transcript.
 struct SaveCommand: CommandHandler {
   let name = "save"
-  let usage = "save PATH"
+  let usage = "save PATH | save! PATH (or save PATH --force) to overwrite"
   let summary = "save the session as a transcript (replay it with fathom replay PATH)"
+  let details = """
+    An existing file is not replaced without a yes: on a terminal save asks, elsewhere it
+    stops with an error; save! PATH or save PATH --force overwrites. A file this session
+    saved is rewritten without asking. Only regular files are written.
+    """
 
   func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
-    let path = try arguments.path("a file to save to, such as session.fathom")
+    var text = try arguments.path("a file to save to, such as session.fathom")
+    var force = false
+    var input = "save " + arguments.raw
+    // `save! PATH`: the lexer reads the ! as a token of its own right after the word.
+    if case .unknown("!")? = arguments.call.arguments.first?.kind,
+      arguments.call.arguments.first?.start == arguments.call.column - 1 + name.count
+    {
+      force = true
+      text = String(text.dropFirst()).trimmingWhitespace
+      input = "save! " + text
+    } else if text.hasSuffix(" --force") {
+      force = true
+      text = String(text.dropLast(" --force".count)).trimmingWhitespace
+    }
+    if text.count >= 2, let quote = text.first, quote == "\"" || quote == "'", text.last == quote {
+      text = String(text.dropFirst().dropLast())
+    }
+    guard !text.isEmpty else {
+      throw NotebookError(.usage, "expected a file to save to (usage: \(usage))", column: arguments.call.rawColumn)
+    }
     var transcript = session.transcript
     // The save cell itself belongs in the file, with the message it prints.
-    let message = "saved \(transcript.inputs.count + 1) cells to \(path)"
-    transcript.entries.append(.cell(input: "save " + arguments.raw, output: message))
+    let message = "saved \(transcript.inputs.count + 1) cells to \(text)"
+    transcript.entries.append(.cell(input: input, output: message))
     if !session.options.replaying {
+      let path = UserPath.expanded(text)
       do {
-        try AtomicFile.write(transcript.text, to: NSString(string: path).expandingTildeInPath)
+        guard try mayWrite(path, shown: text, force: force, in: session) else {
+          session.print("not saved: \(text) is unchanged")
+          return nil
+        }
+        try AtomicFile.write(transcript.text, to: path)
       } catch {
         throw error.at(arguments.call.rawColumn)
       }
+      session.savedPaths.insert(path)
     }
     session.markSaved()
     session.print(message)
     return nil
+  }
+
+  /// Whether `path` may be (over)written: it is new, this session wrote it, it is forced, or
+  /// the person said yes. Refuses anything but a regular file.
+  private func mayWrite(_ path: String, shown: String, force: Bool, in session: Session) throws(NotebookError)
+    -> Bool
+  {
+    guard let kind = UserPath.kind(of: path) else { return true }
+    guard kind == .regularFile else {
+      throw NotebookError(
+        .file, "cannot save to \(shown): it is \(kind.noun); save writes regular files only, give a file name")
+    }
+    if force || session.savedPaths.contains(path) { return true }
+    guard let ask = session.askYesNo else {
+      throw NotebookError(
+        .file, "\(shown) exists; save! \(shown) (or save \(shown) --force) overwrites it, or pick another name")
+    }
+    return ask("\(shown) exists. Overwrite it? [y/N] ")
   }
 }
 
@@ -106,7 +154,7 @@ struct ClearCommand: CommandHandler {
 
   func run(_ arguments: inout CommandArguments, in session: Session) throws(NotebookError) -> SessionValue? {
     try arguments.expectEnd(usage: usage)
-    if session.options.interactive { session.print("\u{1B}[H\u{1B}[2J\u{1B}[3J") }
+    session.requestClearScreen()
     return nil
   }
 }

@@ -28,9 +28,13 @@ struct SweepCommand: CommandHandler {
     if arguments.skipWord("steps") {
       let column = arguments.column
       let n = try arguments.number("steps")
-      guard n >= 2, n <= 2000, n == n.rounded() else {
+      // A heatmap predicts steps² points: 2000 steps would be 4 million rows held at once.
+      let most = axes.count == 1 ? 2000 : 200
+      guard n >= 2, n <= Double(most), n == n.rounded() else {
         throw NotebookError(
-          .usage, "steps should be a whole number from 2 to 2000, got \(formatNumber(n))", column: column)
+          .usage,
+          "steps should be a whole number from 2 to \(most)\(axes.count == 1 ? "" : " for a heatmap"), "
+            + "got \(formatNumber(n))", column: column)
       }
       steps = Int(n)
     }
@@ -69,7 +73,8 @@ struct SweepCommand: CommandHandler {
       throw NotebookError(
         .usage, "\(name) has no range in the schema; give one: sweep \(name) from A to B", column: column)
     }
-    guard from.isFinite, to.isFinite, from != to else {
+    // Finite ends whose distance overflows (-1e308 to 1e308) would make every point inf or nan.
+    guard from.isFinite, to.isFinite, from != to, (to - from).isFinite else {
       throw NotebookError(
         .usage, "the sweep needs two different finite ends, got \(formatNumber(from)) and \(formatNumber(to))",
         column: column)

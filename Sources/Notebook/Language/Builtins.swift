@@ -16,6 +16,9 @@ enum Builtins {
     func elementwise(_ name: String, _ summary: String, _ f: @escaping @Sendable (Double) -> Double) {
       table[name] = Function(signature: "\(name)(x)", summary: summary) { args throws(NotebookError) in
         try exactly(1, args)
+        guard !args[0].holdsMoreValues(than: maximumListLength) else {
+          throw NotebookError(.type, "would make more than \(maximumListLength) values; work on smaller lists")
+        }
         return try apply(args[0], f)
       }
     }
@@ -73,7 +76,9 @@ enum Builtins {
       let a = try number(args[0], "a")
       let b = try number(args[1], "b")
       let n = try count(args[2], "n")
-      guard n <= 1_000_000 else { throw NotebookError(.type, "n should be at most 1000000, got \(n)") }
+      guard n <= maximumListLength else {
+        throw NotebookError(.type, "n should be at most \(maximumListLength), got \(n)")
+      }
       if n == 1 { return .list([.number(a)]) }
       return .list((0..<n).map { .number(a + (b - a) * Double($0) / Double(n - 1)) })
     }
@@ -86,12 +91,21 @@ enum Builtins {
       guard step != 0, step.isFinite, start.isFinite, stop.isFinite else {
         throw NotebookError(.type, "needs finite bounds and a non-zero step")
       }
-      let n = max(0, Int(((stop - start) / step).rounded(.up)))
-      guard n <= 1_000_000 else { throw NotebookError(.type, "would make \(n) values; at most 1000000") }
+      // The count is checked as a Double: converting a huge one to Int would trap.
+      let count = ((stop - start) / step).rounded(.up)
+      guard count <= Double(maximumListLength) else {
+        throw NotebookError(
+          .type, "would make \(formatNumber(count)) values; at most \(maximumListLength) (use a larger step)")
+      }
+      let n = count > 0 ? Int(count) : 0
       return .list((0..<n).map { .number(start + Double($0) * step) })
     }
     return table
   }()
+
+  /// The most values a function makes in one list, so that a typo such as `range(1e9)`
+  /// is an error instead of gigabytes of memory.
+  static let maximumListLength = 1_000_000
 
   /// The function names, sorted.
   static let names: [String] = functions.keys.sorted()

@@ -17,12 +17,20 @@ struct Evaluator {
     case .name(let name, let column):
       if let value = variables[name] { return value }
       throw unknownName(name, column: column)
-    case .list(let items, _):
+    case .list(let items, let column):
       var values: [SessionValue] = []
       for item in items { values.append(try evaluate(item)) }
-      return .list(values)
+      let value = SessionValue.list(values)
+      // Values that nest without bound would overflow the stack when printed, compared or freed.
+      guard value.nestingDepth <= SessionValue.maximumDepth else {
+        throw NotebookError(
+          .type, "lists may nest at most \(SessionValue.maximumDepth) levels deep; this one would nest deeper",
+          column: column)
+      }
+      return value
     case .unary(let op, let operand, let column):
       let value = try evaluate(operand)
+      try checkSize(value, column: column, op: op)
       if op == "not" {
         guard case .bool(let b) = value else {
           throw NotebookError(.type, "not needs a boolean, got \(value.noun)", column: column)
@@ -31,18 +39,26 @@ struct Evaluator {
       }
       return try map(value, column: column, what: "-") { -$0 }
     case .binary(let op, let left, let right, let column):
-      if op == "and" || op == "or" {
-        guard case .bool(let l) = try evaluate(left) else {
-          throw NotebookError(.type, "\(op) needs booleans on both sides", column: column)
-        }
-        if op == "and" && !l { return .bool(false) }
-        if op == "or" && l { return .bool(true) }
-        guard case .bool(let r) = try evaluate(right) else {
-          throw NotebookError(.type, "\(op) needs booleans on both sides", column: column)
-        }
-        return .bool(r)
-      }
       return try binary(op, try evaluate(left), try evaluate(right), column: column)
+    case .chain(let first, let links):
+      // A loop, not recursion: a chain of 50,000 terms costs no stack.
+      var value = try evaluate(first)
+      for link in links {
+        if link.op == "and" || link.op == "or" {
+          guard case .bool(let l) = value else {
+            throw NotebookError(.type, "\(link.op) needs booleans on both sides", column: link.column)
+          }
+          // Short-circuit: false and …, true or … keep their value without evaluating the rest.
+          if (link.op == "and" && !l) || (link.op == "or" && l) { continue }
+          guard case .bool(let r) = try evaluate(link.operand) else {
+            throw NotebookError(.type, "\(link.op) needs booleans on both sides", column: link.column)
+          }
+          value = .bool(r)
+        } else {
+          value = try binary(link.op, value, try evaluate(link.operand), column: link.column)
+        }
+      }
+      return value
     case .call(let name, let arguments, let column):
       guard let function = Builtins.functions[name] else {
         if variables[name] != nil {
@@ -59,54 +75,73 @@ struct Evaluator {
       } catch {
         throw NotebookError(error.code, "\(name): \(error.message)", column: column)
       }
-    case .field(let base, let field, let column):
-      let value = try evaluate(base)
-      guard case .record(let record) = value else {
-        throw NotebookError(.type, "\(value.noun) has no fields (.\(field))", column: column)
-      }
-      if let found = record[field] { return found }
-      var message = "\(SessionValue.record(record).noun) has no field \(field)"
-      if let near = nearestName(to: field, in: record.names) { message += "; did you mean \(near)?" }
-      message += " (fields: \(record.names.joined(separator: ", ")))"
-      throw NotebookError(.unknownName, message, column: column + 1)
-    case .index(let base, let indexExpression, let column):
-      let value = try evaluate(base)
-      let index = try evaluate(indexExpression)
-      switch (value, index) {
-      case (.list(let items), .number(let n)):
-        guard n == n.rounded(), let i = Int(exactly: n) else {
-          throw NotebookError(.type, "a list index must be a whole number, got \(formatNumber(n))", column: column)
+    case .access(let base, let accesses):
+      var value = try evaluate(base)
+      for access in accesses {
+        switch access {
+        case .field(let field, let column): value = try self.field(field, of: value, column: column)
+        case .index(let index, let column): value = try self.index(value, by: try evaluate(index), column: column)
         }
-        let position = i < 0 ? items.count + i : i
-        guard items.indices.contains(position) else {
-          throw NotebookError(
-            .type, "index \(i) is out of range for a list of \(items.count) values", column: column)
-        }
-        return items[position]
-      case (.record(let record), .string(let name)):
-        if let found = record[name] { return found }
-        throw NotebookError(.unknownName, "no field \(name)", column: column)
-      default:
-        throw NotebookError(.type, "cannot index \(value.noun) with \(index.noun)", column: column)
       }
+      return value
     }
   }
 
+  /// `value.field`.
+  private func field(_ field: String, of value: SessionValue, column: Int) throws(NotebookError) -> SessionValue {
+    guard case .record(let record) = value else {
+      throw NotebookError(.type, "\(value.noun) has no fields (.\(field))", column: column)
+    }
+    if let found = record[field] { return found }
+    var message = "\(SessionValue.record(record).noun) has no field \(field)"
+    if let near = nearestName(to: field, in: record.names) { message += "; did you mean \(near)?" }
+    message += " (fields: \(record.names.joined(separator: ", ")))"
+    throw NotebookError(.unknownName, message, column: column + 1)
+  }
+
+  /// `value[index]`.
+  private func index(_ value: SessionValue, by index: SessionValue, column: Int) throws(NotebookError) -> SessionValue {
+    switch (value, index) {
+    case (.list(let items), .number(let n)):
+      guard n == n.rounded() else {
+        throw NotebookError(.type, "a list index must be a whole number, got \(formatNumber(n))", column: column)
+      }
+      guard let i = Int(exactly: n) else {
+        throw NotebookError(
+          .type, "index \(formatNumber(n)) is out of range for a list of \(items.count) values", column: column)
+      }
+      let position = i < 0 ? items.count + i : i
+      guard items.indices.contains(position) else {
+        throw NotebookError(
+          .type, "index \(i) is out of range for a list of \(items.count) values", column: column)
+      }
+      return items[position]
+    case (.record(let record), .string(let name)):
+      if let found = record[name] { return found }
+      throw NotebookError(.unknownName, "no field \(name)", column: column)
+    default:
+      throw NotebookError(.type, "cannot index \(value.noun) with \(index.noun)", column: column)
+    }
+  }
+
+  /// The names an expression may use: variables, features, functions.
+  var knownNames: [String] { Array(variables.keys).sorted() + featureNames + Builtins.names }
+
   /// An unknown-name error that suggests the nearest known name.
   func unknownName(_ name: String, column: Int) -> NotebookError {
-    var message = "unknown name \(name)"
-    let known = Array(variables.keys).sorted() + featureNames + Builtins.names
-    if let near = nearestName(to: name, in: known) {
-      message += "; did you mean \(near)?"
-    } else if featureNames.contains(name) {
-      message = "\(name) has no value yet; set it with \(name) = …"
+    if featureNames.contains(name) {
+      return NotebookError(.unknownName, "\(name) has no value yet; set it with \(name) = …", column: column)
     }
+    var message = "unknown name \(name)"
+    if let near = nearestName(to: name, in: knownNames) { message += "; did you mean \(near)?" }
     return NotebookError(.unknownName, message, column: column)
   }
 
   private func binary(_ op: String, _ left: SessionValue, _ right: SessionValue, column: Int) throws(NotebookError)
     -> SessionValue
   {
+    try checkSize(left, column: column, op: op)
+    try checkSize(right, column: column, op: op)
     switch op {
     case "==": return .bool(left == right)
     case "!=": return .bool(left != right)
@@ -121,7 +156,13 @@ struct Evaluator {
         throw NotebookError(.type, "cannot compare \(left.noun) with \(right.noun)", column: column)
       }
     case "+":
-      if case .string(let a) = left, case .string(let b) = right { return .string(a + b) }
+      if case .string(let a) = left, case .string(let b) = right {
+        guard a.utf8.count + b.utf8.count <= SessionValue.maximumStringLength else {
+          throw NotebookError(
+            .type, "+ would make a string longer than \(SessionValue.maximumStringLength) bytes", column: column)
+        }
+        return .string(a + b)
+      }
       return try zipLists(left, right, column: column, op: op, +)
     case "-": return try zipLists(left, right, column: column, op: op, -)
     case "*": return try zipLists(left, right, column: column, op: op, *)
@@ -130,6 +171,15 @@ struct Evaluator {
     default:
       throw NotebookError(.syntax, "unknown operator \(op)", column: column)
     }
+  }
+
+  /// Refuses element-wise work on a value holding more numbers than one list may: lists that
+  /// share storage (`[xs, xs, xs]`) are cheap until arithmetic makes every copy real.
+  private func checkSize(_ value: SessionValue, column: Int, op: String) throws(NotebookError) {
+    guard case .list = value, value.holdsMoreValues(than: Builtins.maximumListLength) else { return }
+    throw NotebookError(
+      .type, "\(op) would make more than \(Builtins.maximumListLength) values; work on smaller lists",
+      column: column)
   }
 
   private func compare<T: Comparable>(_ op: String, _ a: T, _ b: T) -> Bool {

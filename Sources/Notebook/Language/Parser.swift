@@ -19,6 +19,12 @@ struct Parser {
   private let line: [Character]
   private var tokens: [Token]
   private var position = 0
+  /// How deeply the expression being read nests (brackets, prefix operators, `^`).
+  private var depth = 0
+
+  /// The deepest nesting a line may have. Each level costs stack in the parser and the
+  /// evaluator; a bound turns a line of 10,000 `(` into an error instead of a crash.
+  static let maximumDepth = 200
 
   init(_ line: String, commandNames: Set<String>) {
     self.line = Array(line)
@@ -63,7 +69,23 @@ struct Parser {
       return .assignment(name, column: column, .expression(try expression()))
     }
     if let word = current.identifier, commandNames.contains(word) { return .command(command()) }
+    try refuseMisspelledCommand()
     return .expression(try expression())
+  }
+
+  /// `swep petal_length`: a word followed by an argument cannot be an expression, so a word
+  /// close to a command is a misspelled command, and saying so beats "expected ;".
+  private mutating func refuseMisspelledCommand() throws(NotebookError) {
+    guard let word = current.identifier, !Self.keywords.contains(word) else { return }
+    let next = tokens[position + 1].kind
+    switch next {
+    case .identifier(let name) where !Self.keywords.contains(name): break
+    case .number, .string: break
+    default: return
+    }
+    guard let near = nearestName(to: word, in: commandNames.sorted()) else { return }
+    throw NotebookError(
+      .unknownName, "unknown command \(word); did you mean \(near)? (help lists the commands)", column: current.column)
   }
 
   /// The command at the current token: its arguments run to the next `;`.
@@ -92,7 +114,23 @@ struct Parser {
   var atEnd: Bool { current.kind == .end }
 
   /// Parses one expression from the current token on.
-  mutating func expression() throws(NotebookError) -> Expression { try or() }
+  mutating func expression() throws(NotebookError) -> Expression {
+    try enterNesting()
+    defer { depth -= 1 }
+    return try or()
+  }
+
+  /// Counts one more level of nesting, refusing more than ``maximumDepth``.
+  private mutating func enterNesting() throws(NotebookError) {
+    guard depth < Self.maximumDepth else {
+      throw NotebookError(
+        .syntax,
+        "this line nests more than \(Self.maximumDepth) levels deep (brackets, - or not in a row, ^); "
+          + "split it into steps with variables",
+        column: current.column)
+    }
+    depth += 1
+  }
 
   /// Moves past `symbol` if it is the current token.
   mutating func skip(_ symbol: String) -> Bool {
@@ -117,29 +155,33 @@ struct Parser {
   }
 
   private mutating func or() throws(NotebookError) -> Expression {
-    var left = try and()
+    let first = try and()
+    var links: [Expression.Link] = []
     while current.identifier == "or" {
       let column = current.column
       position += 1
-      left = .binary("or", left, try and(), column: column)
+      links.append(Expression.Link(op: "or", operand: try and(), column: column))
     }
-    return left
+    return links.isEmpty ? first : .chain(first, links)
   }
 
   private mutating func and() throws(NotebookError) -> Expression {
-    var left = try not()
+    let first = try not()
+    var links: [Expression.Link] = []
     while current.identifier == "and" {
       let column = current.column
       position += 1
-      left = .binary("and", left, try not(), column: column)
+      links.append(Expression.Link(op: "and", operand: try not(), column: column))
     }
-    return left
+    return links.isEmpty ? first : .chain(first, links)
   }
 
   private mutating func not() throws(NotebookError) -> Expression {
     if current.identifier == "not" {
       let column = current.column
       position += 1
+      try enterNesting()
+      defer { depth -= 1 }
       return .unary("not", try not(), column: column)
     }
     return try comparison()
@@ -160,29 +202,33 @@ struct Parser {
   }
 
   private mutating func additive() throws(NotebookError) -> Expression {
-    var left = try term()
+    let first = try term()
+    var links: [Expression.Link] = []
     while current.isSymbol("+") || current.isSymbol("-") {
       let token = current
       position += 1
-      left = .binary(token.isSymbol("+") ? "+" : "-", left, try term(), column: token.column)
+      links.append(Expression.Link(op: token.isSymbol("+") ? "+" : "-", operand: try term(), column: token.column))
     }
-    return left
+    return links.isEmpty ? first : .chain(first, links)
   }
 
   private mutating func term() throws(NotebookError) -> Expression {
-    var left = try unary()
+    let first = try unary()
+    var links: [Expression.Link] = []
     while current.isSymbol("*") || current.isSymbol("/") {
       let token = current
       position += 1
-      left = .binary(token.isSymbol("*") ? "*" : "/", left, try unary(), column: token.column)
+      links.append(Expression.Link(op: token.isSymbol("*") ? "*" : "/", operand: try unary(), column: token.column))
     }
-    return left
+    return links.isEmpty ? first : .chain(first, links)
   }
 
   private mutating func unary() throws(NotebookError) -> Expression {
     if current.isSymbol("-") || current.isSymbol("+") {
       let token = current
       position += 1
+      try enterNesting()
+      defer { depth -= 1 }
       let operand = try unary()
       return token.isSymbol("-") ? .unary("-", operand, column: token.column) : operand
     }
@@ -194,28 +240,31 @@ struct Parser {
     if current.isSymbol("^") {
       let column = current.column
       position += 1
+      try enterNesting()
+      defer { depth -= 1 }
       return .binary("^", base, try unary(), column: column)
     }
     return base
   }
 
   private mutating func postfix() throws(NotebookError) -> Expression {
-    var value = try primary()
+    let base = try primary()
+    var accesses: [Expression.Access] = []
     while true {
       if current.isSymbol(".") {
         let column = current.column
         position += 1
         guard let field = current.identifier else { throw unexpected("expected a field name after .") }
         position += 1
-        value = .field(value, field, column: column)
+        accesses.append(.field(field, column: column))
       } else if current.isSymbol("[") {
         let column = current.column
         position += 1
         let index = try expression()
         guard skip("]") else { throw unexpected("expected ] to close the [ at column \(column)") }
-        value = .index(value, index, column: column)
+        accesses.append(.index(index, column: column))
       } else {
-        return value
+        return accesses.isEmpty ? base : .access(base, accesses)
       }
     }
   }

@@ -26,6 +26,34 @@ public enum SessionValue: Sendable, Equatable {
     if case .number(let v) = self { return v }
     return nil
   }
+
+  /// The deepest nesting of lists and records a value may have (see ``nestingDepth``).
+  static let maximumDepth = 200
+  /// The longest string, in UTF-8 bytes, that `+` makes.
+  static let maximumStringLength = 10_000_000
+
+  /// How many lists and records nest in this value, itself included: 0 for a number.
+  var nestingDepth: Int {
+    switch self {
+    case .list(let items): 1 + (items.lazy.map(\.nestingDepth).max() ?? 0)
+    case .record(let record): 1 + (record.fields.lazy.map(\.value.nestingDepth).max() ?? 0)
+    default: 0
+    }
+  }
+
+  /// Whether the value holds more than `limit` values in all its lists, counting each
+  /// shared copy; stops counting past the limit, so the answer is cheap.
+  func holdsMoreValues(than limit: Int) -> Bool {
+    var remaining = limit
+    var pending: [SessionValue] = [self]
+    while let value = pending.popLast() {
+      guard case .list(let items) = value else { continue }
+      remaining -= items.count
+      if remaining < 0 { return true }
+      for item in items { if case .list = item { pending.append(item) } }
+    }
+    return false
+  }
 }
 
 /// Named fields in order; `kind` says what made them ("prediction", "sweep").

@@ -14,6 +14,9 @@ public struct CellOutput: Sendable, Equatable {
 
   /// The parts in order.
   public var parts: [Part] = []
+  /// Whether the cell asked to clear the screen (`clear`). The terminal loop does it; the
+  /// escape codes never become part of the output, so transcripts stay plain text.
+  public var clearsScreen = false
 
   /// Whether any part is an error.
   public var hasError: Bool {

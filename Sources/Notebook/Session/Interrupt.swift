@@ -12,8 +12,20 @@ enum Interrupt {
 
   static func reset() { flag.store(false, ordering: .relaxed) }
 
+  /// The message of a cell stopped with Ctrl-C.
+  static let message = "interrupted (Ctrl-C); the session is intact"
+
+  /// The last output line of a cell stopped with Ctrl-C: transcripts carry it, and replay and
+  /// restore recognise such a cell by it (its run cannot be reproduced, so it is not re-run).
+  static let outputLine = "error: " + message
+
   /// Throws `.cancelled` when Ctrl-C was pressed.
   static func check() throws(NotebookError) {
-    if requested { throw NotebookError(.cancelled, "interrupted (Ctrl-C); the session is intact") }
+    if requested { throw NotebookError(.cancelled, message) }
+  }
+
+  /// Whether a recorded cell output is that of a cell stopped with Ctrl-C.
+  static func stoppedCell(output: String) -> Bool {
+    output == outputLine || output.hasSuffix("\n" + outputLine)
   }
 }

@@ -16,7 +16,7 @@ public final class Session {
     public var width: Int
     /// The colours used on screen.
     public var colorMode: ColorMode
-    /// Whether a person is typing (enables `clear`'s escape codes).
+    /// Whether a person is typing at a terminal.
     public var interactive: Bool
     /// Whether the cells come from a transcript being replayed (`save` writes nothing).
     public var replaying: Bool
@@ -63,11 +63,16 @@ public final class Session {
   public internal(set) var recordedOutput: String?
   /// Called after every cell (autosave hooks in here).
   public var afterCell: ((Session) -> Void)?
+  /// Asks the person a yes/no question (`save` over an existing file); nil when nobody is
+  /// at a terminal, and then such commands refuse instead of guessing.
+  public var askYesNo: ((String) -> Bool)?
 
   var variables: [String: SessionValue] = [:]
   var commands: [String: any CommandHandler] = [:]
   /// Transcript entries already written by `save`; more means unsaved work.
   var savedEntryCount = 0
+  /// The files `save` wrote in this session: saving to them again needs no question.
+  var savedPaths: Set<String> = []
   private var output = CellOutput()
 
   /// Creates a session on a model.
@@ -116,9 +121,14 @@ public final class Session {
     }
     Interrupt.reset()
     output = CellOutput()
+    var onlyQuits = false
     do {
       var parser = Parser(line, commandNames: Set(commands.keys))
-      for statement in try parser.statements() {
+      let statements = try parser.statements()
+      onlyQuits = statements.allSatisfy {
+        if case .command(let call) = $0 { call.name == "quit" || call.name == "exit" } else { false }
+      }
+      for statement in statements {
         try execute(statement)
         if quitRequested { break }
       }
@@ -126,6 +136,12 @@ public final class Session {
       output.parts.append(.error(error, line: line))
     }
     let result = output
+    if onlyQuits && quitRequested {
+      // Leaving is not part of the session's work: a transcript ending in quit would make
+      // a restored or replayed session stop at once.
+      afterCell?(self)
+      return result
+    }
     let plain = result.rendered(width: Self.transcriptWidth, colorMode: .none)
     transcript.entries.append(.cell(input: line, output: plain))
     cellNumber += 1
@@ -133,8 +149,16 @@ public final class Session {
     return result
   }
 
+  /// Adds a cell to the transcript without running it (a replayed cell that cannot be re-run).
+  func record(input: String, output: String) {
+    transcript.entries.append(.cell(input: input, output: output))
+    cellNumber += 1
+  }
+
   private func execute(_ statement: Statement) throws(NotebookError) {
     switch statement {
+    case .expression(.name(let name, let column)) where variables[name] == nil:
+      throw unknownStatementWord(name, column: column)
     case .expression(let expression):
       let value = try evaluator.evaluate(expression)
       if value != .null {
@@ -158,6 +182,17 @@ public final class Session {
     return try handler.run(&arguments, in: self)
   }
 
+  /// A statement that is one unknown word: most likely a misspelled command, else a name.
+  private func unknownStatementWord(_ word: String, column: Int) -> NotebookError {
+    let names = evaluator.knownNames
+    let commandNames = self.commandNames
+    if let near = nearestName(to: word, in: names + commandNames), commandNames.contains(near) {
+      return NotebookError(
+        .unknownName, "unknown command \(word); did you mean \(near)? (help lists the commands)", column: column)
+    }
+    return evaluator.unknownName(word, column: column)
+  }
+
   var evaluator: Evaluator {
     Evaluator(variables: variables, featureNames: model.signature.featureNames)
   }
@@ -166,6 +201,9 @@ public final class Session {
 
   /// Prints a line (or lines) of text as the cell's output.
   public func print(_ text: String) { output.append(text) }
+
+  /// Asks the terminal loop to clear the screen before it prints this cell's output.
+  func requestClearScreen() { output.clearsScreen = true }
 
   /// Prints a plot taking at most `height` lines.
   public func show(_ plot: Plot, height: Int) { output.parts.append(.plot(plot, height: height)) }

@@ -40,7 +40,7 @@ public struct InteractiveLoop {
 
   private func runInteractive() -> Int32 {
     let autosave = Autosave(directory: stateDirectory)
-    let orphan = Autosave.orphans(in: stateDirectory).first
+    let orphan = Autosave.prune(in: stateDirectory).first
     session.options = Session.Options(
       width: min(TerminalSize.current().columns, 100), colorMode: .detect(), interactive: true)
     session.afterCell = { autosave.write($0.transcript) }
@@ -51,7 +51,7 @@ public struct InteractiveLoop {
         + "help for commands, Tab to complete, quit or Ctrl-D to leave.")
     if let orphan {
       write(
-        "an unsaved session (\(orphan.cellCount) cells) can be restored: type restore, "
+        "an unsaved session (\(orphan.cellCount) cell\(orphan.cellCount == 1 ? "" : "s")) can be restored: type restore, "
           + "or replay it with fathom replay \(orphan.path)")
     }
     let editor = LineEditor(historyPath: stateDirectory + "/history") { [session] before in
@@ -68,6 +68,17 @@ public struct InteractiveLoop {
         })
     }
     try? FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    session.askYesNo = { question in
+      let answer: LineEditor.Input
+      if let editor {
+        answer = editor.readLine(prompt: question)
+      } else {
+        FileHandle.standardOutput.write(Data(question.utf8))
+        answer = Swift.readLine().map(LineEditor.Input.line) ?? .end
+      }
+      guard case .line(let text) = answer else { return false }
+      return ["y", "yes"].contains(text.trimmingWhitespace.lowercased())
+    }
     var pendingOrphan = orphan
     while !session.quitRequested {
       let prompt = "[\(session.cellNumber)]> "
@@ -86,14 +97,22 @@ public struct InteractiveLoop {
         continue
       case .line(let line):
         editor?.remember(line)
-        if line.trimmingWhitespace == "restore", let orphanToRestore = pendingOrphan {
-          restore(orphanToRestore)
-          pendingOrphan = nil
-          continue
+        let words = line.trimmingWhitespace.split(separator: " ", maxSplits: 1)
+        if words.first == "restore", session.variable("restore") == nil {
+          if words.count == 2 {
+            restore(path: UserPath.expanded(String(words[1]).trimmingWhitespace))
+            continue
+          }
+          if let orphanToRestore = pendingOrphan {
+            restore(path: orphanToRestore.path)
+            pendingOrphan = nil
+            continue
+          }
         }
         // Plots fit the terminal as it is now: it may have been resized since the last cell.
         session.options.width = min(TerminalSize.current().columns, 100)
         let output = session.run(line)
+        if output.clearsScreen { FileHandle.standardOutput.write(Data(Self.clearScreen.utf8)) }
         let text = output.rendered(width: session.options.width, colorMode: session.options.colorMode)
         if !text.isEmpty { write(text) }
       }
@@ -107,22 +126,34 @@ public struct InteractiveLoop {
     return 0
   }
 
-  /// Re-runs the cells of an orphaned autosave in this session.
-  private func restore(_ orphan: Autosave.Orphan) {
-    guard let data = FileManager.default.contents(atPath: orphan.path),
-      let transcript = try? Transcript.parse(String(decoding: data, as: UTF8.self))
-    else {
-      write("cannot read \(orphan.path)")
+  /// Re-runs the cells of an autosave (or any transcript) in this session: its state, on
+  /// its model, without the cells that act on the world.
+  private func restore(path: String) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      write("cannot restore: \(path) cannot be read")
       return
     }
-    for input in transcript.inputs {
-      write("[\(session.cellNumber)]> \(input)")
-      let text = session.run(input).rendered(width: session.options.width, colorMode: session.options.colorMode)
+    let transcript: Transcript
+    do {
+      transcript = try Transcript.parse(String(decoding: data, as: UTF8.self))
+    } catch {
+      write("cannot restore \(path): \(error.message)")
+      return
+    }
+    let before = session.cellNumber
+    let report = session.restore(transcript) { input, output in
+      write("[\(session.cellNumber - 1)]> \(input)")
+      let text = output.rendered(width: session.options.width, colorMode: session.options.colorMode)
       if !text.isEmpty { write(text) }
     }
-    unlink(orphan.path)
-    write("restored \(transcript.inputs.count) cells from \(orphan.path)")
+    for line in report { write(line) }
+    let restored = session.cellNumber - before
+    if path.hasPrefix(stateDirectory + "/") { unlink(path) }
+    write("restored \(restored) cell\(restored == 1 ? "" : "s") from \(path)")
   }
+
+  /// Home, erase the screen, erase the scrollback.
+  static let clearScreen = "\u{1B}[H\u{1B}[2J\u{1B}[3J"
 
   private func write(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))

@@ -13,7 +13,14 @@ public struct Autosave: Sendable {
     public var path: String
     /// How many cells it holds.
     public var cellCount: Int
+    /// The model its header names.
+    public var model: String = ""
+    /// When it was last written (internal: Foundation is not part of the API).
+    var modified: Date = .distantPast
   }
+
+  /// How many orphaned autosaves are kept; older ones are removed at start-up.
+  public static let keptOrphans = 5
 
   /// fathom's state directory: `$XDG_STATE_HOME/fathom`, by default `~/.local/state/fathom`.
   public static func stateDirectory() -> String { stateDirectory(environment: ProcessInfo.processInfo.environment) }
@@ -72,8 +79,21 @@ public struct Autosave: Sendable {
       else { continue }
       let date =
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? Date.distantPast
-      found.append((Orphan(path: path, cellCount: transcript.inputs.count), date))
+      found.append(
+        (
+          Orphan(path: path, cellCount: transcript.inputs.count, model: transcript.header.model, modified: date),
+          date
+        ))
     }
-    return found.sorted { $0.1 > $1.1 }.map(\.0)
+    return found.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0.path > $1.0.path) }.map(\.0)
+  }
+
+  /// Removes all but the newest `keeping` orphaned autosaves, so that they do not pile up.
+  /// - Returns: the orphans kept, newest first.
+  @discardableResult
+  public static func prune(in directory: String, keeping: Int = keptOrphans) -> [Orphan] {
+    let all = orphans(in: directory)
+    for old in all.dropFirst(keeping) { unlink(old.path) }
+    return Array(all.prefix(keeping))
   }
 }

@@ -50,7 +50,10 @@ extension Transcript {
   /// - Parameter text: the file's contents.
   /// - Throws: `NotebookError` (`.file`) naming the line that is wrong.
   public static func parse(_ text: String) throws(NotebookError) -> Transcript {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Editors on Windows write a byte-order mark and CRLF line ends; both read as if absent.
+    // ("\r\n" is one Character in Swift, so it is a separator of its own.)
+    let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+    var lines = body.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map(String.init)
     if lines.last == "" { lines.removeLast() }
     guard let first = lines.first, first.hasPrefix("#! fathom transcript ") else {
       throw NotebookError(.file, "line 1 should be \"#! fathom transcript 1\"; this is not a fathom transcript")

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Model
+internal import Plot
 
 /// Re-runs a saved transcript: shows it, checks its outputs, or updates them.
 public struct TranscriptReplayer {
@@ -105,10 +106,20 @@ public struct TranscriptReplayer {
     for entry in transcript.entries {
       switch entry {
       case .note(let note): session.run(note)
+      case .cell(let input, let output) where Interrupt.stoppedCell(output: output):
+        // Where Ctrl-C stopped it cannot be reproduced: run to the end, it would print
+        // something else and --check would fail on a recording that is right.
+        warnings += "cell \(session.cellNumber) (\(input)) was stopped with Ctrl-C when recorded: not re-run\n"
+        session.record(input: input, output: output)
       case .cell(let input, let output):
         session.recordedOutput = output
-        session.run(input)
+        let cells = session.transcript.entries.count
+        let fresh = session.run(input)
         session.recordedOutput = nil
+        // A session no longer records quit; a transcript that holds one keeps it, so it checks.
+        if session.quitRequested, session.transcript.entries.count == cells {
+          session.record(input: input, output: fresh.rendered(width: Session.transcriptWidth, colorMode: .none))
+        }
       }
       if session.quitRequested { break }
     }
