@@ -92,6 +92,7 @@ public actor ModelServer {
   /// Builds the application, runs it in a service group, and waits for the bind.
   private func launch(signals: [UnixSignal]) async throws(ServerError) -> Running {
     let configuration = self.configuration
+    if let problem = configuration.problem { throw .invalidConfiguration(problem) }
     if let load = store.served.loadDuration {
       metrics.recordModelLoad(model: store.served.model.name, duration: load)
     }

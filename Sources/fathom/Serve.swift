@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand {
   func validate() throws {
     if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
     if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+    if let apiKey, apiKey.allSatisfy(\.isWhitespace) {
+      throw ValidationError("--api-key is empty; give a key, or leave the option out to serve without one")
+    }
     if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json") }
   }
 
