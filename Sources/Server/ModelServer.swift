@@ -93,6 +93,7 @@ public actor ModelServer {
   private func launch(signals: [UnixSignal]) async throws(ServerError) -> Running {
     let configuration = self.configuration
     if let problem = configuration.problem { throw .invalidConfiguration(problem) }
+    if let warning = configuration.exposureWarning { configuration.logger.warning("\(warning)") }
     if let load = store.served.loadDuration {
       metrics.recordModelLoad(model: store.served.model.name, duration: load)
     }

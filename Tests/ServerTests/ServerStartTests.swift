@@ -18,4 +18,17 @@ struct ServerStartTests {
     }
     #expect(await server.status().address == nil)
   }
+
+  @Test(
+    "serving beyond loopback without a key warns; loopback, or a key, does not",
+    arguments: [
+      ("0.0.0.0", nil, true), ("::", nil, true), ("192.168.1.20", nil, true), ("example.com", nil, true),
+      ("0.0.0.0", "secret", false), ("127.0.0.1", nil, false), ("127.1.2.3", nil, false), ("::1", nil, false),
+      ("localhost", nil, false),
+    ] as [(String, String?, Bool)])
+  func exposureWarning(host: String, key: String?, warns: Bool) {
+    let warning = ServerConfiguration(host: host, apiKey: key).exposureWarning
+    #expect((warning != nil) == warns, "\(host): \(warning ?? "no warning")")
+    if let warning { #expect(warning.contains("without an API key")) }
+  }
 }
