@@ -126,7 +126,7 @@ public actor ModelServer {
               host: configuration.host, port: configuration.port, "the server stopped before it started")))
       } catch {
         bound.resolve(
-          .failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, "\(error)")))
+          .failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, error)))
       }
     }
     let port: Int

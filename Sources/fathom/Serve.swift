@@ -70,7 +70,8 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("fathom serving \(name) at \(address.url) (docs at /docs)\n".utf8))
       }
     } catch {
-      FileHandle.standardError.write(Data("fathom: \(error.message)\n".utf8))
+      let message = error.portInUse.map { "port \($0) is in use; pick another with --port" } ?? error.message
+      FileHandle.standardError.write(Data("fathom: \(message)\n".utf8))
       throw ExitCode(1)
     }
   }

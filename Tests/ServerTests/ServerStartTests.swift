@@ -31,4 +31,23 @@ struct ServerStartTests {
     #expect((warning != nil) == warns, "\(host): \(warning ?? "no warning")")
     if let warning { #expect(warning.contains("without an API key")) }
   }
+
+  @Test("a port already in use is said in words, with the port, and no errno")
+  func portInUse() async throws {
+    let first = ModelServer(
+      store: ModelStore(Fixtures.iris), configuration: ServerConfiguration(port: 0, accessLog: false))
+    let address = try await first.start()
+    let second = ModelServer(
+      store: ModelStore(Fixtures.iris), configuration: ServerConfiguration(port: address.port, accessLog: false))
+    do {
+      try await second.start()
+      await second.stop()
+      Issue.record("a second server bound port \(address.port)")
+    } catch {
+      #expect(error.portInUse == address.port)
+      #expect(error.message.hasPrefix("port \(address.port) is in use; pick another"), "\(error.message)")
+      #expect(!error.message.contains("errno"))
+    }
+    await first.stop()
+  }
 }
