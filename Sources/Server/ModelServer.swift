@@ -103,7 +103,8 @@ public actor ModelServer {
     let readiness = self.readiness
     let app = Application(
       responder: responder,
-      server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+      server: .guardedHTTP1(
+        idleTimeout: TimeAmount(configuration.idleTimeout), bodyTimeout: TimeAmount(configuration.bodyTimeout)),
       configuration: ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: nil),
       onServerRunning: { [store] channel in
