@@ -6,6 +6,8 @@ extension ServerConfiguration {
     if let apiKey, apiKey.allSatisfy(\.isWhitespace) {
       return "the API key is empty; give a key that is not blank, or none to serve without one"
     }
+    if idleTimeout <= .zero { return "the idle timeout must be positive" }
+    if bodyTimeout <= .zero { return "the body timeout must be positive" }
     return nil
   }
 

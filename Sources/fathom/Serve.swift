@@ -31,6 +31,12 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The largest request body accepted, in bytes.")
   var maxBodyBytes: Int = 1 << 20
 
+  @Option(help: "Seconds a connection may sit idle, or a client take to send its headers, before it is closed.")
+  var idleTimeout: Double = 30
+
+  @Option(help: "Seconds a client may take to send a request body before it is answered 408.")
+  var bodyTimeout: Double = 30
+
   @Option(help: "Log lines as text or json.")
   var logFormat: String = LogFormat.text.rawValue
 
@@ -42,6 +48,10 @@ struct Serve: AsyncParsableCommand {
     if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
     if let apiKey, apiKey.allSatisfy(\.isWhitespace) {
       throw ValidationError("--api-key is empty; give a key, or leave the option out to serve without one")
+    }
+    for (name, seconds) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
+    where !(seconds > 0 && seconds <= 86_400) {
+      throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
     }
     if LogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json") }
   }
@@ -62,6 +72,7 @@ struct Serve: AsyncParsableCommand {
     let configuration = ServerConfiguration(
       host: host, port: resolvedPort, apiKey: apiKey ?? environment["FATHOM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
       corsOrigins: corsOrigin, maxBodyBytes: maxBodyBytes, accessLog: !noAccessLog,
+      idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout),
       logger: (LogFormat(rawValue: logFormat) ?? .text).makeLogger())
     let server = ModelServer(store: ModelStore(loaded, loadDuration: loadDuration), configuration: configuration)
     let name = loaded.name
