@@ -92,6 +92,8 @@ public actor ModelServer {
   /// Builds the application, runs it in a service group, and waits for the bind.
   private func launch(signals: [UnixSignal]) async throws(ServerError) -> Running {
     let configuration = self.configuration
+    if let problem = configuration.problem { throw .invalidConfiguration(problem) }
+    if let warning = configuration.exposureWarning { configuration.logger.warning("\(warning)") }
     if let load = store.served.loadDuration {
       metrics.recordModelLoad(model: store.served.model.name, duration: load)
     }
@@ -101,7 +103,8 @@ public actor ModelServer {
     let readiness = self.readiness
     let app = Application(
       responder: responder,
-      server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+      server: .guardedHTTP1(
+        idleTimeout: TimeAmount(configuration.idleTimeout), bodyTimeout: TimeAmount(configuration.bodyTimeout)),
       configuration: ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: nil),
       onServerRunning: { [store] channel in
@@ -124,7 +127,7 @@ public actor ModelServer {
               host: configuration.host, port: configuration.port, "the server stopped before it started")))
       } catch {
         bound.resolve(
-          .failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, "\(error)")))
+          .failure(ServerError.couldNotStart(host: configuration.host, port: configuration.port, error)))
       }
     }
     let port: Int

@@ -31,6 +31,12 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The largest request body accepted, in bytes.")
   var maxBodyBytes: Int = 1 << 20
 
+  @Option(help: "Seconds a connection may sit idle, or a client take to send its headers, before it is closed.")
+  var idleTimeout: Double = 30
+
+  @Option(help: "Seconds a client may take to send a request body before it is answered 408.")
+  var bodyTimeout: Double = 30
+
   @Option(help: "How log lines are written.")
   var logFormat: LogFormat = .text
 
@@ -40,6 +46,13 @@ struct Serve: AsyncParsableCommand {
   func validate() throws {
     if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
     if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be positive") }
+    if let apiKey, apiKey.allSatisfy(\.isWhitespace) {
+      throw ValidationError("--api-key is empty; give a key, or leave the option out to serve without one")
+    }
+    for (name, seconds) in [("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
+    where !(seconds > 0 && seconds <= 86_400) {
+      throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
+    }
   }
 
   func run() async throws {
@@ -61,6 +74,7 @@ struct Serve: AsyncParsableCommand {
     let configuration = ServerConfiguration(
       host: host, port: resolvedPort, apiKey: apiKey ?? environment["FATHOM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 },
       corsOrigins: corsOrigin, maxBodyBytes: maxBodyBytes, accessLog: !noAccessLog,
+      idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout),
       logger: logFormat.makeLogger())
     let server = ModelServer(store: ModelStore(loaded, loadDuration: loadDuration), configuration: configuration)
     let name = loaded.name
@@ -69,7 +83,8 @@ struct Serve: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("fathom serving \(name) at \(address.url) (docs at /docs)\n".utf8))
       }
     } catch {
-      FileHandle.standardError.write(Data("fathom: \(error.message)\n".utf8))
+      let message = error.portInUse.map { "port \($0) is in use; pick another with --port" } ?? error.message
+      FileHandle.standardError.write(Data("fathom: \(message)\n".utf8))
       throw ExitCode(1)
     }
   }

@@ -10,10 +10,9 @@ struct OpenAPIDocument {
 
   init(model: Model, version: String) {
     let document = Self.document(for: model, version: version)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    // Encoding a document built from valid values cannot fail; an empty object keeps the route a 200 if it ever did.
-    json = (try? Array(encoder.encode(document))) ?? Array("{}".utf8)
+    // Keys in declaration order, the same in every process (see `OrderedJSONEncoder`). Encoding a
+    // document built from valid values cannot fail; an empty object keeps the route a 200 if it ever did.
+    json = (try? OrderedJSONEncoder().encode(document)) ?? Array("{}".utf8)
   }
 
   static func document(for model: Model, version: String) -> OpenAPI.Document {
@@ -33,7 +32,9 @@ struct OpenAPIDocument {
       .response(OpenAPI.Response(description: description, content: jsonContent(schema)))
     }
 
-    let example = Dictionary(uniqueKeysWithValues: s.features.map { ($0.name, exampleValue(for: $0)) })
+    // Ordered, as the features are: a Dictionary's order would change with each process's hash seed.
+    var example: OrderedDictionary<String, AnyCodable> = [:]
+    for feature in s.features where example[feature.name] == nil { example[feature.name] = exampleValue(for: feature) }
     let predict = OpenAPI.Operation(
       tags: ["prediction"],
       summary: "Predict",

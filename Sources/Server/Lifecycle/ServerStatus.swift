@@ -47,25 +47,3 @@ public struct ServerStatus: Sendable, CustomStringConvertible {
       + "\(requests) requests (\(inFlight) in flight), \(errors) errors, p50 \(ms(p50)), p99 \(ms(p99))"
   }
 }
-
-/// Why the server could not start or run, in words a person can act on.
-public struct ServerError: Error, Sendable, CustomStringConvertible {
-  private enum Code: Sendable {
-    case alreadyRunning
-    case couldNotStart
-  }
-
-  private let code: Code
-  /// The explanation.
-  public let message: String
-
-  static func alreadyRunning(_ address: ServerAddress) -> ServerError {
-    ServerError(code: .alreadyRunning, message: "the server is already running at \(address.url); stop it first")
-  }
-
-  static func couldNotStart(host: String, port: Int, _ reason: String) -> ServerError {
-    ServerError(code: .couldNotStart, message: "cannot serve on \(host):\(port): \(reason)")
-  }
-
-  public var description: String { message }
-}
