@@ -3,8 +3,9 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 # Debian packages the build and the tests need: libedit for the line editor, pkg-config
 # to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite,
-# wrk for the test that checks `loadtest` against it.
-APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk
+# wrk for the test that checks `loadtest` against it, chromium and its driver for the web app's
+# browser tests.
+APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk chromium chromium-driver
 BENCH_APT_PACKAGES := wrk hyperfine
 
 # fuzz: the mutation fuzzer of Tests/ModelTests/FuzzTests.swift, longer than in make test.
