@@ -56,6 +56,8 @@ let package = Package(
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
       ],
+      // The web app's files are compiled in (WebApp/WebAppAsset+Embedded.swift), not bundled.
+      exclude: ["WebApp/Assets"],
       swiftSettings: strictSettings
     ),
     .systemLibrary(

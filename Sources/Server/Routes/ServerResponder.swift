@@ -85,6 +85,8 @@ struct ServerResponder: HTTPResponder {
     case .inferenceInfer(let name, let version):
       if let problem = InferenceProtocol.check(name: name, version: version, served: served) { return problem }
       return await infer(&request, served: served)
+    case .webApp(let asset):
+      return asset.response(ifNoneMatch: request.headers[.ifNoneMatch])
     case .unmatched, .inferenceUnmatched:
       return .detail(.notFound, "Not Found")
     }
