@@ -74,15 +74,11 @@ struct Browser {
     ]
     // Chromium's PreferredColorScheme: 0 dark, 1 light.
     arguments += dark ? ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"] : []
-    let capabilities: [String: Any] = [
-      "capabilities": [
-        "alwaysMatch": [
-          "browserName": "chrome",
-          "goog:chromeOptions": ["binary": chromiumPath, "args": arguments],
-          "goog:loggingPrefs": ["browser": "ALL"],
-        ]
-      ]
+    let options: [String: Any] = ["binary": chromiumPath, "args": arguments]
+    let match: [String: Any] = [
+      "browserName": "chrome", "goog:chromeOptions": options, "goog:loggingPrefs": ["browser": "ALL"],
     ]
+    let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": match]]
     let base = "http://127.0.0.1:\(port)/session"
     let answer = try await request(client: client, "POST", base, capabilities)
     guard let value = answer as? [String: Any], let id = value["sessionId"] as? String else {
