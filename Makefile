@@ -9,8 +9,9 @@ WARNINGS_AS_ERRORS ?= $(CI)
 WARNING_FLAGS := $(if $(WARNINGS_AS_ERRORS),-Xswiftc -warnings-as-errors)
 # Debian packages the build and the tests need: libedit for the line editor, pkg-config
 # to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite,
-# wrk for the test that checks `loadtest` against it.
-APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk
+# wrk for the test that checks `loadtest` against it, chromium and its driver for the web app's
+# browser tests.
+APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk chromium chromium-driver
 BENCH_APT_PACKAGES := wrk hyperfine
 
 # fuzz: the fuzzers of Tests/ModelTests/FuzzTests.swift and Tests/NotebookTests/SessionFuzzTests.swift,

@@ -58,6 +58,8 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
+      // The web app's files are compiled in (WebApp/WebAppAsset+Embedded.swift), not bundled.
+      exclude: ["WebApp/Assets"],
       swiftSettings: strictSettings
     ),
     .systemLibrary(

@@ -80,7 +80,8 @@ struct Serve: AsyncParsableCommand {
     let name = loaded.name
     do {
       try await server.run { address in
-        FileHandle.standardOutput.write(Data("fathom serving \(name) at \(address.url) (docs at /docs)\n".utf8))
+        let line = "fathom serving \(name) at \(address.url) (web app at /, API docs at /docs)\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
       }
     } catch {
       let message = error.portInUse.map { "port \($0) is in use; pick another with --port" } ?? error.message

@@ -50,7 +50,7 @@ struct ServeCommand: CommandHandler {
         port = number
       }
       let address = try server.start(port: port, session: session)
-      session.print("serving \(session.model.name) at \(address.url) (docs at \(address.url)/docs)")
+      session.print("serving \(session.model.name) at \(address.url)/ (the web app; API docs at \(address.url)/docs)")
       session.print("access log: \(server.logPath); serve stop to stop, loadtest to measure it")
     }
     return nil

@@ -17,6 +17,8 @@ enum Route: Equatable, Sendable {
   case inferenceInfer(name: String, version: String?)
   /// A path under `/v2` that names no endpoint: a JSON 404 in the protocol's format.
   case inferenceUnmatched
+  /// A file of the web app: `/`, `/app.js`, `/app.css`.
+  case webApp(WebAppAsset)
   case unmatched
 
   init(path: String) {
@@ -32,6 +34,10 @@ enum Route: Equatable, Sendable {
     case "/v2/health/live": self = .inferenceLive
     case "/v2/health/ready": self = .inferenceReady
     default:
+      if let asset = WebAppAsset(path: path) {
+        self = .webApp(asset)
+        return
+      }
       self = Route.inferenceModelRoute(path) ?? .unmatched
     }
   }
@@ -102,6 +108,7 @@ enum Route: Equatable, Sendable {
     case .inferenceModel: "/v2/models/{name}"
     case .inferenceModelReady: "/v2/models/{name}/ready"
     case .inferenceInfer: "/v2/models/{name}/infer"
+    case .webApp(let asset): asset.path
     case .inferenceUnmatched, .unmatched: "unmatched"
     }
   }

@@ -44,6 +44,8 @@ struct ServerResponder: HTTPResponder {
     case .inferenceInfer(let name, let version):
       try InferenceDocuments.check(name: name, version: version, served: served)
       return try await infer(&request, served: served)
+    case .webApp(let asset):
+      return asset.response(ifNoneMatch: request.headers[.ifNoneMatch])
     case .unmatched, .inferenceUnmatched:
       throw FastAPIError.notFound
     }

@@ -1,0 +1,69 @@
+import Foundation
+import Model
+import NIOHTTP1
+import Testing
+
+@testable import Server
+
+@Suite("the web app's files")
+struct WebAppAssetTests {
+  @Test(
+    "/, /app.js and /app.css are served with their type, an ETag and no-cache, without the API key",
+    arguments: [("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css")])
+  func served(path: String, type: String) async throws {
+    try await TestServer.with(Fixtures.iris, configuration: ServerConfiguration(apiKey: "k")) { s in
+      let answer = try await s.get(path)
+      #expect(answer.status == 200)
+      #expect(answer.headers.first(name: "Content-Type")?.hasPrefix(type) == true)
+      #expect(answer.headers.first(name: "Cache-Control") == "no-cache")
+      let eTag = try #require(answer.headers.first(name: "ETag"))
+      #expect(eTag.hasPrefix("\"") && eTag.hasSuffix("\""))
+      #expect(!answer.body.isEmpty)
+      let again = try await s.get(path, headers: [("If-None-Match", "\"other\", W/\(eTag)")])
+      #expect(again.status == 304)
+      #expect(again.body.isEmpty)
+      #expect(again.headers.first(name: "ETag") == eTag)
+    }
+  }
+
+  @Test("HEAD answers the page's headers; POST gets a 405")
+  func methods() async throws {
+    try await TestServer.with(Fixtures.iris) { s in
+      let head = try await s.send(.HEAD, "/")
+      #expect(head.status == 200)
+      #expect(head.headers.first(name: "ETag") != nil)
+      let post = try await s.post("/", "{}")
+      #expect(post.status == 405)
+    }
+  }
+
+  @Test("the page links its script, styles, /docs and /openapi.json, and loads nothing from elsewhere")
+  func selfContained() {
+    let html = WebAppAsset.indexHTML
+    for link in [#"src="app.js""#, #"href="app.css""#, #"href="docs""#, #"href="openapi.json""#] {
+      #expect(html.contains(link), "index.html has \(link)")
+    }
+    // Nothing is fetched from elsewhere: no CDN, no web fonts. (app.js names the SVG namespace.)
+    #expect(!html.contains("http://") && !html.contains("https://"))
+    #expect(!WebAppAsset.appCSS.contains("http://") && !WebAppAsset.appCSS.contains("https://"))
+    #expect(!WebAppAsset.appJS.contains("https://"))
+  }
+
+  @Test("the whole app is under 60 KB uncompressed")
+  func size() {
+    let total = WebAppAsset.allCases.map(\.content.bytes.count).reduce(0, +)
+    #expect(total < 60 * 1024, "\(total) bytes")
+  }
+
+  @Test("the embedded files are the ones in Sources/Server/WebApp/Assets (scripts/embed-webapp.sh regenerates them)")
+  func embeddedMatchesSources() throws {
+    let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Sources/Server/WebApp/Assets")
+    for (file, embedded) in [
+      ("index.html", WebAppAsset.indexHTML), ("app.js", WebAppAsset.appJS), ("app.css", WebAppAsset.appCSS),
+    ] {
+      let onDisk = try String(contentsOf: assets.appendingPathComponent(file), encoding: .utf8)
+      #expect(onDisk == embedded, "\(file) changed since it was embedded: run scripts/embed-webapp.sh")
+    }
+  }
+}
