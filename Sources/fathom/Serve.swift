@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Model
 import Server
@@ -91,7 +91,6 @@ struct Serve: AsyncParsableCommand {
   }
 }
 
-/// `--log-format text|json`: the values are the raw values, listed in the help. (The protocol is
-/// qualified by its module: LogFormat and ExpressibleByArgument both come from elsewhere, which
-/// Swift would otherwise warn about as a retroactive conformance.)
-extension LogFormat: ArgumentParser.ExpressibleByArgument {}
+/// `--log-format text|json`: the values are the raw values, listed in the help. LogFormat is
+/// public, so this file imports ArgumentParser publicly for the conformance.
+extension LogFormat: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Plot
 import Testing
 
 @testable import Notebook

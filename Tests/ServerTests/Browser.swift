@@ -52,11 +52,11 @@ struct Browser {
       let browser = Browser(client: client, session: session)
       do {
         let result = try await body(browser)
-        try? await browser.send("DELETE", "")
+        _ = try? await browser.send("DELETE", "")
         try await client.shutdown()
         return result
       } catch {
-        try? await browser.send("DELETE", "")
+        _ = try? await browser.send("DELETE", "")
         throw error
       }
     } catch {

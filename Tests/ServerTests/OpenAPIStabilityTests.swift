@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Model
+import NIOCore
+import NIOHTTP1
 import Server
 import Testing
 

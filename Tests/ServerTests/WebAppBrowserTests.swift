@@ -231,7 +231,7 @@ struct WebAppBrowserTests {
           try await b.open(s.address.url + "/?" + query)
           try await b.waitUntil("the sweep") { try await b.run("return document.body.dataset.swept") != nil }
           // The first frame after the chart is drawn, with the bars' transitions finished.
-          try await Task.sleep(for: .milliseconds(400))
+          try await _Concurrency.Task.sleep(for: .milliseconds(400))
           let png = try await b.screenshot()
           try png.write(to: folder.appendingPathComponent("webapp-\(file)-\(dark ? "dark" : "light").png"))
         }

@@ -116,7 +116,7 @@ enum FathomBinary {
     process.executableURL = URL(fileURLWithPath: try #require(path, "build fathom first or set FATHOM_BINARY"))
     process.arguments = arguments
     let output = Pipe()
-    FileManager.default.createFile(atPath: errors.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
     process.standardOutput = output
     process.standardError = try FileHandle(forWritingTo: errors)
     process.standardInput = FileHandle.nullDevice

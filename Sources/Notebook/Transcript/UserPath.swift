@@ -38,14 +38,18 @@ enum UserPath {
 
   /// What is at `path` (following symbolic links), or nil when nothing is.
   static func kind(of path: String) -> Kind? {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
-    switch info.st_mode & S_IFMT {
-    case S_IFREG: return .regularFile
-    case S_IFDIR: return .directory
-    case S_IFCHR, S_IFBLK: return .device
-    case S_IFIFO: return .fifo
-    case S_IFSOCK: return .socket
+    // attributesOfItem reads lstat(2): resolve links first, so that the answer is about the target.
+    let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved),
+      let type = attributes[.type] as? FileAttributeType
+    else { return nil }
+    switch type {
+    case .typeRegular: return .regularFile
+    case .typeDirectory: return .directory
+    case .typeCharacterSpecial, .typeBlockSpecial: return .device
+    case .typeSocket: return .socket
+    // Foundation names no FIFO type: the one file type it reports as unknown is a FIFO.
+    case .typeUnknown: return .fifo
     default: return .other
     }
   }
