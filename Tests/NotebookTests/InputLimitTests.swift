@@ -23,20 +23,26 @@ struct InputLimitTests {
     "counts that do not fit an Int, and lists too long to hold, are errors",
     arguments: [
       ("range(1e300)", "error: range: would make 1e+300 values; at most 1000000 (use a larger step)"),
-      ("range(-1e308, 1e308)", "error: range: would make inf values; at most 1000000 (use a larger step)"),
+      (
+        "range(-1e308, 1e308)",
+        "error: range: would make more values than can be counted; at most 1000000 (use a larger step)"
+      ),
       ("range(1e9)", "error: range: would make 1000000000 values; at most 1000000 (use a larger step)"),
-      ("range(0, 1, 1e-320)", "error: range: would make inf values; at most 1000000 (use a larger step)"),
+      (
+        "range(0, 1, 1e-320)",
+        "error: range: would make more values than can be counted; at most 1000000 (use a larger step)"
+      ),
       ("range(1e308, -1e308)", "[]"),
       ("range(0 / 0)", "error: range: needs finite bounds and a non-zero step"),
       ("linspace(0, 1, 1e300)", "error: linspace: n should be a whole number of at least 1, got 1e+300"),
       ("linspace(0, 1, 1e7)", "error: linspace: n should be at most 1000000, got 10000000"),
       ("[1, 2][1e300]", "error: index 1e+300 is out of range for a list of 2 values"),
       ("[1, 2][-1e300]", "error: index -1e+300 is out of range for a list of 2 values"),
-      ("[1, 2][0 / 0]", "error: a list index must be a whole number, got nan"),
-      ("round(2.5, 1e300)", "nan"),
+      ("[1, 2][0 / 0]", "error: a list index must be a whole number, got NaN"),
+      ("round(2.5, 1e300)", "NaN"),
       ("-0", "0"),
       ("1e-320 * 1e-320", "0"),
-      ("1e308 * 10", "inf"),
+      ("1e308 * 10", "Infinity"),
     ])
   func countsAndSizes(input: String, expected: String) throws {
     #expect(try lastLine([input]) == expected)

@@ -78,7 +78,7 @@ struct SaveTests {
     #expect(left == [".s.fathom.tmp-1", "s.fathom"])
   }
 
-  @Test("~ is $HOME in paths; a directory given as a model is named in plain words")
+  @Test("~ is $HOME in paths; a directory without a model is named in plain words")
   func paths() throws {
     #expect(UserPath.expanded("~/s.fathom", environment: ["HOME": "/h"]) == "/h/s.fathom")
     #expect(UserPath.expanded("~", environment: ["HOME": "/h/"]) == "/h")
@@ -86,7 +86,9 @@ struct SaveTests {
     let directory = try temporaryDirectory("load-dir")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let output = try run(["load \(directory)"])
-    #expect(output.hasSuffix("error: cannot read \(directory): it is a directory, not a model file"))
+    #expect(
+      output.hasSuffix(
+        "error: the directory \(directory) holds no .onnx file; name a model file, or a directory holding exactly one"))
   }
 
   @Test("fathom saves ~/FILE into $HOME", .enabled(if: TmuxDriver.fathomBinary != nil))

@@ -40,28 +40,46 @@ struct Browser {
     driver.standardOutput = output
     driver.standardError = FileHandle.nullDevice
     try driver.run()
-    defer {
-      driver.terminate()
-      driver.waitUntilExit()
+    let port: Int
+    do {
+      port = try await printed.port()
+    } catch {
+      await end(driver, port: nil)
       output.fileHandleForReading.readabilityHandler = nil
+      throw error
     }
-    let port = try await printed.port()
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    let result: Result<T, any Error>
     do {
       let session = try await startSession(client: client, port: port, dark: dark, width: width, height: height)
       let browser = Browser(client: client, session: session)
       do {
-        let result = try await body(browser)
-        _ = try? await browser.send("DELETE", "")
-        try await client.shutdown()
-        return result
+        result = .success(try await body(browser))
       } catch {
-        _ = try? await browser.send("DELETE", "")
-        throw error
+        result = .failure(error)
       }
+      _ = try? await browser.send("DELETE", "")
     } catch {
-      try? await client.shutdown()
-      throw error
+      result = .failure(error)
+    }
+    _ = try? await request(client: client, "GET", "http://127.0.0.1:\(port)/shutdown", nil)
+    try? await client.shutdown()
+    await end(driver, port: port)
+    output.fileHandleForReading.readabilityHandler = nil
+    return try result.get()
+  }
+
+  /// Waits up to five seconds for chromedriver to leave after `/shutdown` (or SIGTERM when it
+  /// never said its port), then kills it: a test must not wait on a process forever, and
+  /// `Process.waitUntilExit` would spin on a thread of the task pool.
+  private static func end(_ driver: Process, port: Int?) async {
+    if port == nil { driver.terminate() }
+    for _ in 0..<50 where driver.isRunning {
+      try? await Task.sleep(for: .milliseconds(100))
+    }
+    if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
+    for _ in 0..<50 where driver.isRunning {
+      try? await Task.sleep(for: .milliseconds(100))
     }
   }
 

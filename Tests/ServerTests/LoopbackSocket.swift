@@ -23,8 +23,11 @@ struct LoopbackSocket {
     /// The close was a reset rather than an orderly end.
     var reset = false
     var text: String { String(decoding: bytes, as: UTF8.self) }
-    /// How many answers it holds: the status lines.
-    var answers: Int { text.components(separatedBy: "HTTP/1.").count - 1 }
+    /// How many answers it holds: the status lines, at the start or after a line break
+    /// (a detail may itself name HTTP/1.0).
+    var answers: Int {
+      text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.hasPrefix("HTTP/1.") }.count
+    }
   }
 
   private let socket: Int32

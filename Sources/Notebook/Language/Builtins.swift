@@ -94,8 +94,8 @@ enum Builtins {
       // The count is checked as a Double: converting a huge one to Int would trap.
       let count = ((stop - start) / step).rounded(.up)
       guard count <= Double(maximumListLength) else {
-        throw NotebookError(
-          .type, "would make \(formatNumber(count)) values; at most \(maximumListLength) (use a larger step)")
+        let values = count.isFinite ? "\(formatNumber(count)) values" : "more values than can be counted"
+        throw NotebookError(.type, "would make \(values); at most \(maximumListLength) (use a larger step)")
       }
       let n = count > 0 ? Int(count) : 0
       return .list((0..<n).map { .number(start + Double($0) * step) })

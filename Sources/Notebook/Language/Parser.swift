@@ -70,7 +70,24 @@ struct Parser {
     }
     if let word = current.identifier, commandNames.contains(word) { return .command(command()) }
     try refuseMisspelledCommand()
-    return .expression(try expression())
+    let start = position
+    do {
+      return .expression(try expression())
+    } catch {
+      // `plto [1, 2]` reads as an index into plto until the comma; a word close to a command
+      // that then fails to parse as an expression was most likely the command.
+      guard tokens[start].identifier != nil, tokens[start + 1].isSymbol("[") else { throw error }
+      throw misspelledCommand(at: start) ?? error
+    }
+  }
+
+  private func misspelledCommand(at start: Int) -> NotebookError? {
+    guard let word = tokens[start].identifier, !Self.keywords.contains(word),
+      let near = nearestName(to: word, in: commandNames.sorted())
+    else { return nil }
+    return NotebookError(
+      .unknownName, "unknown command \(word); did you mean \(near)? (help lists the commands)",
+      column: tokens[start].column)
   }
 
   /// `swep petal_length`: a word followed by an argument cannot be an expression, so a word
@@ -83,9 +100,7 @@ struct Parser {
     case .number, .string: break
     default: return
     }
-    guard let near = nearestName(to: word, in: commandNames.sorted()) else { return }
-    throw NotebookError(
-      .unknownName, "unknown command \(word); did you mean \(near)? (help lists the commands)", column: current.column)
+    if let error = misspelledCommand(at: position) { throw error }
   }
 
   /// The command at the current token: its arguments run to the next `;`.

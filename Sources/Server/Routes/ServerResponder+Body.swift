@@ -5,9 +5,8 @@ extension ServerResponder {
   /// Reads the whole body, enforcing the size limit and the time allowed to send it.
   func readBody(_ request: inout Request) async throws(RequestBodyError) -> [UInt8] {
     let limit = configuration.maxBodyBytes
-    if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-      throw .tooLarge(limit: limit)
-    }
+    let declared = request.headers[.contentLength].flatMap { Int($0) }
+    if let declared, declared > limit { throw .tooLarge(limit: limit) }
     let deadline = ContinuousClock.now.advanced(by: configuration.bodyTimeout)
     var bytes: [UInt8] = []
     do {
@@ -20,6 +19,11 @@ extension ServerResponder {
       throw error
     } catch {
       throw .unreadable
+    }
+    // The body stream also ends when the connection stops delivering (the transport answered
+    // 408 for a late body, or the client went away): a short body is not a request to answer.
+    if let declared, bytes.count < declared {
+      throw ContinuousClock.now > deadline ? .timedOut : .unreadable
     }
     return bytes
   }

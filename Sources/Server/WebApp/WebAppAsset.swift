@@ -93,7 +93,7 @@ enum WebAppAsset: CaseIterable, Sendable {
     if self == .page {
       // Inline `style` attributes carry the bars' widths and the charts' colours.
       headers[.contentSecurityPolicy] =
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'"
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' blob:; base-uri 'none'; form-action 'none'"
     }
     return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: content.bytes)))
   }
