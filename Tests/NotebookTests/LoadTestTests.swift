@@ -293,9 +293,12 @@ struct LoadTestLiveTests {
     process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
+    // Waiting on a semaphore, not Process.waitUntilExit, which spins its run loop.
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    exited.wait()
     return String(decoding: data, as: UTF8.self)
   }
 }

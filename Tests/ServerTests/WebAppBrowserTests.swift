@@ -155,8 +155,10 @@ struct WebAppBrowserTests {
     try await TestServer.with(Fixtures.iris) { s in
       try await Browser.with { b in
         try await b.open(s.address.url + "/")
-        try await b.waitUntil("the iris form") {
-          try await b.run("return !!document.querySelector('[name=petal_length]')") as? Bool == true
+        // The first prediction must be answered before the swap: sent after it, it would carry
+        // iris's inputs to diabetes and be answered 422.
+        try await b.waitUntil("the first iris prediction") {
+          try await !b.text("const a = document.getElementById('answer'); return a ? a.textContent : ''").isEmpty
         }
         s.server.store.swap(to: Fixtures.diabetes)
         try await b.waitUntil("the diabetes form") {

@@ -110,20 +110,38 @@ enum FathomBinary {
   }
 
   /// Runs `fathom arguments…`, its standard error going to `errors`; returns its exit status,
-  /// standard output and standard error.
-  static func run(_ arguments: [String], errors: URL) throws -> (status: Int32, output: String, errors: String) {
+  /// standard output and standard error. The child is waited for on a thread of its own: a
+  /// blocked thread of the small task pool would starve the servers other tests run.
+  static func run(_ arguments: [String], errors: URL) async throws -> (
+    status: Int32, output: String, errors: String
+  ) {
+    let executable = try #require(path, "build fathom first or set FATHOM_BINARY")
+    return try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(
+          with: Result { try runBlocking(executable, arguments, errors: errors) })
+      }.start()
+    }
+  }
+
+  private static func runBlocking(_ executable: String, _ arguments: [String], errors: URL) throws -> (
+    status: Int32, output: String, errors: String
+  ) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(path, "build fathom first or set FATHOM_BINARY"))
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     let output = Pipe()
     _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
     process.standardOutput = output
     process.standardError = try FileHandle(forWritingTo: errors)
     process.standardInput = FileHandle.nullDevice
+    // Waiting on a semaphore, not Process.waitUntilExit, which spins its run loop.
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     try process.run()
     // Read standard output to its end before waiting, so a full pipe cannot stall the child.
     let out = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    exited.wait()
     let errorText = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
     return (process.terminationStatus, String(decoding: out, as: UTF8.self), errorText)
   }
@@ -148,18 +166,18 @@ struct WireAgreementTests {
     try Data(texts.json.map { $0 + "\n" }.joined().utf8).write(to: jsonlFile)
     try Data(texts.csv.utf8).write(to: csvFile)
 
-    func cli(_ input: URL, _ format: String) throws -> String {
-      let run = try FathomBinary.run(
+    func cli(_ input: URL, _ format: String) async throws -> String {
+      let run = try await FathomBinary.run(
         ["predict", zoo.modelURL.path, "--input", input.path, "--format", format],
         errors: directory.appendingPathComponent("stderr.txt"))
       let command = "fathom predict \(input.lastPathComponent) --format \(format)"
       #expect(run.status == 0, "\(zoo.name): \(command): \(run.errors)")
       return run.output
     }
-    let linesFromJSON = try cli(jsonlFile, "jsonl")
-    let linesFromCSV = try cli(csvFile, "jsonl")
-    let csvFromJSON = try cli(jsonlFile, "csv")
-    let csvFromCSV = try cli(csvFile, "csv")
+    let linesFromJSON = try await cli(jsonlFile, "jsonl")
+    let linesFromCSV = try await cli(csvFile, "jsonl")
+    let csvFromJSON = try await cli(jsonlFile, "csv")
+    let csvFromCSV = try await cli(csvFile, "csv")
     #expect(linesFromJSON == linesFromCSV, "\(zoo.name): JSON Lines from JSON Lines and from CSV input")
     #expect(csvFromJSON == csvFromCSV, "\(zoo.name): CSV from JSON Lines and from CSV input")
     let lines = linesFromJSON.split(separator: "\n").map(String.init)

@@ -13,6 +13,9 @@ final class NotebookServer {
     var log: FileHandle
   }
 
+  /// How long `start` waits for the server to bind before giving up.
+  static let startLimit = Duration.seconds(60)
+
   private var running: Running?
   private var hookInstalled = false
   /// Where access logs go: `$XDG_STATE_HOME/fathom/server.log`.
@@ -42,7 +45,12 @@ final class NotebookServer {
     let configuration = ServerConfiguration(
       host: "127.0.0.1", port: port, logger: LogFormat.text.makeLogger(stream: log))
     let server = ModelServer(store: store, configuration: configuration)
-    let started: Result<ServerAddress, ServerError>? = BlockingWait.run(limit: .seconds(10)) {
+    // Binding a loopback port takes milliseconds; the limit only guards against a start that
+    // hangs, and Ctrl-C ends the wait sooner. A busy machine can delay the tasks that start the
+    // server by seconds, so the limit is generous.
+    let started: Result<ServerAddress, ServerError>? = BlockingWait.run(
+      limit: Self.startLimit, poll: { _ in Interrupt.requested ? .cancel : .wait }
+    ) {
       do throws(ServerError) {
         return .success(try await server.start())
       } catch {
@@ -60,7 +68,8 @@ final class NotebookServer {
     case nil:
       _ = BlockingWait.run(limit: .seconds(10)) { await server.stop() }
       try? log.close()
-      throw NotebookError(.usage, "the server did not start within 10 s")
+      if Interrupt.requested { throw NotebookError(.cancelled, Interrupt.message) }
+      throw NotebookError(.usage, "the server did not start within \(Self.startLimit.components.seconds) s")
     }
   }
 
