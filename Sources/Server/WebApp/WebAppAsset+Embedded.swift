@@ -615,7 +615,11 @@ extension WebAppAsset {
   // The chart is drawn at the width it is shown at, so its text stays legible on a phone.
   let W = 640;
   const H = 300, M = { l: 52, r: 16, t: 14, b: 40 };
-  const fitWidth = () => (W = Math.max(300, Math.min(820, $('chart').clientWidth || 640)));
+  // The left margin makes room for the longest category on the y axis beside the axis title.
+  const fitWidth = (yCategories = []) => {
+    M.l = Math.min(170, Math.max(52, 30 + 7 * Math.max(0, ...yCategories.map((c) => String(c).length))));
+    W = Math.max(300, Math.min(820, $('chart').clientWidth || 640));
+  };
 
   function ticks(lo, hi, n) {
     const span = hi - lo || Math.abs(hi) || 1;
@@ -732,7 +736,7 @@ extension WebAppAsset {
 
   function drawHeatmap() {
     const { fx, fy, xs, ys, preds } = state.sweep;
-    fitWidth();
+    fitWidth(fy.categories ? ys : []);
     const svg = h('svg:svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' });
     const cw = (W - M.l - M.r) / xs.length, ch = (H - M.t - M.b) / ys.length;
     const classification = !!(preds[0] && preds[0].probabilities);
