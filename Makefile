@@ -16,7 +16,7 @@ BENCH_APT_PACKAGES := wrk hyperfine
 
 # fuzz: the fuzzers of Tests/ModelTests/FuzzTests.swift and Tests/NotebookTests/SessionFuzzTests.swift,
 # longer than in make test.
-.PHONY: fuzz all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest clean
+.PHONY: fuzz all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest check-deploy clean
 
 all: build
 
@@ -80,6 +80,13 @@ bench-plot: bench-deps
 # fathom loadtest against wrk on the same fathom serve, same duration and connections.
 bench-loadtest: bench-deps
 	scripts/bench-loadtest.sh
+
+# Validates deploy/ strictly (scripts/check-deploy.sh): renders the kustomizations and runs
+# kubernetes-validate --strict (pinned, in .venv-deploy), checks the KServe resources, nginx -t
+# and systemd-analyze verify. A check whose tool is missing is skipped; REQUIRE_ALL=1 fails it.
+check-deploy:
+	@$(MAKE) --no-print-directory APT_PACKAGES="nginx" deps
+	scripts/check-deploy.sh
 
 clean:
 	rm -rf .build
