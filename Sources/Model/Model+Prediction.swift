@@ -194,8 +194,8 @@ extension Model {
       switch value {
       case .number(let d): number = d
       case .string(let s):
-        // Numeric strings are accepted, as Pydantic's lax mode does.
-        guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else {
+        // Numeric strings are accepted, as Pydantic's lax mode does (decimal, not hexadecimal).
+        guard let d = RowReader.number(s.trimmingCharacters(in: .whitespaces)[...]) else {
           return (value, .wrongType(expected: type))
         }
         number = d

@@ -8,9 +8,11 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Score rows of CSV or JSON Lines; write JSON Lines or CSV to standard output.",
     discussion: """
-      A CSV header names the features; each JSON line is an object of features by name.
-      Rows that fail validation are reported on standard error with their row number and
-      skipped; the others are scored. The exit status is 1 when any row failed.
+      A CSV header names the features; each JSON line is an object of features by name. \
+      Every input row gives one output row, in order. A row that fails validation gives \
+      {"row": N, "error": "..."} in JSON Lines, or empty prediction cells and its message in \
+      an extra error column in CSV, and is reported on standard error too; the exit status \
+      is then 1. Input is UTF-8 (a byte-order mark and CRLF line endings are fine).
       """)
 
   /// How the rows are read: `--input-format csv|jsonl`.
@@ -44,7 +46,11 @@ struct PredictCommand: ParsableCommand {
       }
       data = handle.readDataToEndOfFile()
     }
-    let text = String(decoding: data, as: UTF8.self)
+    let text: String
+    switch RowReader.text(Array(data)) {
+    case .success(let decoded): text = decoded
+    case .failure(let problem): throw failure("\(input == "-" ? "standard input" : input) \(problem)")
+    }
     let kind =
       inputFormat
       ?? (input.hasSuffix(".jsonl") || input.hasSuffix(".ndjson") || input.hasSuffix(".json") ? .jsonl : .csv)
@@ -52,23 +58,40 @@ struct PredictCommand: ParsableCommand {
     var output = PredictionOutput(format: format, signature: loaded.signature)
     var failures = 0
     for row in rows {
+      let problem: String
       switch row.values {
-      case .failure(let problem):
-        failures += 1
-        FileHandle.standardError.write(Data("row \(row.number): \(problem)\n".utf8))
+      case .failure(let error):
+        problem = error.description
       case .success(let features):
         do {
           output.write(try loaded.predict(features))
+          continue
         } catch {
-          failures += 1
-          let reasons =
-            error.issues.isEmpty
-            ? error.message : error.issues.map { "\($0.feature) \($0.reason)" }.joined(separator: "; ")
-          FileHandle.standardError.write(Data("row \(row.number): \(reasons)\n".utf8))
+          problem = Self.describe(error)
         }
       }
+      failures += 1
+      output.writeFailure(row: row.number, problem)
+      if failures <= Self.reportedFailures {
+        FileHandle.standardError.write(Data("row \(row.number): \(problem)\n".utf8))
+      }
+    }
+    if failures > Self.reportedFailures {
+      FileHandle.standardError.write(
+        Data("… and \(failures - Self.reportedFailures) more rows failed; the output has every one\n".utf8))
     }
     output.finish()
     if failures > 0 { throw ExitCode(1) }
+  }
+
+  /// How many failed rows standard error names before it only counts them.
+  static let reportedFailures = 100
+
+  /// A row's validation problems, at most ten of them, then how many more.
+  static func describe(_ error: ModelError) -> String {
+    guard !error.issues.isEmpty else { return error.message }
+    let shown = error.issues.prefix(10).map { "\($0.feature) \($0.reason)" }
+    let more = error.issues.count > 10 ? ["and \(error.issues.count - 10) more problems"] : []
+    return (shown + more).joined(separator: "; ")
   }
 }

@@ -27,13 +27,14 @@ struct LifecycleTests {
     #expect(status.p50 != nil && status.p99 != nil)
     await server.stop()
     #expect(await server.status().address == nil)
-    // Nothing listens there any more. (Re-binding the port would be a flaky check: once freed, an
-    // ephemeral port can be taken at once by a client socket of a test running in parallel.)
+    // The stopped server answers nothing more. (Whether anything listens on the port is not the
+    // check: once freed, the port can be taken at once by a server of a test running in parallel,
+    // as happened on CI; that server's answer does not count here.)
+    let before = await server.status().requests
     let after = HTTPClient(eventLoopGroupProvider: .singleton)
-    await #expect(throws: (any Error).self) {
-      _ = try await after.execute(HTTPClientRequest(url: address.url + "/health"), timeout: .seconds(5))
-    }
+    _ = try? await after.execute(HTTPClientRequest(url: address.url + "/health"), timeout: .seconds(5))
     try await after.shutdown()
+    #expect(await server.status().requests == before, "the stopped server answered")
   }
 
   @Test("binding a port in use fails with a ServerError")

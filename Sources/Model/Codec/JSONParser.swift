@@ -155,7 +155,10 @@ package struct JSONParser {
       while index < bytes.count {
         let b = bytes[index]
         if b == UInt8(ascii: "\"") {
-          let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+          // Validated, not decoded: bytes that are not UTF-8 must not become U+FFFD quietly.
+          guard let s = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
+            throw JSONParseError(offset: start, reason: "a string that is not valid UTF-8")
+          }
           index += 1
           return s
         }
@@ -168,7 +171,10 @@ package struct JSONParser {
         switch b {
         case UInt8(ascii: "\""):
           index += 1
-          return String(decoding: out, as: UTF8.self)
+          guard let s = String(validating: out, as: UTF8.self) else {
+            throw JSONParseError(offset: start, reason: "a string that is not valid UTF-8")
+          }
+          return s
         case UInt8(ascii: "\\"):
           index += 1
           guard index < bytes.count else { throw fail("unterminated string") }

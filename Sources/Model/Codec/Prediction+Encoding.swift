@@ -42,24 +42,28 @@ extension Prediction {
     w.raw("}")
   }
 
-  /// Writes the CSV header of predictions like `first`, or, when there is none, of what
-  /// `signature` promises.
-  package static func writeCSVHeader(like first: Prediction?, signature: Signature, to w: inout CSVWriter) {
+  /// The CSV columns of predictions like `first`, or, when there is none, of what `signature`
+  /// promises: `label` and `p_CLASS…`, `value`, or `value_0…` for several targets.
+  package static func csvColumns(like first: Prediction?, signature: Signature) -> [String] {
     let classification = first.map { $0.label != nil } ?? (signature.task == .classification)
     if classification {
-      w.field("label")
       let classes = first.map { $0.probabilities.map(\.label) } ?? signature.classLabels
-      for c in classes { w.field("p_" + c.description) }
-    } else if let count = first?.values.count, count > 1 {
-      for i in 0..<count { w.field("value_\(i)") }
-    } else {
-      w.field("value")
+      return ["label"] + classes.map { "p_" + $0.description }
     }
+    if let count = first?.values.count, count > 1 { return (0..<count).map { "value_\($0)" } }
+    return ["value"]
+  }
+
+  /// Writes the CSV header of `csvColumns(like:signature:)`, then `extraColumns`.
+  package static func writeCSVHeader(
+    like first: Prediction?, signature: Signature, to w: inout CSVWriter, then extraColumns: [String] = []
+  ) {
+    for name in csvColumns(like: first, signature: signature) + extraColumns { w.field(name) }
     w.endRecord()
   }
 
-  /// Writes the prediction as one CSV record, in the columns of `writeCSVHeader`.
-  package func writeCSVRecord(to w: inout CSVWriter) {
+  /// Writes the prediction as one CSV record, in the columns of `writeCSVHeader`, then `extraCells`.
+  package func writeCSVRecord(to w: inout CSVWriter, then extraCells: [String] = []) {
     if let label {
       w.field(label.description)
       for c in probabilities { w.number(c.probability) }
@@ -68,6 +72,7 @@ extension Prediction {
     } else {
       for v in values { w.number(v) }
     }
+    for cell in extraCells { w.field(cell) }
     w.endRecord()
   }
 

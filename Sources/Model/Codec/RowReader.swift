@@ -13,6 +13,74 @@ package enum RowReader {
     package var description: String
   }
 
+  /// The text of a file of rows: UTF-8, with or without a byte-order mark, lines ending in LF
+  /// or CRLF. UTF-16 and UTF-32, bytes that are not UTF-8, NUL bytes and lines ending in CR
+  /// alone fail with what was found and where.
+  package static func text(_ bytes: [UInt8]) -> Result<String, RowError> {
+    var bytes = bytes[...]
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0, 0, 0xFE, 0xFF]) {
+      return .failure(RowError(description: "is UTF-16 or UTF-32 text; save it as UTF-8"))
+    }
+    if let nul = bytes.firstIndex(of: 0) {
+      let line = bytes[..<nul].count(where: { $0 == 0x0A }) + 1
+      return .failure(
+        RowError(description: "holds a NUL byte on line \(line); is it UTF-16 or binary? save it as UTF-8 text"))
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      var line = 1
+      var start = bytes.startIndex
+      // The first line that does not decode names the place.
+      for (index, byte) in zip(bytes.indices, bytes) where byte == 0x0A {
+        if String(validating: bytes[start..<index], as: UTF8.self) == nil { break }
+        line += 1
+        start = index + 1
+      }
+      return .failure(RowError(description: "is not UTF-8 text (line \(line)); save it as UTF-8"))
+    }
+    if bytes.contains(0x0D), !bytes.contains(0x0A) {
+      return .failure(RowError(description: "ends its lines with CR alone; save it with LF or CRLF line endings"))
+    }
+    return .success(text)
+  }
+
+  /// Reads a cell as a number: decimal notation, or NaN and Infinity as `formatNumber` and
+  /// pandas write them. Swift's `Double(_:)` also reads hexadecimal (`0x10` is 16), which no
+  /// CSV writer means.
+  package static func number(_ cell: Substring) -> Double? {
+    var digits = false
+    var decimal = true
+    var index = cell.utf8.startIndex
+    let utf8 = cell.utf8
+    if index < utf8.endIndex, utf8[index] == UInt8(ascii: "+") || utf8[index] == UInt8(ascii: "-") {
+      index = utf8.index(after: index)
+    }
+    var seenPoint = false
+    var seenExponent = false
+    while index < utf8.endIndex {
+      let b = utf8[index]
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digits = true
+      case UInt8(ascii: ".") where !seenPoint && !seenExponent: seenPoint = true
+      case UInt8(ascii: "e"), UInt8(ascii: "E"):
+        guard digits, !seenExponent else { decimal = false; break }
+        seenExponent = true
+        let next = utf8.index(after: index)
+        if next < utf8.endIndex, utf8[next] == UInt8(ascii: "+") || utf8[next] == UInt8(ascii: "-") { index = next }
+      default: decimal = false
+      }
+      if !decimal { break }
+      index = utf8.index(after: index)
+    }
+    if decimal && digits { return Double(cell) }
+    switch cell.lowercased() {
+    case "nan", "+nan", "-nan": return .nan
+    case "inf", "+inf", "infinity", "+infinity": return .infinity
+    case "-inf", "-infinity": return -.infinity
+    default: return nil
+    }
+  }
+
   /// Parses JSON Lines: one object of features per line; blank lines are skipped.
   package static func jsonLines(_ text: String) -> [Row] {
     var rows: [Row] = []
@@ -50,6 +118,11 @@ package enum RowReader {
     for (index, record) in records.enumerated() {
       let number = index + 2
       if record.count == 1, record[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+      if record.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        // `,,,`: not a row of defaults, most likely a spreadsheet's empty line.
+        rows.append(Row(number: number, values: .failure(RowError(description: "is blank: every cell is empty"))))
+        continue
+      }
       guard record.count == header.count else {
         rows.append(
           Row(
@@ -65,7 +138,7 @@ package enum RowReader {
         case .string?, .category?: textual = true
         default: textual = false
         }
-        if !textual, let d = Double(cell.trimmingCharacters(in: .whitespaces)) {
+        if !textual, let d = Self.number(cell.trimmingCharacters(in: .whitespaces)[...]) {
           values[name] = .number(d)
         } else if !textual, ["true", "false"].contains(cell.lowercased()) {
           values[name] = .bool(cell.lowercased() == "true")

@@ -166,7 +166,14 @@ extension ServerResponder {
   private func predictCSV(
     _ body: [UInt8], served: ServedModel, answerCSV: Bool
   ) throws(FastAPIError) -> Response {
-    let text = String(decoding: body, as: UTF8.self)
+    let text: String
+    switch RowReader.text(body) {
+    case .success(let decoded): text = decoded
+    case .failure(let problem):
+      throw .invalid([
+        ValidationDetail(type: "value_error", loc: [.key("body")], msg: "Value error, the CSV \(problem)", input: .null)
+      ])
+    }
     let rows = RowReader.csv(text, model: served.model)
     let limit = configuration.maxBatchSize
     guard rows.count <= limit else {
