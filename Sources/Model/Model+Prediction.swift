@@ -195,7 +195,7 @@ extension Model {
       case .number(let d): number = d
       case .string(let s):
         // Numeric strings are accepted, as Pydantic's lax mode does (decimal, not hexadecimal).
-        guard let d = RowReader.number(s.trimmingCharacters(in: .whitespaces)[...]) else {
+        guard let d = parseNumber(s.trimmingCharacters(in: .whitespaces)) else {
           return (value, .wrongType(expected: type))
         }
         number = d

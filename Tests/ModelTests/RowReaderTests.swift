@@ -45,19 +45,19 @@ struct RowReaderTests {
       ("Infinity", .infinity), ("-Infinity", -.infinity), ("inf", .infinity), ("-inf", -.infinity),
     ] as [(String, Double)])
   func numbers(cell: String, expected: Double) {
-    #expect(RowReader.number(cell[...]) == expected)
+    #expect(parseNumber(cell) == expected)
   }
 
   @Test(
     "text that Double(_:) would read but no CSV writer means is not a number",
     arguments: ["0x10", "0x1p3", "1e", "e5", "-", "", "1.2.3", "nan(1)", "1_000"])
   func notNumbers(cell: String) {
-    #expect(RowReader.number(cell[...]) == nil)
+    #expect(parseNumber(cell) == nil)
   }
 
   @Test("NaN reads as NaN")
   func nan() {
-    #expect(RowReader.number("NaN")?.isNaN == true)
+    #expect(parseNumber("NaN")?.isNaN == true)
   }
 
   @Test("a row whose cells are all empty is an error, not a row of defaults; an empty line is skipped")

@@ -74,13 +74,17 @@ struct Browser {
   /// `Process.waitUntilExit` would spin on a thread of the task pool.
   private static func end(_ driver: Process, port: Int?) async {
     if port == nil { driver.terminate() }
-    for _ in 0..<50 where driver.isRunning {
+    if await !exits(driver) { kill(driver.processIdentifier, SIGKILL) }
+    _ = await exits(driver)
+  }
+
+  /// Whether `process` has ended within five seconds, polled without blocking a thread.
+  private static func exits(_ process: Process) async -> Bool {
+    for _ in 0..<50 {
+      if !process.isRunning { return true }
       try? await Task.sleep(for: .milliseconds(100))
     }
-    if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
-    for _ in 0..<50 where driver.isRunning {
-      try? await Task.sleep(for: .milliseconds(100))
-    }
+    return !process.isRunning
   }
 
   private static func startSession(client: HTTPClient, port: Int, dark: Bool, width: Int, height: Int)

@@ -8,24 +8,29 @@ struct PredictCommandTests {
   /// Row 2 is fine, 3 is hexadecimal, 4 blank, 5 fine, 6 ragged.
   static let rows = header + "5.1,3.5,1.4,0.2\n0x10,3,4,1\n,,,\n6.7,3.0,5.2,2.3\n1,2\n"
 
-  func run(_ input: String, _ format: String, suffix: String = ".csv") async throws -> (
+  func run(_ input: String, _ format: String) async throws -> (
     status: Int32, output: String, errors: String
   ) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-predict-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let file = directory.appendingPathComponent("rows" + suffix)
+    let file = directory.appendingPathComponent("rows.csv")
     try Data(input.utf8).write(to: file)
     return try await FathomBinary.run(
       ["predict", "iris", "--input", file.path, "--format", format], errors: directory.appendingPathComponent("err"))
   }
 
+  /// The lines of `output`, which must be `count` of them.
+  static func lines(_ output: String, count: Int) throws -> [String] {
+    let lines = output.split(separator: "\n").map(String.init)
+    try #require(lines.count == count, "\(output)")
+    return lines
+  }
+
   @Test("JSON Lines: a failed row is {\"row\":N,\"error\":…} in its place")
   func jsonLines() async throws {
     let result = try await run(Self.rows, "jsonl")
-    let lines = result.output.split(separator: "\n").map(String.init)
-    #expect(lines.count == 5, "\(result.output)")
-    guard lines.count == 5 else { return }
+    let lines = try Self.lines(result.output, count: 5)
     #expect(lines[0].hasPrefix(#"{"label":"setosa""#))
     #expect(lines[1].hasPrefix(#"{"row":3,"error":"sepal_length "#), "\(lines[1])")
     #expect(lines[2] == #"{"row":4,"error":"is blank: every cell is empty"}"#)
@@ -38,9 +43,7 @@ struct PredictCommandTests {
   @Test("CSV: the failed rows keep their place, with their message in an error column")
   func csv() async throws {
     let result = try await run(Self.rows, "csv")
-    let lines = result.output.split(separator: "\n").map(String.init)
-    #expect(lines.count == 6, "\(result.output)")
-    guard lines.count == 6 else { return }
+    let lines = try Self.lines(result.output, count: 6)
     #expect(lines[0] == "label,p_setosa,p_versicolor,p_virginica,error")
     #expect(lines[1].hasPrefix("setosa,") && lines[1].hasSuffix(","))
     #expect(lines[3] == ",,,,is blank: every cell is empty")

@@ -10,3 +10,21 @@ package func formatNumber(_ v: Double) -> String {
   if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
   return v.description
 }
+
+/// Reads a number as people and CSV writers write it: decimal notation (`16`, `-1.5e3`, `.5`),
+/// or `NaN` and `Infinity`/`inf` as `formatNumber` and pandas spell them. `Double(_:)` alone
+/// would also read hexadecimal (`0x10` as 16) and `nan(…)`, which nobody writing a cell means;
+/// limited to these characters, it reads only decimal notation.
+package func parseNumber(_ text: String) -> Double? {
+  let decimal = text.utf8.allSatisfy { b in
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || b == UInt8(ascii: ".") || b == UInt8(ascii: "e")
+      || b == UInt8(ascii: "E") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+  }
+  if decimal { return Double(text) }
+  switch text.lowercased() {
+  case "nan", "+nan", "-nan": return .nan
+  case "inf", "+inf", "infinity", "+infinity": return .infinity
+  case "-inf", "-infinity": return -.infinity
+  default: return nil
+  }
+}

@@ -44,43 +44,6 @@ package enum RowReader {
     return .success(text)
   }
 
-  /// Reads a cell as a number: decimal notation, or NaN and Infinity as `formatNumber` and
-  /// pandas write them. Swift's `Double(_:)` also reads hexadecimal (`0x10` is 16), which no
-  /// CSV writer means.
-  package static func number(_ cell: Substring) -> Double? {
-    var digits = false
-    var decimal = true
-    var index = cell.utf8.startIndex
-    let utf8 = cell.utf8
-    if index < utf8.endIndex, utf8[index] == UInt8(ascii: "+") || utf8[index] == UInt8(ascii: "-") {
-      index = utf8.index(after: index)
-    }
-    var seenPoint = false
-    var seenExponent = false
-    while index < utf8.endIndex {
-      let b = utf8[index]
-      switch b {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digits = true
-      case UInt8(ascii: ".") where !seenPoint && !seenExponent: seenPoint = true
-      case UInt8(ascii: "e"), UInt8(ascii: "E"):
-        guard digits, !seenExponent else { decimal = false; break }
-        seenExponent = true
-        let next = utf8.index(after: index)
-        if next < utf8.endIndex, utf8[next] == UInt8(ascii: "+") || utf8[next] == UInt8(ascii: "-") { index = next }
-      default: decimal = false
-      }
-      if !decimal { break }
-      index = utf8.index(after: index)
-    }
-    if decimal && digits { return Double(cell) }
-    switch cell.lowercased() {
-    case "nan", "+nan", "-nan": return .nan
-    case "inf", "+inf", "infinity", "+infinity": return .infinity
-    case "-inf", "-infinity": return -.infinity
-    default: return nil
-    }
-  }
-
   /// Parses JSON Lines: one object of features per line; blank lines are skipped.
   package static func jsonLines(_ text: String) -> [Row] {
     var rows: [Row] = []
@@ -138,7 +101,7 @@ package enum RowReader {
         case .string?, .category?: textual = true
         default: textual = false
         }
-        if !textual, let d = Self.number(cell.trimmingCharacters(in: .whitespaces)[...]) {
+        if !textual, let d = parseNumber(cell.trimmingCharacters(in: .whitespaces)) {
           values[name] = .number(d)
         } else if !textual, ["true", "false"].contains(cell.lowercased()) {
           values[name] = .bool(cell.lowercased() == "true")

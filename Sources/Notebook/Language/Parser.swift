@@ -76,7 +76,7 @@ struct Parser {
     } catch {
       // `plto [1, 2]` reads as an index into plto until the comma; a word close to a command
       // that then fails to parse as an expression was most likely the command.
-      guard tokens[start].identifier != nil, tokens[start + 1].isSymbol("[") else { throw error }
+      guard tokens[start + 1].isSymbol("[") else { throw error }
       throw misspelledCommand(at: start) ?? error
     }
   }
