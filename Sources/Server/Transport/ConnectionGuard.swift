@@ -14,6 +14,8 @@ import NIOHTTP1
 ///   once, so the client sees the answer end; what the client still sends is read and dropped
 ///   for a moment (a lingering close) so that closing does not reset the answer away.
 /// - A body still incomplete `bodyTimeout` after its head is answered 408, and the connection closed.
+/// - An idle connection closed from this side (a drain, the idle timeout) closes the same
+///   lingering way: never a reset under a request the client has just sent.
 ///
 /// One instance per connection; every method runs on the connection's event loop.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -46,6 +48,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
   private var finished = false
   private var outputShut = false
   private var inputClosed = false
+  /// When the body being read must be complete; nil when no body is under way.
+  private var bodyDeadline: NIODeadline?
+  /// At most one timer per connection, not one per request: when it fires it checks the
+  /// deadline of the body under way then, if any, and is set again for it.
   private var bodyTimer: Scheduled<Void>?
   private var lingerTimer: Scheduled<Void>?
 
@@ -76,17 +82,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
       }
       let keepAlive = head.isKeepAlive
       pending.append(Pending(isHTTP10: head.version.major == 1 && head.version.minor == 0, keepAlive: keepAlive))
-      if !keepAlive {
+      if RequestFraming.hasBody(head) { startBodyTimer(context: context) }
+      if keepAlive {
+        // Unchanged: passed on as it came, without wrapping the head again.
+        context.fireChannelRead(data)
+      } else {
         head.headers.replaceOrAdd(name: "Connection", value: "close")
         closeAfterPending = true
+        context.fireChannelRead(wrapInboundOut(.head(head)))
       }
-      if RequestFraming.hasBody(head) { startBodyTimer(context: context) }
-      context.fireChannelRead(wrapInboundOut(.head(head)))
     case .body:
       context.fireChannelRead(data)
     case .end:
-      bodyTimer?.cancel()
-      bodyTimer = nil
+      bodyDeadline = nil
       context.fireChannelRead(data)
       // Whatever follows a request that ends the connection is not a request to answer.
       if closeAfterPending { droppingInput = true }
@@ -141,14 +149,20 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
       answering = true
       let request = pending.first
       let lastOwed = pending.count <= 1 && closeAfterPending
-      answerCloses = lastOwed || head.headers["Connection"].contains { $0.lowercased().contains("close") }
-      if answerCloses {
+      let saysClose =
+        head.headers.contains(name: "Connection")
+        && head.headers["Connection"].contains { $0.lowercased().contains("close") }
+      answerCloses = lastOwed || saysClose
+      if answerCloses, !saysClose {
         head.headers.replaceOrAdd(name: "Connection", value: "close")
-      } else if let request, request.isHTTP10, request.keepAlive {
+        context.write(wrapOutboundOut(.head(head)), promise: promise)
+      } else if !answerCloses, let request, request.isHTTP10, request.keepAlive {
         // HTTP/1.0 clients keep the connection only when the answer says so.
         head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        context.write(wrapOutboundOut(.head(head)), promise: promise)
+      } else {
+        context.write(data, promise: promise)
       }
-      context.write(wrapOutboundOut(.head(head)), promise: promise)
     case .body:
       context.write(data, promise: promise)
     case .end:
@@ -170,11 +184,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
       // so the rest is dropped here instead, and read until the lingering close ends.
       droppingInput = true
       closeAfterPending = true
-      bodyTimer?.cancel()
-      bodyTimer = nil
+      bodyDeadline = nil
       promise?.succeed(())
     case .output where outputShut:
       promise?.succeed(())
+    case .all where !finished && pending.isEmpty && !answering && context.channel.isActive:
+      // An idle keep-alive connection closed from this side (a drain, the idle timeout): the
+      // write side is shut first and what the client sent meanwhile read and dropped, so the
+      // close does not reset the connection under a request the client has just sent. The
+      // client sees the connection end cleanly and sends the request again elsewhere.
+      finished = true
+      droppingInput = true
+      if let promise { context.channel.closeFuture.cascade(to: promise) }
+      lingeringClose(context: context)
     default:
       cancelTimers()
       context.close(mode: mode, promise: promise)
@@ -187,8 +209,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
   private func finish(context: ChannelHandlerContext, last: NIOAny, promise: EventLoopPromise<Void>?) {
     finished = true
     droppingInput = true
-    bodyTimer?.cancel()
-    bodyTimer = nil
+    bodyDeadline = nil
     let written = context.eventLoop.makePromise(of: Void.self)
     if let promise { written.futureResult.cascade(to: promise) }
     context.writeAndFlush(last, promise: written)
@@ -229,14 +250,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
   }
 
   private func startBodyTimer(context: ChannelHandlerContext) {
-    bodyTimer?.cancel()
-    bodyTimer = context.eventLoop.assumeIsolated().scheduleTask(in: bodyTimeout) {
-      self.bodyTimedOut(context: context)
+    let deadline = NIODeadline.now() + bodyTimeout
+    bodyDeadline = deadline
+    if bodyTimer == nil { scheduleBodyTimer(at: deadline, context: context) }
+  }
+
+  private func scheduleBodyTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+    bodyTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+      self.bodyTimer = nil
+      guard let current = self.bodyDeadline else { return }
+      if current > .now() {
+        // A later body than the one the timer was set for: wait for its deadline.
+        self.scheduleBodyTimer(at: current, context: context)
+      } else {
+        self.bodyTimedOut(context: context)
+      }
     }
   }
 
   private func bodyTimedOut(context: ChannelHandlerContext) {
-    bodyTimer = nil
+    bodyDeadline = nil
     guard !finished else { return }
     droppingInput = true
     closeAfterPending = true

@@ -10,12 +10,13 @@ import NIOHTTP1
 enum RequestFraming {
   /// Why the request's framing is refused, or `nil` when it is unambiguous.
   static func problem(in head: HTTPRequestHead) -> String? {
+    // The common case, no Transfer-Encoding, without building the list of its values.
+    guard head.headers.contains(name: "Transfer-Encoding") else { return nil }
     let transferEncoding = head.headers["Transfer-Encoding"]
-    guard !transferEncoding.isEmpty else { return nil }
     if head.version.major == 1 && head.version.minor == 0 {
       return "Transfer-Encoding is not allowed on an HTTP/1.0 request; send Content-Length"
     }
-    if !head.headers["Content-Length"].isEmpty {
+    if head.headers.contains(name: "Content-Length") {
       return "A request may not carry both Content-Length and Transfer-Encoding"
     }
     let codings = transferEncoding.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
@@ -28,8 +29,10 @@ enum RequestFraming {
 
   /// Whether the request announces a body: a positive `Content-Length` or chunked coding.
   static func hasBody(_ head: HTTPRequestHead) -> Bool {
-    if !head.headers["Transfer-Encoding"].isEmpty { return true }
-    return head.headers["Content-Length"].contains { Int($0).map { $0 > 0 } ?? true }
+    if head.headers.contains(name: "Transfer-Encoding") { return true }
+    // One Content-Length (a request with two was refused by the decoder).
+    guard let length = head.headers.first(name: "Content-Length") else { return false }
+    return Int(length).map { $0 > 0 } ?? true
   }
 }
 
