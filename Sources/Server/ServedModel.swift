@@ -16,6 +16,8 @@ final class ServedModel: Sendable {
   let featureNames: Set<String>
   /// `GET /model`.
   let modelDocument: [UInt8]
+  /// `GET /`: the web app's page, with `modelDocument` in it.
+  let webAppPage: WebAppAsset.Content
   /// `GET /v2/models/{name}`.
   let inferenceMetadata: [UInt8]
   /// `GET /openapi.json`.
@@ -41,6 +43,7 @@ final class ServedModel: Sendable {
     responseTail = tail.bytes
     featureNames = Set(model.signature.featureNames)
     modelDocument = ModelDocument.json(for: model, version: version)
+    webAppPage = WebAppAsset.page(modelDocument: modelDocument)
     inferenceMetadata = InferenceDocuments.metadata(for: model, version: version)
     openAPI = LazyDocument { OpenAPIDocument(model: model, version: version).json }
     docs = LazyDocument { DocsPage.html(for: model, version: version) }

@@ -26,6 +26,43 @@ struct WebAppAssetTests {
     }
   }
 
+  @Test("the page carries the served model's GET /model document, and its ETag changes with the model")
+  func pageCarriesModel() async throws {
+    var tags: [String] = []
+    for model in [Fixtures.iris, Fixtures.diabetes] {
+      try await TestServer.with(model) { s in
+        let page = try await s.get("/")
+        let document = try await s.get("/model")
+        let block = try #require(Self.modelBlock(in: page.body))
+        let inline = try JSONSerialization.jsonObject(with: Data(block.utf8)) as? NSDictionary
+        let served = try JSONSerialization.jsonObject(with: Data(document.body.utf8)) as? NSDictionary
+        #expect(inline != nil && inline == served)
+        tags.append(try #require(page.headers.first(name: "ETag")))
+      }
+    }
+    #expect(tags.count == 2 && tags[0] != tags[1])
+  }
+
+  @Test("a `</script>` in the model's document cannot end the data block, and the JSON still reads the same")
+  func pageEscapesDocument() throws {
+    let document = #"{"description":"a </script><script>alert(1)</script> b","x":1}"#
+    let page = String(decoding: WebAppAsset.page(modelDocument: Array(document.utf8)).bytes, as: UTF8.self)
+    #expect(!page.contains("alert(1)</script>"))
+    let block = try #require(Self.modelBlock(in: page))
+    let read = try JSONSerialization.jsonObject(with: Data(block.utf8)) as? NSDictionary
+    let original = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? NSDictionary
+    #expect(read != nil && read == original)
+  }
+
+  /// The text of the page's `<script type="application/json" id="model-document">`.
+  static func modelBlock(in page: String) -> String? {
+    let open = #"<script type="application/json" id="model-document">"#
+    guard let start = page.range(of: open),
+      let end = page.range(of: "</script>", range: start.upperBound..<page.endIndex)
+    else { return nil }
+    return String(page[start.upperBound..<end.lowerBound])
+  }
+
   @Test("HEAD answers the page's headers; POST gets a 405")
   func methods() async throws {
     try await TestServer.with(Fixtures.iris) { s in

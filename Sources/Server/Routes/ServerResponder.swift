@@ -45,7 +45,8 @@ struct ServerResponder: HTTPResponder {
       try InferenceDocuments.check(name: name, version: version, served: served)
       return try await infer(&request, served: served)
     case .webApp(let asset):
-      return asset.response(ifNoneMatch: request.headers[.ifNoneMatch])
+      return asset.response(
+        asset == .page ? served.webAppPage : asset.content, ifNoneMatch: request.headers[.ifNoneMatch])
     case .unmatched, .inferenceUnmatched:
       throw FastAPIError.notFound
     }

@@ -15,6 +15,7 @@ extension WebAppAsset {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="app.css">
 <script src="app.js" defer></script>
+<!--fathom:model-->
 </head>
 <body>
 <a class="skip" href="#form">Skip to the inputs</a>
@@ -201,8 +202,17 @@ extension WebAppAsset {
 
   // ---- The model and its form ------------------------------------------------------------
 
-  async function loadModel(announce) {
-    const r = await call('model');
+  /// The `GET /model` document the server put in the page, if it did and it reads.
+  function inlineModel() {
+    const block = document.getElementById('model-document');
+    if (!block) return null;
+    try { return { status: 200, data: JSON.parse(block.textContent) }; } catch (e) { return null; }
+  }
+
+  /// Builds the form for the served model: from the page's own copy of `/model` the first
+  /// time, so the first prediction needs one request, and from `/model` when the model changes.
+  async function loadModel(announce, inline = null) {
+    const r = inline || await call('model');
     if (!r || r.status !== 200 || !r.data) {
       if (r) banner('GET /model answered ' + r.status + '; the page cannot build its form.');
       return false;
@@ -276,6 +286,9 @@ extension WebAppAsset {
           row = [slider, control];
         }
         if (isNumeric(f)) control.addEventListener('keydown', (e) => stepKey(e, f, control));
+        // Typing predicts after a pause; Enter, or leaving the field, predicts at once.
+        control.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); changed(f, 0); } });
+        control.addEventListener('change', () => changed(f, 0));
       }
       control.addEventListener(control.tagName === 'SELECT' || control.type === 'checkbox' ? 'change' : 'input', () => {
         if (control.slider && NUMBER.test(control.value)) control.slider.value = control.value;
@@ -925,7 +938,7 @@ extension WebAppAsset {
     if (f) runBatch(f);
   });
 
-  loadModel(false).then(() => setTimeout(poll, 2000));
+  loadModel(false, inlineModel()).then(() => setTimeout(poll, 2000));
 })();
 
 """#

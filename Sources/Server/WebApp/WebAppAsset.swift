@@ -39,7 +39,7 @@ enum WebAppAsset: CaseIterable, Sendable {
     }
   }
 
-  /// The file's bytes and strong ETag, computed once.
+  /// The file's bytes and strong ETag, computed once. The page served is `page(modelDocument:)`.
   var content: Content {
     switch self {
     case .page: Self.pageContent
@@ -54,7 +54,10 @@ enum WebAppAsset: CaseIterable, Sendable {
     let eTag: String
 
     init(_ text: String) {
-      let bytes = Array(text.utf8)
+      self.init(bytes: Array(text.utf8))
+    }
+
+    init(bytes: [UInt8]) {
       self.bytes = bytes
       eTag = "\"\(Self.fingerprint(bytes))\""
     }
@@ -72,15 +75,36 @@ enum WebAppAsset: CaseIterable, Sendable {
   }
 
   private static let pageContent = Content(indexHTML)
+  private static let modelMarker = Array("<!--fathom:model-->".utf8)
+
+  /// The page with a model's `GET /model` document in it, as a JSON data block the script
+  /// reads at once: the form is built without waiting for a request to `/model`, and its ETag
+  /// changes with the model.
+  static func page(modelDocument: [UInt8]) -> Content {
+    let page = pageContent.bytes
+    guard let at = page.firstRange(of: modelMarker) else { return pageContent }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(page.count + modelDocument.count + 64)
+    bytes += page[..<at.lowerBound]
+    bytes += Array(#"<script type="application/json" id="model-document">"#.utf8)
+    // `<` occurs only inside the document's strings, where `\u003c` means the same and no
+    // `</script>` in a model's description can end the block.
+    for b in modelDocument {
+      if b == UInt8(ascii: "<") { bytes += Array(#"\u003c"#.utf8) } else { bytes.append(b) }
+    }
+    bytes += Array("</script>".utf8)
+    bytes += page[at.upperBound...]
+    return Content(bytes: bytes)
+  }
   private static let scriptContent = Content(appJS)
   private static let stylesContent = Content(appCSS)
 
-  /// The response to a GET or HEAD: the file, or 304 when the client's copy is current.
+  /// The response to a GET or HEAD: the file (`content`, this asset's or the page made for the
+  /// served model), or 304 when the client's copy is current.
   ///
   /// `no-cache` makes browsers revalidate each time, so a new binary's app is used at once
   /// while an unchanged one costs a 304 without a body.
-  func response(ifNoneMatch: String?) -> Response {
-    let content = self.content
+  func response(_ content: Content, ifNoneMatch: String?) -> Response {
     var headers: HTTPFields = [
       .eTag: content.eTag,
       .cacheControl: "no-cache",
