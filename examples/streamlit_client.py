@@ -29,17 +29,36 @@ def predict(features: dict) -> dict:
     return response.json()
 
 
+def initial_value(feature: dict):
+    """What a widget for this feature starts at: the schema's default, else the middle of its
+    range, else its first category, else zero (or false)."""
+    if "default" in feature:
+        return feature["default"]
+    if feature.get("categories"):
+        return feature["categories"][0]
+    if feature.get("type") == "boolean":
+        return False
+    low, high = feature.get("minimum"), feature.get("maximum")
+    if low is not None and high is not None:
+        middle = (low + high) / 2
+        return round(middle) if feature.get("type") == "integer" else middle
+    return low if low is not None else high if high is not None else 0
+
+
 def main() -> None:
     schema = requests.get(f"{BASE}/model", timeout=10).json()
     print(f"model {schema['name']} ({schema['task']}), features:", ", ".join(f["name"] for f in schema["features"]))
 
-    # What a form with sliders at their defaults would send.
-    defaults = {f["name"]: f.get("default") for f in schema["features"] if "default" in f}
-    answer = predict(defaults)
-    shown = answer.get("label", answer.get("value"))
-    print(f"prediction at the defaults: {shown}")
-    if "probabilities" in answer:
-        for label, p in answer["probabilities"].items():
+    # What a form built from /model would send before the user touches it.
+    inputs = {f["name"]: initial_value(f) for f in schema["features"]}
+    try:
+        answer = predict(inputs)
+    except ValueError as error:
+        print(f"the server refused the form's initial values: {error}")
+    else:
+        shown = answer.get("label", answer.get("value"))
+        print(f"prediction at the form's initial values: {shown}")
+        for label, p in answer.get("probabilities", {}).items():
             print(f"  {label:12} {p:.3f}")
 
     # What a frontend shows when the user types something wrong: a 422 with every problem.

@@ -14,7 +14,7 @@ struct Repl: ParsableCommand {
         echo 'predict petal_length=5' | fathom
       """)
 
-  @Argument(help: ArgumentHelp(modelReferenceHelp + "; default iris."))
+  @Argument(help: ArgumentHelp(modelReferenceHelp + "."))
   var model: String = Model.defaultModelName
 
   func run() throws {

@@ -69,6 +69,31 @@ struct RowReaderTests {
     #expect(throws: RowReader.RowError.self) { try rows[0].values.get() }
     #expect(try rows[2].values.get()["sepal_length"] == .string("0x10"))
   }
+
+  @Test("an empty cell is NaN where the model imputes, as pandas means it, and otherwise missing or the default")
+  func emptyCells() throws {
+    let header = "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6\n"
+    let imputer = try Model(contentsOf: ZooCase.directory.appendingPathComponent("diabetes_imputer_rf.onnx"))
+    let rows = RowReader.csv(header + "0.01,0.02,,0.01,0,0,0,0,0,0\n0.01,0.02,NaN,0.01,0,0,0,0,0,0\n", model: imputer)
+    let empty = try rows[0].values.get()
+    guard case .number(let bmi)? = empty["bmi"] else {
+      Issue.record("bmi: \(String(describing: empty["bmi"]))"); return
+    }
+    #expect(bmi.isNaN)
+    let predictions = try imputer.predict(rows: [empty, try rows[1].values.get()])
+    #expect(predictions.count == 2 && predictions[0].value == predictions[1].value)
+
+    // No imputer: the empty cell is not there, so the schema's default fills it, or it is missing.
+    let iris = try Model.builtIn(named: "iris")
+    let row = try RowReader.csv("sepal_length,sepal_width,petal_length,petal_width\n5.1,,1.4,0.2\n", model: iris)[0]
+      .values.get()
+    #expect(row["sepal_width"] == nil)
+    #expect(try iris.predict(row).defaultsUsed == ["sepal_width"])
+    #expect(
+      iris.validate(row, policy: .init(useDefaults: false)).map(\.description) == [
+        "sepal_width is required but missing"
+      ])
+  }
 }
 
 @Suite("the JSON parser refuses what it cannot read faithfully")
@@ -81,6 +106,24 @@ struct JSONParserTests {
     ])
   func invalidUTF8(bytes: [UInt8]) {
     #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
+  }
+
+  @Test("an array past maximumItems at the top or one level down is counted to its end, not kept")
+  func maximumItems() throws {
+    do {
+      _ = try JSONParser.parse(Array(#"{"instances": [{}, {}, {}, {}, {}]}"#.utf8), maximumItems: 2)
+      Issue.record("an array of 5 items parsed with a limit of 2")
+    } catch {
+      #expect(error.itemCount == 5)
+    }
+    // Deeper arrays are not batches; a syntax error past the limit is still a syntax error.
+    _ = try JSONParser.parse(Array(#"{"instances": [{"a": [1, 2, 3]}]}"#.utf8), maximumItems: 2)
+    do {
+      _ = try JSONParser.parse(Array(#"{"instances": [{}, {}, {}, x]}"#.utf8), maximumItems: 2)
+      Issue.record("a syntax error parsed")
+    } catch {
+      #expect(error.itemCount == nil && error.offset == 27)
+    }
   }
 
   @Test("valid UTF-8 strings, escaped or not, read back as written")

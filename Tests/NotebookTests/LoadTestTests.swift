@@ -204,6 +204,27 @@ struct LoadTestLiveTests {
     }
   }
 
+  @Test("the notebook's server logs no line per request, and a log past 1 MiB is moved aside at the next serve")
+  func serverLog() async throws {
+    try await onOwnThread {
+      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-log-\(getpid())").path
+      defer { try? FileManager.default.removeItem(atPath: directory) }
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      let log = directory + "/server.log"
+      let old = String(repeating: "an old line\n", count: (1 << 20) / 12 + 10)
+      try old.write(toFile: log, atomically: false, encoding: .utf8)
+      let session = Session(model: try Model.builtIn(named: "iris"), modelReference: "iris", stateDirectory: directory)
+      _ = session.run("serve 0")
+      _ = session.run("loadtest requests=200 connections=4")
+      _ = session.run("serve stop")
+      let written = try String(contentsOfFile: log, encoding: .utf8)
+      #expect(!written.contains("POST /predict"), "\(written.prefix(300))")
+      #expect(written.contains("listening on 127.0.0.1:"))
+      #expect(written.utf8.count < 10_000)
+      #expect(try String(contentsOfFile: log + ".1", encoding: .utf8) == old)
+    }
+  }
+
   @Test("load swaps the served model; serve twice is refused")
   func swap() async throws {
     try await onOwnThread {

@@ -69,18 +69,67 @@ struct InferenceProtocolTests {
   @Test(
     "malformed inference requests are 400 with an error message",
     arguments: [
-      "not json",
-      #"{"inputs": 3}"#,
-      #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3]}]}"#,
-      #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "COMPLEX", "data": [1, 2, 3, 4]}]}"#,
-      #"{"inputs": [{"name": "nope", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#,
-      #"{"inputs": [{"name": "float_input", "shape": [1, 4], "datatype": "FP32", "data": ["a", 2, 3, 4]}]}"#,
-    ])
-  func badRequests(body: String) async throws {
+      ("not json", "malformed JSON"),
+      (#"{"inputs": 3}"#, "needs \"inputs\""),
+      (#"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3]}]}"#, "needs 4 elements"),
+      (
+        #"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "COMPLEX", "data": [1, 2, 3, 4]}]}"#,
+        "datatype COMPLEX"
+      ),
+      (#"{"inputs": [{"name": "nope", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#, "nope"),
+      (#"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": ["a", 2, 3, 4]}]}"#, "not a number"),
+      // Ragged, and nested deeper than the shape: refused, not flattened into something else.
+      (
+        #"{"inputs": [{"name": "X", "shape": [2, 4], "datatype": "FP32", "data": [[1, 2, 3, 4], [1, 2, 3]]}]}"#,
+        "data[1] has 3 items where the shape says 4"
+      ),
+      (
+        #"{"inputs": [{"name": "X", "shape": [2, 4], "datatype": "FP32", "data": [[1, 2, 3, 4, 1, 2], [3, 4]]}]}"#,
+        "data[0] has 6 items"
+      ),
+      (
+        #"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [[[1, 2, 3, 4]]]}]}"#,
+        "data[0] has 1 item where the shape says 4"
+      ),
+      (
+        #"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [[1, 2, [3], 4]]}]}"#,
+        "nested deeper than its shape [1, 4] at data[0][2]"
+      ),
+      (
+        #"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}, {"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#,
+        "input X is given twice"
+      ),
+      (
+        #"{"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": [1e300, 2, 3, 4]}]}"#,
+        "value (1e+300 at element 0) beyond FP32's range"
+      ),
+      (
+        #"{"inputs": [{"name": "X", "shape": [10001, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#,
+        "input X has 10001 rows; this server takes at most 10000"
+      ),
+    ] as [(String, String)])
+  func badRequests(body: String, message: String) async throws {
     try await TestServer.with(Fixtures.iris) { s in
       let answer = try await s.post("/v2/models/iris/infer", body)
       #expect(answer.status == 400)
-      #expect((answer.object["error"] as? String)?.isEmpty == false)
+      let error = answer.object["error"] as? String ?? ""
+      #expect(error.contains(message), "\(error)")
+    }
+  }
+
+  @Test("data may be flat or nested exactly as the shape; both give the same answer")
+  func flatOrNested() async throws {
+    try await TestServer.with(Fixtures.iris) { s in
+      let flat = try await s.post(
+        "/v2/models/iris/infer",
+        #"{"inputs": [{"name": "X", "shape": [2, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2, 6.7, 3, 5.2, 2.3]}]}"#
+      )
+      let nested = try await s.post(
+        "/v2/models/iris/infer",
+        #"{"inputs": [{"name": "X", "shape": [2, 4], "datatype": "FP32", "data": [[5.1, 3.5, 1.4, 0.2], [6.7, 3, 5.2, 2.3]]}]}"#
+      )
+      #expect(flat.status == 200 && nested.status == 200)
+      #expect(flat.body == nested.body)
     }
   }
 }

@@ -63,6 +63,7 @@ struct PredictTests {
       let detail = try #require(answer.details.first)
       #expect(detail["type"] as? String == "too_long")
       #expect(detail["loc"] as? [String] == ["body", "instances"])
+      #expect((detail["ctx"] as? [String: Any])?["actual_length"] as? Int == 3)
     }
   }
 
@@ -180,6 +181,19 @@ struct PredictTests {
       let bad = try await s.post("/predict", "petal_length\n99\n", contentType: "text/csv")
       #expect(bad.status == 422)
       #expect(bad.details.first?["type"] as? String == "less_than_equal")
+    }
+  }
+
+  @Test("a CSV with ragged lines lists every line's problems in line order, those of the lines read too")
+  func csvEveryLine() async throws {
+    try await TestServer.with(Fixtures.iris) { s in
+      let csv = "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5\n99,3,4,1\n1,2,3\n5,3,4,1\n"
+      let answer = try await s.post("/predict", csv, contentType: "text/csv")
+      #expect(answer.status == 422)
+      // loc is ["body", LINE] or ["body", LINE, FEATURE].
+      let lines = answer.details.compactMap { ($0["loc"] as? [Any]).flatMap { $0.count > 1 ? $0[1] as? Int : nil } }
+      #expect(lines == [2, 3, 4])
+      #expect(answer.details.map { $0["type"] as? String } == ["value_error", "less_than_equal", "value_error"])
     }
   }
 }

@@ -9,10 +9,14 @@ package struct JSONParser {
   static let maximumDepth = 64
 
   /// Parses a complete document.
-  package static func parse<C: Collection>(_ bytes: C) throws(JSONParseError) -> JSONValue where C.Element == UInt8 {
+  /// - Parameter maximumItems: the most items an array at the top or one level down (a
+  ///   batch's `instances`) may hold. Past it the items are read and checked but not kept, so
+  ///   an oversized batch costs no memory, and the error carries the array's length.
+  package static func parse<C: Collection>(_ bytes: C, maximumItems: Int = .max) throws(JSONParseError) -> JSONValue
+  where C.Element == UInt8 {
     let array = Array(bytes)
     return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-      var parser = Cursor(bytes: buffer)
+      var parser = Cursor(bytes: buffer, maximumItems: maximumItems)
       parser.skipSpace()
       let value = try parser.value(depth: 0)
       parser.skipSpace()
@@ -23,6 +27,7 @@ package struct JSONParser {
 
   struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
+    var maximumItems = Int.max
     var index = 0
 
     func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
@@ -96,6 +101,7 @@ package struct JSONParser {
     }
 
     mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+      let start = index
       index += 1
       var items: [JSONValue] = []
       skipSpace()
@@ -103,15 +109,23 @@ package struct JSONParser {
         index += 1
         return .array(items)
       }
+      let limit = depth <= 1 ? maximumItems : Int.max
+      var count = 0
       while true {
         skipSpace()
-        items.append(try value(depth: depth + 1))
+        let item = try value(depth: depth + 1)
+        count += 1
+        if count <= limit { items.append(item) }
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end of JSON input") }
         if bytes[index] == UInt8(ascii: ",") {
           index += 1
         } else if bytes[index] == UInt8(ascii: "]") {
           index += 1
+          guard count <= limit else {
+            throw JSONParseError(
+              offset: start, reason: "an array of \(count) items, more than \(limit)", itemCount: count)
+          }
           return .array(items)
         } else {
           throw fail("expected ',' or ']' after an array element")

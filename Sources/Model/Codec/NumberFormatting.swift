@@ -28,3 +28,10 @@ package func parseNumber(_ text: String) -> Double? {
   default: return nil
   }
 }
+
+/// A count with its noun, singular for one: `1 cell`, `3 cells`, `0 problems`.
+/// - Parameters:
+///   - plural: the plural when it is not the noun plus `s`.
+package func counted(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+  "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
+}

@@ -72,7 +72,9 @@ package enum RowReader {
   }
 
   /// Parses CSV with a header row of feature names. Cells that look like numbers become
-  /// numbers unless the feature is a string or category; empty cells are missing.
+  /// numbers unless the feature is a string or category; an empty cell is a missing value:
+  /// NaN for a number the model imputes, otherwise absent (the default fills it, or it is
+  /// reported missing).
   package static func csv(_ text: String, model: Model) -> [Row] {
     var records = parseCSV(text)
     guard !records.isEmpty else { return [] }
@@ -95,11 +97,17 @@ package enum RowReader {
       }
       var values: [String: FeatureValue] = [:]
       for (name, cell) in zip(header, record) {
-        if cell.isEmpty { continue }
         let textual: Bool
-        switch model.signature.feature(named: name)?.type {
+        let type = model.signature.feature(named: name)?.type
+        switch type {
         case .string?, .category?: textual = true
         default: textual = false
+        }
+        if cell.isEmpty {
+          // pandas writes NaN as an empty cell: a number the model imputes, where it does;
+          // elsewhere the feature is missing (its default, if it has one, fills it).
+          if model.acceptsMissingNumbers, type == .number || type == .integer { values[name] = .number(.nan) }
+          continue
         }
         if !textual, let d = parseNumber(cell.trimmingCharacters(in: .whitespaces)) {
           values[name] = .number(d)

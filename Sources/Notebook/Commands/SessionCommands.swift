@@ -107,7 +107,7 @@ struct SaveCommand: CommandHandler {
     }
     var transcript = session.transcript
     // The save cell itself belongs in the file, with the message it prints.
-    let message = "saved \(transcript.inputs.count + 1) cells to \(text)"
+    let message = "saved \(counted(transcript.inputs.count + 1, "cell")) to \(text)"
     transcript.entries.append(.cell(input: input, output: message))
     if !session.options.replaying {
       let path = UserPath.expanded(text)

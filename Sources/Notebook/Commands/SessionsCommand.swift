@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Model
 
 /// `sessions`: the unsaved sessions left by fathoms that did not exit cleanly.
 struct SessionsCommand: CommandHandler {
@@ -29,7 +30,7 @@ struct SessionsCommand: CommandHandler {
     var rows: [[String]] = []
     for orphan in orphans {
       rows.append([
-        orphan.path, "\(orphan.cellCount) cell\(orphan.cellCount == 1 ? "" : "s")", orphan.model,
+        orphan.path, counted(orphan.cellCount, "cell"), orphan.model,
         formatter.string(from: orphan.modified),
       ])
     }

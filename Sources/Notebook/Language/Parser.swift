@@ -10,7 +10,7 @@ internal import Model
 /// additive   := term (('+'|'-') term)* ; term := unary (('*'|'/') unary)*
 /// unary      := ('-'|'+') unary | power ; power := postfix ('^' unary)?
 /// postfix    := primary ('.' NAME | '[' expression ']')*
-/// primary    := NUMBER | STRING | 'true' | 'false' | 'null' | NAME | NAME '(' args ')'
+/// primary    := NUMBER | STRING | 'true' | 'false' | 'null' | 'NaN' | 'Infinity' | NAME | NAME '(' args ')'
 ///             | '(' expression ')' | '[' args ']'
 /// ```
 struct Parser {
@@ -121,7 +121,7 @@ struct Parser {
       rawColumn: rawStart + 1)
   }
 
-  static let keywords: Set<String> = ["and", "or", "not", "true", "false", "null"]
+  static let keywords: Set<String> = ["and", "or", "not", "true", "false", "null", "NaN", "nan", "Infinity", "inf"]
 
   // MARK: expressions
 
@@ -301,6 +301,10 @@ struct Parser {
       case "null":
         position += 1
         return .literal(.null, column: token.column)
+      case "NaN", "nan", "Infinity", "inf":
+        // How values print (`NaN`, `Infinity`) and how Python spells them, so a printed value reads back.
+        position += 1
+        return .literal(.number(name.lowercased() == "nan" ? .nan : .infinity), column: token.column)
       case "and", "or", "not":
         throw unexpected("expected a value before \(name)")
       default: break

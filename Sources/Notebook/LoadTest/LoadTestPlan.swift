@@ -94,7 +94,7 @@ public struct LoadTestPlan: Sendable, Equatable {
 
   /// The plan in words: `64 connections, closed loop, for 10 s`.
   var summary: String {
-    var parts = ["\(connections) connection\(connections == 1 ? "" : "s")"]
+    var parts = [counted(connections, "connection")]
     parts.append(rate.map { "open loop at \(formatNumber($0)) req/s" } ?? "closed loop")
     if let requests { parts.append("\(requests) requests") }
     if let duration { parts.append("for \(LoadTestPlan.text(duration))") }

@@ -34,9 +34,15 @@ enum LoadTestReport {
     var plots: [(Plot, height: Int)] = []
     let sample = result.tally.latencies.sample(limit: 20_000)
     if !sample.isEmpty {
+      // Past 20,000 answers the bars are drawn from a proportional sample; the caption's
+      // count is the sample's, so the title says so.
+      let answers = result.tally.latencies.count
+      let title =
+        sample.count < answers
+        ? "latency (\(sample.count) of \(answers) answers, in proportion)" : "latency"
       plots.append(
         (
-          Plot(kind: .histogram(Histogram(sample)), title: "latency", xLabel: "ms", xScale: .log10),
+          Plot(kind: .histogram(Histogram(sample)), title: title, xLabel: "ms", xScale: .log10),
           height: 12
         ))
     }

@@ -42,8 +42,9 @@ final class NotebookServer {
     }
     let log = try openLog()
     let store = ModelStore(session.model)
+    // No line per request: one load test would write millions. Starts, stops and errors are logged.
     let configuration = ServerConfiguration(
-      host: "127.0.0.1", port: port, logger: LogFormat.text.makeLogger(stream: log))
+      host: "127.0.0.1", port: port, accessLog: false, logger: LogFormat.text.makeLogger(stream: log))
     let server = ModelServer(store: store, configuration: configuration)
     // Binding a loopback port takes milliseconds; the limit only guards against a start that
     // hangs, and Ctrl-C ends the wait sooner. A busy machine can delay the tasks that start the
@@ -110,11 +111,20 @@ final class NotebookServer {
     }
   }
 
-  /// Opens the log file for appending, creating it and its directory.
+  /// How large the log may grow before the next `serve` moves it to `server.log.1`.
+  static let logLimit = 1 << 20
+
+  /// Opens the log file for appending, creating it and its directory; a log past `logLimit`
+  /// is first moved to `server.log.1` (replacing the one before), so at most two are kept.
   private func openLog() throws(NotebookError) -> FileHandle {
     let directory = (logPath as NSString).deletingLastPathComponent
     do {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      let size = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
+      if size > Self.logLimit {
+        _ = try? FileManager.default.removeItem(atPath: logPath + ".1")
+        try FileManager.default.moveItem(atPath: logPath, toPath: logPath + ".1")
+      }
       if !FileManager.default.fileExists(atPath: logPath) {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
       }

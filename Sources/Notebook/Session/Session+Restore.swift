@@ -33,7 +33,7 @@ extension Session {
     }
     if !skipped.isEmpty {
       report.append(
-        "not re-run (\(skipped.count) cell\(skipped.count == 1 ? "" : "s")): " + skipped.joined(separator: "; "))
+        "not re-run (\(counted(skipped.count, "cell"))): " + skipped.joined(separator: "; "))
     }
     return report
   }

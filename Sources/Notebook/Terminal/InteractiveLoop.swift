@@ -51,7 +51,7 @@ public struct InteractiveLoop {
         + "help for commands, Tab to complete, quit or Ctrl-D to leave.")
     if let orphan {
       write(
-        "an unsaved session (\(orphan.cellCount) cell\(orphan.cellCount == 1 ? "" : "s")) can be restored: type restore, "
+        "an unsaved session (\(counted(orphan.cellCount, "cell"))) can be restored: type restore, "
           + "or replay it with fathom replay \(orphan.path)")
     }
     let editor = LineEditor(historyPath: stateDirectory + "/history") { [session] before in
@@ -149,7 +149,7 @@ public struct InteractiveLoop {
     for line in report { write(line) }
     let restored = session.cellNumber - before
     if path.hasPrefix(stateDirectory + "/") { unlink(path) }
-    write("restored \(restored) cell\(restored == 1 ? "" : "s") from \(path)")
+    write("restored \(counted(restored, "cell")) from \(path)")
   }
 
   /// Home, erase the screen, erase the scrollback.

@@ -58,7 +58,7 @@ public struct TranscriptReplayer {
       let after = comparable.text
       if before == after {
         return Outcome(
-          output: "", messages: messages + "\(path): \(recorded.inputs.count) cells match\n", exitStatus: 0)
+          output: "", messages: messages + "\(path): \(counted(recorded.inputs.count, "cell")) match\n", exitStatus: 0)
       }
       let diff = UnifiedDiff.make(
         old: before, new: after, oldName: "\(path) (recorded)", newName: "\(path) (replayed)")
@@ -74,7 +74,7 @@ public struct TranscriptReplayer {
         return Outcome(output: "", messages: "fathom: \(error.message)\n", exitStatus: 1)
       }
       return Outcome(
-        output: "", messages: messages + "\(path): updated \(replayed.inputs.count) cells\n", exitStatus: 0)
+        output: "", messages: messages + "\(path): updated \(counted(replayed.inputs.count, "cell"))\n", exitStatus: 0)
     }
   }
 

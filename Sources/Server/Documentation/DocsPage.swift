@@ -49,7 +49,7 @@ enum DocsPage {
       button{font:inherit;padding:.3em 1em;margin-top:.5em}.m{font-weight:bold;display:inline-block;width:4em}
       </style></head><body>
       <h1>fathom: \(name)</h1>
-      <p>\(escape(s.description ?? "A \(s.task.rawValue) model.")) Version <code>\(escape(version))</code>.
+      <p>\(escape(sentence(s.description ?? "A \(s.task.rawValue) model"))) Version <code>\(escape(version))</code>.
       \(classes.isEmpty ? "" : "Classes: \(classes).")</p>
       <h2>Endpoints</h2>
       <ul>
@@ -124,6 +124,14 @@ enum DocsPage {
   }
 
   /// Escapes text for HTML content and attribute values.
+  /// A description as a sentence: with a full stop unless it ends in one (or ! or ?), so the
+  /// text after it does not run into it.
+  static func sentence(_ text: String) -> String {
+    let trimmed = text.trimmingSpaces
+    guard let last = trimmed.last else { return trimmed }
+    return ".!?".contains(last) ? trimmed : trimmed + "."
+  }
+
   static func escape(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.count)

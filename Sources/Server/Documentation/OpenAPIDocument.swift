@@ -167,8 +167,9 @@ struct OpenAPIDocument {
         ]),
     ])
 
-    var description = s.description ?? "A \(s.task.rawValue) model"
-    description += ", served by fathom. Model \(name), version \(version)."
+    let description =
+      DocsPage.sentence(s.description ?? "A \(s.task.rawValue) model")
+      + " Served by fathom: model \(name), version \(version)."
     return OpenAPI.Document(
       openAPIVersion: .v3_1_0,
       info: OpenAPI.Document.Info(title: "fathom: \(name)", description: description, version: version),

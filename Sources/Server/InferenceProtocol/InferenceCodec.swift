@@ -14,7 +14,9 @@ enum InferenceCodec {
   }
 
   /// Parses `{"id", "inputs": [{"name","shape","datatype","data"}], "outputs": [{"name"}]}`.
-  static func decode(_ document: JSONValue) throws(InferenceError) -> Request {
+  /// - Parameter maxBatchSize: the most rows (first dimension) one input may have, as the
+  ///   server's `/predict` batches.
+  static func decode(_ document: JSONValue, maxBatchSize: Int = .max) throws(InferenceError) -> Request {
     guard case .object = document else { throw .badRequest("the request body should be a JSON object") }
     var request = Request(inputs: [:])
     if let id = document["id"] {
@@ -38,13 +40,18 @@ enum InferenceCodec {
         }
         shape.append(Int(n))
       }
+      if let rows = shape.first, shape.count > 1, rows > maxBatchSize {
+        throw .badRequest("input \(name) has \(rows) rows; this server takes at most \(maxBatchSize) per request")
+      }
+      guard request.inputs[name] == nil else {
+        throw .badRequest("input \(name) is given twice; each input is listed once")
+      }
       guard case .string(let datatype)? = input["datatype"] else {
         throw .badRequest("input \(name) needs a \"datatype\" such as FP32")
       }
       guard let data = input["data"] else { throw .badRequest("input \(name) needs \"data\"") }
-      var flat: [JSONValue] = []
-      flatten(data, into: &flat)
       let expected = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+      let flat = try elements(of: data, shape: shape, name: name)
       guard expected == flat.count else {
         throw .badRequest(
           "input \(name) has shape \(shape), which needs \(expected) elements, but data has \(flat.count)")
@@ -69,12 +76,41 @@ enum InferenceCodec {
     return request
   }
 
-  private static func flatten(_ value: JSONValue, into out: inout [JSONValue]) {
-    if case .array(let items) = value {
-      for item in items { flatten(item, into: &out) }
-    } else {
-      out.append(value)
+  /// The elements of `data` in row-major order. The protocol allows two forms: a flat list,
+  /// or lists nested exactly as `shape` (each level as long as its dimension, scalars at the
+  /// last). Anything between, ragged or nested deeper, is refused rather than guessed at.
+  private static func elements(of data: JSONValue, shape: [Int], name: String) throws(InferenceError)
+    -> [JSONValue]
+  {
+    guard case .array(let top) = data else {
+      throw .badRequest("input \(name) has data that is not a list")
     }
+    if !top.contains(where: { if case .array = $0 { true } else { false } }) { return top }
+    var out: [JSONValue] = []
+    func walk(_ items: [JSONValue], level: Int, path: String) throws(InferenceError) {
+      guard level < shape.count, items.count == shape[level] else {
+        let expected = level < shape.count ? "\(shape[level])" : "a number, not a list,"
+        throw .badRequest(
+          "input \(name) has nested data that does not match its shape \(shape): data\(path) has "
+            + "\(counted(items.count, "item")) where the shape says \(expected)")
+      }
+      let last = level == shape.count - 1
+      for (i, item) in items.enumerated() {
+        switch item {
+        case .array(let inner) where !last: try walk(inner, level: level + 1, path: path + "[\(i)]")
+        case .array:
+          throw .badRequest(
+            "input \(name) has data nested deeper than its shape \(shape) at data\(path)[\(i)]")
+        case _ where !last:
+          throw .badRequest(
+            "input \(name) has nested data that does not match its shape \(shape): data\(path)[\(i)] "
+              + "should be a list of \(shape[level + 1])")
+        default: out.append(item)
+        }
+      }
+    }
+    try walk(top, level: 0, path: "")
+    return out
   }
 
   private static func storage(_ flat: [JSONValue], datatype: String, name: String) throws(InferenceError)
@@ -103,7 +139,14 @@ enum InferenceCodec {
       return out
     }
     switch datatype {
-    case "FP32": return .float(try numbers().map { Float($0) })
+    case "FP32":
+      let values = try numbers()
+      if let i = values.firstIndex(where: { $0.isFinite && !Float($0).isFinite }) {
+        throw .badRequest(
+          "input \(name) has FP32 data with a value (\(formatNumber(values[i])) at element \(i)) beyond FP32's range "
+            + "of ±\(formatNumber(Double(Float.greatestFiniteMagnitude)))")
+      }
+      return .float(values.map { Float($0) })
     case "FP64": return .double(try numbers())
     case "INT64": return .int64(try integers())
     case "INT32":

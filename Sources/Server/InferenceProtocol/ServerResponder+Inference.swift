@@ -21,7 +21,7 @@ extension ServerResponder {
     } catch {
       throw .badRequest("malformed JSON: \(error.reason) at byte \(error.offset)")
     }
-    let parsed = try InferenceCodec.decode(document)
+    let parsed = try InferenceCodec.decode(document, maxBatchSize: configuration.maxBatchSize)
     let outputs: ModelOutputs
     do {
       outputs = try served.model.run(parsed.inputs)

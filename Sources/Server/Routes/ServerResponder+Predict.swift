@@ -30,8 +30,10 @@ extension ServerResponder {
 
     let document: JSONValue
     do {
-      document = try JSONParser.parse(body)
+      // A batch is counted while it is read, so an oversized one is refused without being held.
+      document = try JSONParser.parse(body, maximumItems: configuration.maxBatchSize)
     } catch {
+      if let count = error.itemCount { throw .invalid([tooLong(count)]) }
       throw .invalid([
         ValidationDetail(
           type: "json_invalid", loc: [.key("body"), .index(error.offset)], msg: "JSON decode error", input: .empty,
@@ -74,6 +76,16 @@ extension ServerResponder {
     return .json(bytes: w.bytes)
   }
 
+  /// FastAPI's `too_long` for a batch of `count` instances. The input is not echoed: it is
+  /// the whole oversized batch.
+  private func tooLong(_ count: Int) -> ValidationDetail {
+    let limit = configuration.maxBatchSize
+    return ValidationDetail(
+      type: "too_long", loc: [.key("body"), .key("instances")],
+      msg: "List should have at most \(limit) items after validation, not \(count)", input: .null,
+      ctx: [("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(count))])
+  }
+
   private func predictBatch(
     _ instances: JSONValue, otherMembers: [(String, JSONValue)], served: ServedModel, answerCSV: Bool
   ) throws(FastAPIError) -> Response {
@@ -91,16 +103,8 @@ extension ServerResponder {
           input: .json(instances)))
       throw .invalid(details)
     }
-    let limit = configuration.maxBatchSize
-    guard items.count <= limit else {
-      // The input is not echoed: it is the whole oversized batch.
-      details.append(
-        ValidationDetail(
-          type: "too_long", loc: [.key("body"), .key("instances")],
-          msg: "List should have at most \(limit) items after validation, not \(items.count)", input: .null,
-          ctx: [
-            ("field_type", .string("List")), ("max_length", .integer(limit)), ("actual_length", .integer(items.count)),
-          ]))
+    guard items.count <= configuration.maxBatchSize else {
+      details.append(tooLong(items.count))
       throw .invalid(details)
     }
     var rows: [[String: FeatureValue]] = []
@@ -186,31 +190,35 @@ extension ServerResponder {
           ])
       ])
     }
-    var details: [ValidationDetail] = []
-    var features: [[String: FeatureValue]] = []
-    for row in rows {
-      switch row.values {
-      case .success(let values): features.append(values)
-      case .failure(let problem):
-        details.append(
-          ValidationDetail(
-            type: "value_error", loc: [.key("body"), .index(row.number)],
-            msg: "Value error, line \(row.number) \(problem)",
-            input: .null))
-        features.append([:])
-      }
+    // CSV rows are named by their line number, as an editor shows them.
+    func detail(_ issue: ValidationIssue, line: Int) -> ValidationDetail {
+      var d = ValidationDetail(issue, prefix: [.key("body"), .index(line)], row: nil)
+      if case .missing = issue.kind { d.input = .null }
+      return d
     }
-    if !details.isEmpty { throw .invalid(details) }
+    let features = rows.map { (try? $0.values.get()) ?? [:] }
+    if rows.contains(where: { (try? $0.values.get()) == nil }) {
+      // Every line's problems in line order: those of the lines that were read too, not just
+      // the lines that could not be.
+      var details: [ValidationDetail] = []
+      for (row, values) in zip(rows, features) {
+        switch row.values {
+        case .failure(let problem):
+          details.append(
+            ValidationDetail(
+              type: "value_error", loc: [.key("body"), .index(row.number)],
+              msg: "Value error, line \(row.number) \(problem)", input: .null))
+        case .success:
+          details += served.model.validate(values).map { detail($0, line: row.number) }
+        }
+      }
+      throw .invalid(details)
+    }
     let predictions: [Prediction]
     do {
       predictions = try served.model.predict(rows: features)
     } catch {
-      // CSV rows are named by their line number, as an editor shows them.
-      let details = error.issues.map { issue in
-        var d = ValidationDetail(issue, prefix: [.key("body"), .index(rows[issue.row ?? 0].number)], row: nil)
-        if case .missing = issue.kind { d.input = .null }
-        return d
-      }
+      let details = error.issues.map { detail($0, line: rows[$0.row ?? 0].number) }
       if details.isEmpty { throw modelFailure(error) }
       throw .invalid(details)
     }
