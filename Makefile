@@ -11,7 +11,7 @@ WARNING_FLAGS := $(if $(WARNINGS_AS_ERRORS),-Xswiftc -warnings-as-errors)
 # to find it, tmux for the real-terminal tests, ONNX's backend node tests for the conformance suite,
 # wrk for the test that checks `loadtest` against it, chromium and its driver for the web app's
 # browser tests.
-APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk chromium chromium-driver
+APT_PACKAGES := libedit-dev pkg-config tmux libonnx-testdata wrk chromium chromium-driver nginx
 BENCH_APT_PACKAGES := wrk hyperfine
 
 # fuzz: the fuzzers of Tests/ModelTests/FuzzTests.swift and Tests/NotebookTests/SessionFuzzTests.swift,

@@ -53,7 +53,7 @@ trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT/predict"
-"$SERVER" serve iris --host 127.0.0.1 --port "$PORT" --no-access-log >"$RESULTS/serve.log" 2>&1 &
+"$SERVER" serve iris --host 127.0.0.1 --port "$PORT" --no-access-log --drain-delay 0 >"$RESULTS/serve.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break

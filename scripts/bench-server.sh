@@ -75,7 +75,7 @@ free_port() {
 server_command() {
   local name=$1 port=$2
   case $name in
-    fathom) echo "$FATHOM serve iris --host 127.0.0.1 --port $port" ;;
+    fathom) echo "$FATHOM serve iris --host 127.0.0.1 --port $port --drain-delay 0" ;;
     uvicorn) echo "$VENV/bin/uvicorn --app-dir scripts/peers fastapi_app:app --host 127.0.0.1 --port $port --workers 1" ;;
     gunicorn) echo "$VENV/bin/gunicorn --chdir scripts/peers -w 2 -k uvicorn.workers.UvicornWorker -b 127.0.0.1:$port fastapi_app:app" ;;
   esac

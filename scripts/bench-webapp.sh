@@ -85,7 +85,7 @@ wait_for() { # name, url: up to 60 s for the url to answer 200
 }
 
 log "fathom ($LABEL: $FATHOM_BINARY) on 127.0.0.1:$P_FATHOM, Streamlit on 127.0.0.1:$P_STREAMLIT, chromedriver on 127.0.0.1:$P_DRIVER"
-start fathom "$FATHOM_BINARY" serve iris --host 127.0.0.1 --port "$P_FATHOM" --no-access-log
+start fathom "$FATHOM_BINARY" serve iris --host 127.0.0.1 --port "$P_FATHOM" --no-access-log --drain-delay 0
 start streamlit "$VENV/bin/streamlit" run scripts/peers/streamlit_iris.py \
   --server.address 127.0.0.1 --server.port "$P_STREAMLIT" --server.headless true \
   --browser.gatherUsageStats false --server.fileWatcherType none --server.runOnSave false \

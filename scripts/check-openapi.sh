@@ -29,7 +29,7 @@ fi
 port="$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 log="$(mktemp)"
 spec="$(mktemp --suffix=.json)"
-"$FATHOM" serve "$model" --host 127.0.0.1 --port "$port" --no-access-log >"$log" 2>&1 &
+"$FATHOM" serve "$model" --host 127.0.0.1 --port "$port" --no-access-log --drain-delay 0 >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log" "$spec"' EXIT
 

@@ -54,13 +54,18 @@ def serve_options():
     """The long options of `fathom serve`: each @Option/@Flag var of Serve.swift, kebab-cased."""
     with open(os.path.join(ROOT, "Sources/fathom/Serve.swift")) as f:
         source = f.read()
-    names = re.findall(r"@(?:Option|Flag)\b.*?\bvar\s+(\w+)", source, re.S)
-    if not names:
+    def long_names(kind):
+        # `@Option(name: .customLong("model"), …) var modelOption` is --model; otherwise the
+        # var's name, kebab-cased.
+        out = set()
+        for attributes, var in re.findall(r"@" + kind + r"\b(.*?)\bvar\s+(\w+)", source, re.S):
+            custom = re.search(r'customLong\("([\w-]+)"\)', attributes)
+            out.add("--" + (custom.group(1) if custom else re.sub(r"(?<!^)([A-Z])", r"-\1", var).lower()))
+        return out
+    kebab = long_names("(?:Option|Flag)")
+    if not kebab:
         raise SystemExit("check_deploy: found no options in Sources/fathom/Serve.swift")
-    kebab = {"--" + re.sub(r"(?<!^)([A-Z])", r"-\1", n).lower() for n in names}
-    flags = set(re.findall(r"@Flag\b.*?\bvar\s+(\w+)", source, re.S))
-    flag_options = {"--" + re.sub(r"(?<!^)([A-Z])", r"-\1", n).lower() for n in flags}
-    return kebab, flag_options
+    return kebab, long_names("Flag")
 
 
 def check_serve_args(where, args, model, port):
@@ -397,9 +402,20 @@ def check_policy(paths):
     if "/mnt/models" not in mounts or mounts["/mnt/models"].get("readOnly") is not True:
         fail(where, "the model volume should be mounted read-only at /mnt/models")
     stop_delay = (((server.get("lifecycle") or {}).get("preStop") or {}).get("sleep") or {}).get("seconds", 0)
+    args = [str(a) for a in server.get("args", [])]
+    def option(name, default):
+        for i, a in enumerate(args):
+            if a == name and i + 1 < len(args):
+                return float(args[i + 1])
+            if a.startswith(name + "="):
+                return float(a.partition("=")[2])
+        return default
+    # fathom's own defaults (Serve.swift): a 5 s drain delay, then 30 s for requests in flight.
+    drain, shutdown = option("--drain-delay", 5), option("--shutdown-timeout", 30)
     grace = pod.get("terminationGracePeriodSeconds", 30)
-    if grace < stop_delay + 10:
-        fail(where, f"terminationGracePeriodSeconds ({grace}) should exceed the preStop delay ({stop_delay}) by 10 s or more")
+    if grace < stop_delay + drain + shutdown:
+        fail(where, f"terminationGracePeriodSeconds ({grace}) should cover the preStop delay ({stop_delay}), "
+                    f"--drain-delay ({drain:g}) and --shutdown-timeout ({shutdown:g}): the kubelet kills at its end")
     annotations = template["metadata"].get("annotations", {})
     wanted = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port), "prometheus.io/path": "/metrics"}
     for k, v in wanted.items():

@@ -49,7 +49,7 @@ public actor ModelServer {
   @discardableResult
   public func start() async throws(ServerError) -> ServerAddress {
     if let running { throw .alreadyRunning(running.address) }
-    let started = try await launch(signals: [])
+    let started = try await launch()
     running = started
     return started.address
   }
@@ -74,23 +74,51 @@ public actor ModelServer {
       p99: snapshot.p99)
   }
 
-  /// Serves until SIGINT or SIGTERM, then drains requests in flight and returns: the
-  /// headless `fathom serve`. Also bootstraps the process-wide metrics system.
+  /// Serves until SIGINT or SIGTERM, then drains and returns: the headless `fathom serve`.
+  /// Also bootstraps the process-wide metrics system.
+  ///
+  /// The drain, as load balancers expect it: at SIGTERM `/ready` (and `/v2/health/ready`)
+  /// answer 503 while everything else is still served, for `drainDelay`, so that balancers and
+  /// Kubernetes take the replica out; then the port closes, requests in flight finish (their
+  /// answers say `Connection: close`), idle connections are closed, and this returns, at most
+  /// `shutdownTimeout` later. SIGINT, or a second signal, skips the delay.
   /// - Parameter onStart: called once with the bound address.
   /// - Throws: `ServerError` when the address cannot be bound.
   public func run(onStart: @Sendable (ServerAddress) -> Void = { _ in }) async throws(ServerError) {
     if let running { throw .alreadyRunning(running.address) }
     ServerMetrics.bootstrapProcessMetricsOnce()
-    let started = try await launch(signals: [.sigterm, .sigint])
+    // Trapped before the port opens, so that an early SIGTERM drains too.
+    let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    let started = try await launch()
     running = started
     onStart(started.address)
+    let drain = _Concurrency.Task { [readiness, configuration, group = started.group] in
+      var draining = false
+      for await signal in signals {
+        guard !draining else {
+          await group.triggerGracefulShutdown()
+          continue
+        }
+        draining = true
+        readiness.set(false)
+        // Ctrl-C is a person at a terminal: drain at once. SIGTERM is an orchestrator's.
+        let delay = signal == .sigterm ? configuration.drainDelay : .zero
+        configuration.logger.info(
+          "\(signal): draining; /ready answers 503, requests are served for \(delay) more, then the port closes")
+        _Concurrency.Task {
+          try? await _Concurrency.Task.sleep(for: delay)
+          await group.triggerGracefulShutdown()
+        }
+      }
+    }
     await started.task.value
+    drain.cancel()
     readiness.set(false)
     running = nil
   }
 
   /// Builds the application, runs it in a service group, and waits for the bind.
-  private func launch(signals: [UnixSignal]) async throws(ServerError) -> Running {
+  private func launch() async throws(ServerError) -> Running {
     let configuration = self.configuration
     if let problem = configuration.problem { throw .invalidConfiguration(problem) }
     if let warning = configuration.exposureWarning { configuration.logger.warning("\(warning)") }
@@ -115,9 +143,10 @@ public actor ModelServer {
       },
       logger: configuration.logger
     )
-    let group = ServiceGroup(
-      configuration: ServiceGroupConfiguration(
-        services: [.init(service: app)], gracefulShutdownSignals: signals, logger: configuration.logger))
+    var groupConfiguration = ServiceGroupConfiguration(services: [.init(service: app)], logger: configuration.logger)
+    groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+    groupConfiguration.maximumCancellationDuration = .seconds(5)
+    let group = ServiceGroup(configuration: groupConfiguration)
     let task = _Concurrency.Task {
       do {
         try await group.run()

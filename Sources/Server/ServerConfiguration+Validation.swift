@@ -8,6 +8,8 @@ extension ServerConfiguration {
     }
     if idleTimeout <= .zero { return "the idle timeout must be positive" }
     if bodyTimeout <= .zero { return "the body timeout must be positive" }
+    if drainDelay < .zero { return "the drain delay must not be negative" }
+    if shutdownTimeout <= .zero { return "the shutdown timeout must be positive" }
     return nil
   }
 

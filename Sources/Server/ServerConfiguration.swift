@@ -20,6 +20,11 @@ public struct ServerConfiguration: Sendable {
   public var idleTimeout: Duration
   /// How long a client may take to send a whole request body.
   public var bodyTimeout: Duration
+  /// After SIGTERM: how long `/ready` answers 503 while requests are still served, so that
+  /// load balancers stop sending before the port closes. Zero for the notebook.
+  public var drainDelay: Duration
+  /// After the drain delay: how long requests in flight may take before the server exits anyway.
+  public var shutdownTimeout: Duration
   /// Where access and server logs go. The REPL passes a logger that writes to a file.
   public var logger: Logger
 
@@ -34,12 +39,14 @@ public struct ServerConfiguration: Sendable {
   ///   - accessLog: whether to log each request.
   ///   - idleTimeout: the idle connection timeout, 30 s by default.
   ///   - bodyTimeout: the time allowed to send a body, 30 s by default.
+  ///   - drainDelay: how long to keep serving, not ready, after SIGTERM; none by default.
+  ///   - shutdownTimeout: how long requests in flight may take to finish, 30 s by default.
   ///   - logger: the logger; by default one labelled "fathom.server".
   public init(
     host: String = "127.0.0.1", port: Int = 8000, apiKey: String? = nil, corsOrigins: [String] = [],
     maxBodyBytes: Int = 1 << 20, maxBatchSize: Int = 10_000, accessLog: Bool = true,
-    idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30),
-    logger: Logger = Logger(label: "fathom.server")
+    idleTimeout: Duration = .seconds(30), bodyTimeout: Duration = .seconds(30), drainDelay: Duration = .zero,
+    shutdownTimeout: Duration = .seconds(30), logger: Logger = Logger(label: "fathom.server")
   ) {
     self.host = host
     self.port = port
@@ -50,6 +57,8 @@ public struct ServerConfiguration: Sendable {
     self.accessLog = accessLog
     self.idleTimeout = idleTimeout
     self.bodyTimeout = bodyTimeout
+    self.drainDelay = drainDelay
+    self.shutdownTimeout = shutdownTimeout
     self.logger = logger
   }
 }

@@ -56,7 +56,7 @@ struct OpenAPIStabilityTests {
   static func openAPIDocument(binary: String, model: String) async throws -> [UInt8] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = ["serve", model, "--port", "0", "--no-access-log"]
+    process.arguments = ["serve", model, "--port", "0", "--no-access-log", "--drain-delay", "0"]
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
