@@ -333,8 +333,10 @@
       requestAnimationFrame(() => {
         if (!performance.getEntriesByName('fathom-first-answer').length) performance.mark('fathom-first-answer');
         if (start) performance.measure('fathom-update', { start });
+        // The sweep (a batch request and an SVG) starts once this frame has painted the answer,
+        // so that the answer is never held back by the chart.
+        sweepSoon(my === 1 ? 0 : 250);
       });
-      sweepSoon(my === 1 ? 0 : 250);
       document.body.dataset.answered = String(my);
     } else if (r.status === 422) {
       $('result').classList.add('stale');
