@@ -49,10 +49,11 @@ test: deps
 
 # Mutates every zoo model FUZZ_MUTATIONS times (make test does 40) and loads and runs each mutant;
 # runs FUZZ_LINES random session-language lines per built-in model (make test: 1500, at most 8 s),
-# from FUZZ_SEED (FUZZ_VERBOSE=1 prints each line first, to find the one that traps).
+# from FUZZ_SEED (FUZZ_VERBOSE=1 prints each line first, to find the one that traps); and sends
+# FATHOM_FUZZ_REQUESTS random requests to a live server (make test: 400).
 fuzz: deps
-	FUZZ_MUTATIONS=$${FUZZ_MUTATIONS:-2000} FUZZ_LINES=$${FUZZ_LINES:-50000} \
-	  $(SWIFT) test $(SWIFT_BUILD_FLAGS) --filter 'ModelTests.FuzzTests|NotebookTests.SessionFuzzTests'
+	FUZZ_MUTATIONS=$${FUZZ_MUTATIONS:-2000} FUZZ_LINES=$${FUZZ_LINES:-50000} FATHOM_FUZZ_REQUESTS=$${FATHOM_FUZZ_REQUESTS:-20000} \
+	  $(SWIFT) test $(SWIFT_BUILD_FLAGS) --filter 'ModelTests.FuzzTests|NotebookTests.SessionFuzzTests|ServerTests.HTTPFuzzTests'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
