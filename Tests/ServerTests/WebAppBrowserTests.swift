@@ -155,10 +155,12 @@ struct WebAppBrowserTests {
     try await TestServer.with(Fixtures.iris) { s in
       try await Browser.with { b in
         try await b.open(s.address.url + "/")
-        // The first prediction must be answered before the swap: sent after it, it would carry
-        // iris's inputs to diabetes and be answered 422.
-        try await b.waitUntil("the first iris prediction") {
-          try await !b.text("const a = document.getElementById('answer'); return a ? a.textContent : ''").isEmpty
+        // The first prediction and its sweep (sent once the answer is painted) must be answered
+        // before the swap: sent after it, they would carry iris's inputs to diabetes and be answered 422.
+        try await b.waitUntil("the first iris prediction and its sweep") {
+          let answer = try await b.text("const a = document.getElementById('answer'); return a ? a.textContent : ''")
+          let swept = try await b.text("return document.body.dataset.swept || ''")
+          return !answer.isEmpty && !swept.isEmpty
         }
         s.server.store.swap(to: Fixtures.diabetes)
         try await b.waitUntil("the diabetes form") {
