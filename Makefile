@@ -16,7 +16,7 @@ BENCH_APT_PACKAGES := wrk hyperfine
 
 # fuzz: the fuzzers of Tests/ModelTests/FuzzTests.swift and Tests/NotebookTests/SessionFuzzTests.swift,
 # longer than in make test.
-.PHONY: fuzz all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest check-deploy clean
+.PHONY: fuzz all deps bench-deps build run test lint bench bench-model bench-plot bench-server bench-startup bench-loadtest check-deploy image clean
 
 all: build
 
@@ -88,6 +88,14 @@ bench-loadtest: bench-deps
 check-deploy:
 	@$(MAKE) --no-print-directory APT_PACKAGES="nginx" deps
 	scripts/check-deploy.sh
+
+# An OCI image FROM scratch with podman (scripts/build-image.sh: the release binary, its ldd
+# closure, the models' resource bundle, USER 65532), then tested by exporting its root
+# filesystem and serving from it under chroot (scripts/check-image.sh; needs root).
+image:
+	@$(MAKE) --no-print-directory APT_PACKAGES="podman" deps
+	scripts/build-image.sh
+	scripts/check-image.sh
 
 clean:
 	rm -rf .build
