@@ -14,8 +14,9 @@ import NIOHTTP1
 ///   once, so the client sees the answer end; what the client still sends is read and dropped
 ///   for a moment (a lingering close) so that closing does not reset the answer away.
 /// - A body still incomplete `bodyTimeout` after its head is answered 408, and the connection closed.
-/// - An idle connection closed from this side (a drain, the idle timeout) closes the same
-///   lingering way: never a reset under a request the client has just sent.
+/// - An idle connection closed from this side (a drain, the idle timeout) still answers a
+///   request already on its way, with `Connection: close`, then closes the same lingering way:
+///   never a reset under a request the client has just sent.
 ///
 /// One instance per connection; every method runs on the connection's event loop.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -54,6 +55,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
   /// deadline of the body under way then, if any, and is set again for it.
   private var bodyTimer: Scheduled<Void>?
   private var lingerTimer: Scheduled<Void>?
+  /// Set when an idle connection is closed from this side: the end of its grace.
+  private var idleCloseTimer: Scheduled<Void>?
+  /// How long an idle connection closed from this side still takes one last request.
+  let idleCloseGrace: TimeAmount = .milliseconds(250)
 
   /// Creates the guard for one connection.
   /// - Parameters:
@@ -189,14 +194,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     case .output where outputShut:
       promise?.succeed(())
     case .all where !finished && pending.isEmpty && !answering && context.channel.isActive:
-      // An idle keep-alive connection closed from this side (a drain, the idle timeout): the
-      // write side is shut first and what the client sent meanwhile read and dropped, so the
-      // close does not reset the connection under a request the client has just sent. The
-      // client sees the connection end cleanly and sends the request again elsewhere.
-      finished = true
-      droppingInput = true
+      // An idle keep-alive connection closed from this side (a drain, the idle timeout). A
+      // request the client sent just before may be on its way: for `idleCloseGrace` one more
+      // request is answered, with `Connection: close`; then the write side is shut and anything
+      // later read and dropped. Either way the close never resets the connection.
       if let promise { context.channel.closeFuture.cascade(to: promise) }
-      lingeringClose(context: context)
+      guard idleCloseTimer == nil else { return }
+      closeAfterPending = true
+      idleCloseTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleCloseGrace) {
+        guard !self.finished, self.pending.isEmpty, !self.answering else { return }
+        self.finished = true
+        self.droppingInput = true
+        self.lingeringClose(context: context)
+      }
     default:
       cancelTimers()
       context.close(mode: mode, promise: promise)
@@ -292,6 +302,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
   private func cancelTimers() {
     bodyTimer?.cancel()
     bodyTimer = nil
+    idleCloseTimer?.cancel()
+    idleCloseTimer = nil
     lingerTimer?.cancel()
     lingerTimer = nil
   }
